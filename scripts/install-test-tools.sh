@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the independent implementations that eseal's cross-tests compare against.
+# Idempotent: each step is skipped when its tool is already present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[install-test-tools] %s\n' "$*"; }
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    apt_updated=1
+  fi
+  say "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# openssl CLI: SM2 signatures, SM2 X.509 chains, SM4.
+command -v openssl >/dev/null || apt_install openssl
+
+# Python: gmssl (SM2/SM3/SM4) and asn1crypto (independent DER parsing).
+if ! python3 -c 'import gmssl, asn1crypto' 2>/dev/null; then
+  say "pip install gmssl asn1crypto"
+  python3 -m pip install --quiet --disable-pip-version-check gmssl==3.2.2 asn1crypto==1.5.1
+fi
+
+# npm: sm-crypto (SM2/SM3/SM4 in JavaScript), pinned by scripts/node/package-lock.json.
+if [ ! -d scripts/node/node_modules/sm-crypto ]; then
+  say "npm ci (scripts/node)"
+  (cd scripts/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every check CI runs: formatting, lints, all tests (with cross-implementation tests,
+# whose tools this script installs), doc tests and rustdoc warnings.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "install cross-test tools"
+scripts/install-test-tools.sh
+# Tools are installed now: a cross-test that cannot find its tool must fail, not skip.
+export ESEAL_REQUIRE_CROSS_TOOLS=1
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (unit, integration, doc)"
+cargo test --workspace --all-targets --locked
+cargo test --workspace --doc --locked
+
+step "cargo doc -D warnings"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+
+step "all checks passed"
