@@ -23,5 +23,6 @@
 #![forbid(unsafe_code)]
 
 pub mod crypto;
+pub mod oid;
 
 pub use rand_core;
