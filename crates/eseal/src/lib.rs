@@ -11,8 +11,11 @@
 //! | module | what it holds |
 //! |---|---|
 //! | [`crypto`] | SM2 keys, signatures and encryption; SM3, HMAC-SM3, PBKDF2; SM4 modes; encrypted PKCS#8 |
+//! | [`verify`] | the verification report: checks, verdict, facts, JSON |
+//! | [`time`] | UTC instants with one-second precision; RFC 3339 text |
+//! | [`oid`] | object identifiers of the national algorithms and the CMS/PKCS structures |
 //!
-//! Later modules (`pki`, `ses`, `ofd`, `pdf`, `license`, `verify`) build on these.
+//! Later modules (`ofd`, `pdf`, `license`) build on these.
 //!
 //! ## Features
 //!
@@ -20,9 +23,12 @@
 //! |---|---|---|
 //! | `std` | yes | `std::error::Error` impls |
 //! | `getrandom` | yes | key generation and signing with the operating system's RNG |
+//! | `serde` | yes | `Serialize` for reports and `Report::to_json` |
 #![forbid(unsafe_code)]
 
 pub mod crypto;
 pub mod oid;
+pub mod time;
+pub mod verify;
 
 pub use rand_core;

@@ -1,0 +1,519 @@
+//! The report types of [`crate::verify`].
+
+use crate::time::Time;
+use std::borrow::Cow;
+
+/// Version of the JSON report schema (`docs/report-schema.md`). Bumped on any change that
+/// removes or renames a field or changes a value's meaning; adding fields or enum values
+/// does not bump it.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+/// The overall verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Status {
+    /// Every applicable check passed.
+    Valid,
+    /// A format, cryptographic or binding check failed (or a decisive time/trust one).
+    Invalid,
+    /// Nothing is known to be wrong, but something could not be established: no trust
+    /// anchor, expired without a timestamp, revocation unknown, a check not performed.
+    Indeterminate,
+}
+
+impl Status {
+    /// Lower-case name as used in the JSON report and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Invalid => "invalid",
+            Self::Indeterminate => "indeterminate",
+        }
+    }
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum CheckStatus {
+    /// The check ran and its condition holds.
+    Passed,
+    /// The check ran and its condition does not hold.
+    Failed,
+    /// The check could not be performed or could not reach a conclusion.
+    Indeterminate,
+    /// The check does not apply to this object (e.g. no timestamp present).
+    NotApplicable,
+}
+
+impl CheckStatus {
+    /// Lower-case name as used in the JSON report and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::Indeterminate => "indeterminate",
+            Self::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// What kind of property a check establishes; decides how a failure affects the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum CheckCategory {
+    /// The object follows its standard (structure, version, algorithm identifiers).
+    Format,
+    /// A signature value or digest verifies over the bytes it covers.
+    Cryptographic,
+    /// The parts belong together: signer listed in the seal, versions agree, the seal was
+    /// used inside its validity window, the document digest matches.
+    Binding,
+    /// A certificate or token was valid at the relevant time.
+    Time,
+    /// A certificate chains to a caller-supplied trust anchor under the policy.
+    Trust,
+    /// Revocation status from caller-supplied CRLs.
+    Revocation,
+}
+
+impl CheckCategory {
+    /// Whether a failure of this category alone makes the result invalid.
+    pub fn failure_invalidates(self) -> bool {
+        matches!(self, Self::Format | Self::Cryptographic | Self::Binding)
+    }
+}
+
+/// Stable identifiers of checks. The dotted string form ([`CheckId::as_str`]) is part of the
+/// report schema: C and WASM callers and scripts match on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckId {
+    /// The seal parses, its header says "ES" and a known version.
+    SealFormat,
+    /// The seal maker's signature verifies over the seal content.
+    SealMakerSignature,
+    /// The maker certificate chains to a trust anchor.
+    SealMakerChain,
+    /// The maker certificate was valid when the seal was made.
+    SealMakerValidity,
+    /// The seal's validity window covers the time in question.
+    SealValidity,
+    /// The seal maker's timestamp (v5) covers the maker signature.
+    SealTimestamp,
+    /// The signature parses and its version is known.
+    SignatureFormat,
+    /// The signature's version equals the embedded seal's version.
+    SignatureVersion,
+    /// The signer's signature verifies over TBS_Sign.
+    SignatureValue,
+    /// The signer certificate is listed in the seal (certificate or digest).
+    SignerInSeal,
+    /// The signer certificate chains to a trust anchor at the signing time.
+    SignerChain,
+    /// The signer certificate was valid at the signing time.
+    SignerValidity,
+    /// The signer certificate was not revoked at the signing time.
+    SignerRevocation,
+    /// The timestamp token verifies and covers the signature value.
+    Timestamp,
+    /// The data hash in the signature matches the document or data.
+    DataHash,
+}
+
+impl CheckId {
+    /// The stable dotted identifier, e.g. `seal.maker_signature`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SealFormat => "seal.format",
+            Self::SealMakerSignature => "seal.maker_signature",
+            Self::SealMakerChain => "seal.maker_chain",
+            Self::SealMakerValidity => "seal.maker_validity",
+            Self::SealValidity => "seal.validity",
+            Self::SealTimestamp => "seal.timestamp",
+            Self::SignatureFormat => "signature.format",
+            Self::SignatureVersion => "signature.version",
+            Self::SignatureValue => "signature.value",
+            Self::SignerInSeal => "signature.signer_in_seal",
+            Self::SignerChain => "signature.signer_chain",
+            Self::SignerValidity => "signature.signer_validity",
+            Self::SignerRevocation => "signature.signer_revocation",
+            Self::Timestamp => "signature.timestamp",
+            Self::DataHash => "signature.data_hash",
+        }
+    }
+
+    /// Every identifier, in report order.
+    pub const ALL: &'static [CheckId] = &[
+        Self::SealFormat,
+        Self::SealMakerSignature,
+        Self::SealMakerChain,
+        Self::SealMakerValidity,
+        Self::SealValidity,
+        Self::SealTimestamp,
+        Self::SignatureFormat,
+        Self::SignatureVersion,
+        Self::SignatureValue,
+        Self::SignerInSeal,
+        Self::SignerChain,
+        Self::SignerValidity,
+        Self::SignerRevocation,
+        Self::Timestamp,
+        Self::DataHash,
+    ];
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for CheckId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One check and its outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct Check {
+    /// Which check.
+    pub id: CheckId,
+    /// What kind of property it establishes.
+    pub category: CheckCategory,
+    /// The outcome.
+    pub status: CheckStatus,
+    /// Whether this outcome makes the whole result invalid (a failure of a format,
+    /// cryptographic or binding check, or a decisive time/trust failure).
+    pub decisive: bool,
+    /// What was found, for a person: what was checked against what, and why it failed.
+    pub message: Cow<'static, str>,
+}
+
+impl Check {
+    /// A check that ran and passed.
+    pub fn passed(
+        id: CheckId,
+        category: CheckCategory,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::new(id, category, CheckStatus::Passed, message)
+    }
+
+    /// A check that ran and failed; decisive when its category's failures invalidate.
+    pub fn failed(
+        id: CheckId,
+        category: CheckCategory,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::new(id, category, CheckStatus::Failed, message)
+    }
+
+    /// A check that could not be performed or reach a conclusion.
+    pub fn indeterminate(
+        id: CheckId,
+        category: CheckCategory,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::new(id, category, CheckStatus::Indeterminate, message)
+    }
+
+    /// A check that does not apply.
+    pub fn not_applicable(
+        id: CheckId,
+        category: CheckCategory,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::new(id, category, CheckStatus::NotApplicable, message)
+    }
+
+    /// A check with the given outcome.
+    pub fn new(
+        id: CheckId,
+        category: CheckCategory,
+        status: CheckStatus,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self {
+            id,
+            category,
+            status,
+            decisive: status == CheckStatus::Failed && category.failure_invalidates(),
+            message: message.into(),
+        }
+    }
+
+    /// Marks a failed time, trust or revocation check as invalidating the result
+    /// (e.g. revoked before the trusted signing time). No effect on other outcomes.
+    pub fn make_decisive(mut self) -> Self {
+        if self.status == CheckStatus::Failed {
+            self.decisive = true;
+        }
+        self
+    }
+}
+
+/// A tolerated deviation from the standard, or another fact the reader should know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct Warning {
+    /// Stable identifier, e.g. `ses.v4_maker_signs_seal_info_only`.
+    pub code: Cow<'static, str>,
+    /// What was found and what eseal did about it.
+    pub message: Cow<'static, str>,
+}
+
+impl Warning {
+    /// A warning with a stable code and a message.
+    pub fn new(code: impl Into<Cow<'static, str>>, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// What was verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum ReportKind {
+    /// A bare electronic seal (SESeal, `.esl`).
+    Seal,
+    /// An electronic signature (SES_Signature) over data or a document part.
+    Signature,
+}
+
+/// Where the signing time in a report comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum SigningTimeSource {
+    /// The signer's own claim (`timeInfo`): not evidence.
+    Claimed,
+    /// The genTime of a verified timestamp token.
+    Timestamp,
+}
+
+/// Facts about the seal picture (印模).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct PictureFacts {
+    /// The declared type (`PNG`, `ofd`, …), as written in the seal.
+    pub declared_type: String,
+    /// The format recognised from the bytes, if any.
+    pub detected_type: Option<String>,
+    /// Display width in millimetres.
+    pub width_mm: i64,
+    /// Display height in millimetres.
+    pub height_mm: i64,
+    /// Size of the picture data in bytes (the bytes themselves are available from the seal).
+    pub size_bytes: usize,
+}
+
+/// Facts about a seal that an auditor reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct SealFacts {
+    /// Structure version: `v1` (GM/T 0031-2014), `v4` (GB/T 38540-2020), `v5` (GM/T 0031-2025).
+    pub version: String,
+    /// Vendor identifier (SES_Header.vid).
+    pub vendor_id: String,
+    /// Seal identifier (esID).
+    pub es_id: String,
+    /// Seal name (印章名称).
+    pub name: String,
+    /// Seal type code (印章类型) as written.
+    pub seal_type: i64,
+    /// When the seal was made.
+    pub created: Option<Time>,
+    /// Start of the seal's validity.
+    pub valid_from: Option<Time>,
+    /// End of the seal's validity.
+    pub valid_to: Option<Time>,
+    /// Subject of the seal maker (制章者) certificate.
+    pub maker_subject: Option<String>,
+    /// Subjects (or digests, as hex) of the certificates the seal authorises.
+    pub signers: Vec<String>,
+    /// The seal picture.
+    pub picture: Option<PictureFacts>,
+}
+
+/// Facts about a signature that an auditor reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct SignatureFacts {
+    /// Subject of the signer (签章者) certificate.
+    pub signer_subject: Option<String>,
+    /// The signing time used for the time checks.
+    pub signing_time: Option<Time>,
+    /// Where that time comes from.
+    pub signing_time_source: Option<SigningTimeSource>,
+    /// The time the signer claims (timeInfo), if it could be read.
+    pub claimed_time: Option<Time>,
+    /// The property string (propertyInfo): what the signer says was signed.
+    pub property_info: String,
+    /// Signature algorithm OID.
+    pub algorithm: String,
+}
+
+/// The result of verifying a seal or a signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[must_use = "a report must be inspected: its status says whether the object is valid"]
+#[non_exhaustive]
+pub struct Report {
+    /// [`REPORT_SCHEMA_VERSION`] at the time the report was made.
+    pub schema_version: u32,
+    /// What was verified.
+    pub kind: ReportKind,
+    /// The overall verdict, derived from `checks` (see [`Report::derive_status`]).
+    pub status: Status,
+    /// The validation time the time checks used.
+    pub validation_time: Option<Time>,
+    /// Every check, in the order they ran.
+    pub checks: Vec<Check>,
+    /// Tolerated deviations and other notes.
+    pub warnings: Vec<Warning>,
+    /// Facts about the seal.
+    pub seal: Option<SealFacts>,
+    /// Facts about the signature (absent for a bare seal).
+    pub signature: Option<SignatureFacts>,
+}
+
+impl Report {
+    /// An empty report of `kind`; its status stays `Indeterminate` until checks are added.
+    pub fn new(kind: ReportKind, validation_time: Option<Time>) -> Self {
+        Self {
+            schema_version: REPORT_SCHEMA_VERSION,
+            kind,
+            status: Status::Indeterminate,
+            validation_time,
+            checks: Vec::new(),
+            warnings: Vec::new(),
+            seal: None,
+            signature: None,
+        }
+    }
+
+    /// Records a check and updates the status.
+    pub fn push(&mut self, check: Check) {
+        self.checks.push(check);
+        self.status = Self::derive_status(&self.checks);
+    }
+
+    /// Records a warning.
+    pub fn warn(&mut self, warning: Warning) {
+        self.warnings.push(warning);
+    }
+
+    /// The first check with this id, if it was recorded.
+    pub fn check(&self, id: CheckId) -> Option<&Check> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+
+    /// The verdict over a list of checks (fail-closed, see the module docs).
+    pub fn derive_status(checks: &[Check]) -> Status {
+        if checks.iter().any(|c| c.decisive) {
+            return Status::Invalid;
+        }
+        let unresolved = checks
+            .iter()
+            .any(|c| matches!(c.status, CheckStatus::Failed | CheckStatus::Indeterminate));
+        let any_passed = checks.iter().any(|c| c.status == CheckStatus::Passed);
+        if unresolved || !any_passed {
+            Status::Indeterminate
+        } else {
+            Status::Valid
+        }
+    }
+
+    /// The report as JSON (schema in `docs/report-schema.md`).
+    #[cfg(feature = "serde")]
+    pub fn to_json(&self) -> String {
+        // Serialising these plain types cannot fail; fall back to a minimal object if it does.
+        serde_json::to_string_pretty(self)
+            .unwrap_or_else(|_| format!("{{\"status\":\"{}\"}}", self.status.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use CheckCategory as Cat;
+    use CheckId as Id;
+
+    #[test]
+    fn no_checks_is_indeterminate() {
+        assert_eq!(Report::derive_status(&[]), Status::Indeterminate);
+        let na = [Check::not_applicable(
+            Id::Timestamp,
+            Cat::Cryptographic,
+            "none",
+        )];
+        assert_eq!(Report::derive_status(&na), Status::Indeterminate);
+    }
+
+    #[test]
+    fn all_passed_is_valid() {
+        let checks = [
+            Check::passed(Id::SignatureValue, Cat::Cryptographic, "ok"),
+            Check::not_applicable(Id::Timestamp, Cat::Cryptographic, "none"),
+        ];
+        assert_eq!(Report::derive_status(&checks), Status::Valid);
+    }
+
+    #[test]
+    fn crypto_failure_is_invalid_time_failure_is_indeterminate() {
+        let expired = Check::failed(Id::SignerValidity, Cat::Time, "expired");
+        assert!(!expired.decisive);
+        let forged = Check::failed(Id::SignatureValue, Cat::Cryptographic, "bad");
+        assert!(forged.decisive);
+        let ok = Check::passed(Id::DataHash, Cat::Binding, "ok");
+        assert_eq!(
+            Report::derive_status(&[ok.clone(), expired.clone()]),
+            Status::Indeterminate
+        );
+        assert_eq!(
+            Report::derive_status(&[ok, expired, forged]),
+            Status::Invalid
+        );
+    }
+
+    #[test]
+    fn decisive_time_failure_is_invalid() {
+        let revoked =
+            Check::failed(Id::SignerRevocation, Cat::Revocation, "revoked").make_decisive();
+        assert_eq!(Report::derive_status(&[revoked]), Status::Invalid);
+        let unknown =
+            Check::indeterminate(Id::SignerRevocation, Cat::Revocation, "no CRL").make_decisive();
+        assert!(!unknown.decisive, "only failures can be decisive");
+    }
+
+    #[test]
+    fn indeterminate_crypto_check_is_never_valid() {
+        let checks = [
+            Check::passed(Id::SealMakerSignature, Cat::Cryptographic, "ok"),
+            Check::indeterminate(Id::SignatureValue, Cat::Cryptographic, "no certificate"),
+        ];
+        assert_eq!(Report::derive_status(&checks), Status::Indeterminate);
+    }
+
+    #[test]
+    fn check_ids_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for id in CheckId::ALL {
+            assert!(seen.insert(id.as_str()), "duplicate id {}", id.as_str());
+        }
+    }
+}
