@@ -1,0 +1,65 @@
+//! The JSON report matches its documented schema (`docs/report-schema.md`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use eseal::time::Time;
+use eseal::verify::{Check, CheckCategory, CheckId, Report, ReportKind, Status, Warning};
+
+fn schema_doc() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/report-schema.md");
+    std::fs::read_to_string(path).expect("docs/report-schema.md")
+}
+
+#[test]
+fn every_check_id_is_documented() {
+    let doc = schema_doc();
+    for id in CheckId::ALL {
+        assert!(
+            doc.contains(&format!("| `{}` |", id.as_str())),
+            "check id {} is missing from docs/report-schema.md",
+            id.as_str()
+        );
+    }
+}
+
+#[test]
+fn json_has_the_documented_fields() {
+    let mut report = Report::new(
+        ReportKind::Signature,
+        Some(Time::parse_rfc3339("2021-06-01T00:00:00Z").unwrap()),
+    );
+    report.push(Check::passed(
+        CheckId::SignatureValue,
+        CheckCategory::Cryptographic,
+        "verifies",
+    ));
+    report.push(Check::failed(
+        CheckId::SignerValidity,
+        CheckCategory::Time,
+        "expired",
+    ));
+    report.warn(Warning::new("ses.example", "an example deviation"));
+    assert_eq!(report.status, Status::Indeterminate);
+
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["kind"], "signature");
+    assert_eq!(json["status"], "indeterminate");
+    assert_eq!(json["validation_time"], "2021-06-01T00:00:00Z");
+    let checks = json["checks"].as_array().unwrap();
+    assert_eq!(checks[0]["id"], "signature.value");
+    assert_eq!(checks[0]["category"], "cryptographic");
+    assert_eq!(checks[0]["status"], "passed");
+    assert_eq!(checks[0]["decisive"], false);
+    assert_eq!(checks[1]["status"], "failed");
+    assert_eq!(checks[1]["category"], "time");
+    assert_eq!(json["warnings"][0]["code"], "ses.example");
+    assert!(json["seal"].is_null());
+
+    let doc = schema_doc();
+    for field in json.as_object().unwrap().keys() {
+        assert!(
+            doc.contains(&format!("| `{field}` |")),
+            "top-level field {field} is not documented"
+        );
+    }
+}
