@@ -24,4 +24,7 @@ cargo test --workspace --doc --locked
 step "cargo doc -D warnings"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
+step "fuzz smoke (every target briefly)"
+scripts/fuzz-smoke.sh
+
 step "all checks passed"
