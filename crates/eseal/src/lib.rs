@@ -11,6 +11,7 @@
 //! | module | what it holds |
 //! |---|---|
 //! | [`crypto`] | SM2 keys, signatures and encryption; SM3, HMAC-SM3, PBKDF2; SM4 modes; encrypted PKCS#8 |
+//! | [`ses`] | electronic seals and seal signatures (GM/T 0031-2014, GB/T 38540-2020, GM/T 0031-2025): typed ASN.1, parsing with version detection and deviations, DER encoding |
 //!
 //! Later modules (`pki`, `ses`, `ofd`, `pdf`, `license`, `verify`) build on these.
 //!
@@ -24,5 +25,6 @@
 
 pub mod crypto;
 pub mod oid;
+pub mod ses;
 
 pub use rand_core;
