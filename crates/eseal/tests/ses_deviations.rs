@@ -333,13 +333,17 @@ fn header_id_and_version() {
     );
     let mut p = SealParts::v4();
     p.header_version = 3;
-    check_seal(
+    let seal = check_seal(
         &p.build(),
         &DeviationKind::HeaderVersion {
             found: 3,
             layout: SesVersion::V4,
         },
         1,
+    );
+    assert_eq!(
+        seal.deviations()[0].field(),
+        "SESeal.eSealInfo.header.version"
     );
 }
 

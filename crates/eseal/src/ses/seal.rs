@@ -150,7 +150,14 @@ impl Seal {
                     found,
                     layout: version,
                 },
-                &format!("{field}.header.version"),
+                &format!(
+                    "{field}.{}.header.version",
+                    if version == SesVersion::V1 {
+                        "esealInfo"
+                    } else {
+                        "eSealInfo"
+                    }
+                ),
                 tlv.offset,
             )?;
         }
