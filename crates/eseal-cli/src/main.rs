@@ -1,1 +1,2 @@
+//! `eseal`: make, stamp and verify Chinese electronic seals from the command line.
 fn main() {}

@@ -1,0 +1,53 @@
+//! Electronic seals (电子印章, `SESeal`) and seal signatures (电子签章, `SES_Signature`):
+//! typed ASN.1 for GM/T 0031-2014 ("v1"), GB/T 38540-2020 ("v4") and GM/T 0031-2025 ("v5").
+//!
+//! This module reads and writes the structures; it does not verify signatures or certificates.
+//!
+//! - [`Seal::from_der`] and [`Signature::from_der`] parse any version, telling versions apart by
+//!   the shape of the structure (standards notes §3.6), and keep the original bytes: verify the
+//!   maker signature over [`Seal::maker_signed_bytes`] and the signer signature over
+//!   [`Signature::tbs_der`], never over a re-encoding.
+//! - Real seals deviate from the standards (UTCTime for GeneralizedTime, OCTET STRING for
+//!   BIT STRING, `critical` FALSE written out, `[0]` tagged IMPLICIT or not at all, …).
+//!   [`ParseMode::Lenient`] reads each known deviation into the types and records a
+//!   [`Deviation`]; [`ParseMode::Strict`] rejects it. Either way [`Seal::to_der`] and
+//!   [`Signature::to_der`] reproduce the parsed input byte for byte.
+//! - For making seals, the typed structures ([`v1`], [`v4`], [`SesSealInfo`], …) have
+//!   constructors and encode to DER; [`Seal::from_structure`] and [`Signature::from_structure`]
+//!   assemble the final objects from their parts and signature bytes.
+//!
+//! Certificates are kept as DER bytes and signatures as the bytes found (DER or raw `r‖s`); the
+//! PKI and crypto modules interpret them.
+//!
+//! Limits on hostile input: at most [`MAX_INPUT_LEN`] bytes and [`MAX_LIST_ENTRIES`] entries per
+//! list; the structures have a fixed depth, so nesting is bounded by construction.
+
+mod common;
+mod deviation;
+mod error;
+mod io;
+mod seal;
+mod seal_info;
+mod signature;
+mod time;
+pub mod v1;
+pub mod v4;
+mod version;
+
+pub use common::{
+    BitOrOctetString, ExtData, ExtDataEntry, ExtDatasEncoding, ExtensionDatas, PictureFormat,
+    PictureTypeCheck, SesEsPictrueInfo, SesHeader, TimeStamp,
+};
+pub use deviation::{Deviation, DeviationKind, ParseMode, Tagging, Wrapper};
+pub use error::SesError;
+pub use seal::{MakerSignedForm, Seal, SealStructure};
+pub use seal_info::{CertDigestObj, CertList, SesEsPropertyInfo, SesSealInfo};
+pub use signature::{Signature, SignatureStructure, TimeInfo};
+pub use time::{SesTime, TimeKind, parse_v1_time_info};
+pub use version::SesVersion;
+
+/// The largest seal or signature accepted, in bytes (32 MiB: room for vector "ofd" pictures).
+pub const MAX_INPUT_LEN: usize = 32 * 1024 * 1024;
+
+/// The most entries accepted in one list (`certList`, `ExtensionDatas`).
+pub const MAX_LIST_ENTRIES: usize = 1024;
