@@ -23,6 +23,8 @@
 #![forbid(unsafe_code)]
 
 pub mod crypto;
+#[doc(hidden)]
+pub mod internal;
 pub mod oid;
 
 pub use rand_core;
