@@ -1,6 +1,11 @@
 //! Malformed input to every SM2 parser: one test per class showing the typed error, and a
 //! mutation sweep (every truncation, every single-bit flip) showing no parser panics.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use eseal::crypto::{CiphertextFormat, CryptoError, DistId, PublicKey, SecretKey, Signature};
 
@@ -118,12 +123,17 @@ fn public_key_classes() {
         PublicKey::from_sec1_bytes(&good[..64]).unwrap_err(),
         CryptoError::InvalidLength { .. }
     ));
-    assert!(is_malformed(&PublicKey::from_sec1_bytes(&good[1..]).unwrap_err()));
+    assert!(is_malformed(
+        &PublicKey::from_sec1_bytes(&good[1..]).unwrap_err()
+    ));
     let mut spki = key().public_key().to_spki_der();
     spki.push(0);
     assert!(is_malformed(&PublicKey::from_spki_der(&spki).unwrap_err()));
     let err = PublicKey::from_spki_pem(&key().to_pkcs8_pem()).unwrap_err();
-    assert!(is_malformed(&err), "a private key PEM is not a public key: {err}");
+    assert!(
+        is_malformed(&err),
+        "a private key PEM is not a public key: {err}"
+    );
 }
 
 // ---- signatures ----
@@ -138,10 +148,22 @@ fn signature_der_strictness() {
         ([der.clone(), vec![0]].concat(), "trailing"),
         (der[..der.len() - 1].to_vec(), ""),
         ([&[0x31][..], &der[1..]].concat(), "SEQUENCE"),
-        (vec![0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x01], "r is 0"),
-        (vec![0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x81], "negative"),
-        (vec![0x30, 0x07, 0x02, 0x02, 0x00, 0x01, 0x02, 0x01, 0x01], "minimally"),
-        (vec![0x30, 0x06, 0x04, 0x01, 0x01, 0x02, 0x01, 0x01], "INTEGER"),
+        (
+            vec![0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x01],
+            "r is 0",
+        ),
+        (
+            vec![0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x81],
+            "negative",
+        ),
+        (
+            vec![0x30, 0x07, 0x02, 0x02, 0x00, 0x01, 0x02, 0x01, 0x01],
+            "minimally",
+        ),
+        (
+            vec![0x30, 0x06, 0x04, 0x01, 0x01, 0x02, 0x01, 0x01],
+            "INTEGER",
+        ),
         (vec![0x30, 0x05, 0x02, 0x00, 0x02, 0x01, 0x01], "no content"),
     ];
     for (bytes, needle) in cases {
@@ -216,7 +238,10 @@ fn corrupt_ciphertexts() {
     let k = key();
     let rng = &mut TestRng(5);
     for format in [CiphertextFormat::C1C3C2, CiphertextFormat::C1C2C3] {
-        let ct = k.public_key().encrypt_with_rng(rng, b"secret", format).unwrap();
+        let ct = k
+            .public_key()
+            .encrypt_with_rng(rng, b"secret", format)
+            .unwrap();
         assert_eq!(ct.len(), 65 + 32 + 6);
         // Altered C2 or C3: the check value fails.
         for i in [65, 80, 100] {
