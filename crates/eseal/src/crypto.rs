@@ -5,7 +5,13 @@
 //! `hmac`, `pbkdf2`); this module adds the encodings and conventions of the Chinese
 //! standards (GM/T 0009 / GB/T 35276: default distinguishing ID, DER signatures, ASN.1
 //! ciphertexts) and turns every failure into a [`CryptoError`].
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`sm2`] | SM2 keys ([`SecretKey`], [`PublicKey`]), distinguishing IDs ([`DistId`]), signatures ([`Signature`]) and encryption ([`CiphertextFormat`]) |
 
 mod error;
+pub mod sm2;
 
 pub use error::CryptoError;
+pub use sm2::{CiphertextFormat, DistId, PublicKey, SecretKey, Signature, SignatureEncoding};

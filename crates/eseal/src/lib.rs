@@ -28,6 +28,8 @@
 #![forbid(unsafe_code)]
 
 pub mod crypto;
+#[doc(hidden)]
+pub mod internal;
 pub mod oid;
 pub mod ses;
 pub mod time;
