@@ -11,8 +11,9 @@
 //! | module | what it holds |
 //! |---|---|
 //! | [`crypto`] | SM2 keys, signatures and encryption; SM3, HMAC-SM3, PBKDF2; SM4 modes; encrypted PKCS#8 |
+//! | [`pki`] | SM2 X.509 certificates (parse, build), path validation with a relaxable policy, CRLs |
 //!
-//! Later modules (`pki`, `ses`, `ofd`, `pdf`, `license`, `verify`) build on these.
+//! Later modules (`ses`, `ofd`, `pdf`, `license`, `verify`) build on these.
 //!
 //! ## Features
 //!
@@ -24,5 +25,6 @@
 
 pub mod crypto;
 pub mod oid;
+pub mod pki;
 
 pub use rand_core;

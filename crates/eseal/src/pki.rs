@@ -1,0 +1,28 @@
+//! X.509 certificates with SM2 keys, certification path validation and CRLs
+//! (RFC 5280 with the GM/T 0015 / GB/T 20518 profile).
+//!
+//! - [`Certificate`]: read DER/PEM, keep the original bytes, expose names, validity, key usage,
+//!   extended key usage, basic constraints, key identifiers and the SM3 fingerprint.
+//! - [`CertificateAuthority`]: issue root, intermediate, seal-maker, signer and TSA certificates
+//!   and CRLs, signing through the [`Signer`] trait (software keys: [`SoftwareSigner`]).
+//!
+//! Every signature is SM2 with SM3 and the default distinguishing ID `1234567812345678`
+//! (GM/T 0009), checked over the exact signed bytes. Nothing here reads a clock or the network:
+//! the validation time and the CRLs are arguments.
+
+mod builder;
+mod certificate;
+mod error;
+mod sm2_adapter;
+mod time;
+
+pub use builder::{
+    CertificateAuthority, CertificateProfile, CertificateTemplate, DistinguishedName, Signer,
+};
+pub use certificate::{
+    BasicConstraints, Certificate, KeyUsage, MAX_CERTIFICATE_SIZE, MAX_PEM_CERTIFICATES,
+    MAX_PEM_SIZE,
+};
+pub use error::PkiError;
+pub use sm2_adapter::SoftwareSigner;
+pub use time::UnixTime;
