@@ -46,9 +46,7 @@ pub enum CryptoError {
     #[error("bad PKCS#7 padding after SM4-CBC decryption: wrong key or corrupted data")]
     BadPadding,
     /// An AEAD tag did not verify; no plaintext is released.
-    #[error(
-        "SM4-GCM authentication failed: wrong key, nonce or associated data, or the data was altered"
-    )]
+    #[error("SM4-GCM authentication failed: wrong key, nonce or associated data, or the data was altered")]
     AuthenticationFailed,
     /// Decrypting a password-protected key failed.
     #[error("cannot decrypt the key: wrong password or corrupted file")]
