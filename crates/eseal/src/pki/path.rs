@@ -295,6 +295,8 @@ pub enum PathErrorKind {
     },
     /// No supplied intermediate or trust anchor is named as this certificate's issuer.
     UnknownIssuer,
+    /// The path ends in a self-issued certificate that is not a trust anchor.
+    UntrustedRoot,
     /// An issuing certificate is not a CA (no basicConstraints with cA = TRUE).
     NotCa,
     /// An issuing CA's pathLenConstraint is smaller than the intermediates below it.
@@ -365,6 +367,7 @@ impl PathErrorKind {
             Self::UnsupportedSignatureAlgorithm { .. } => "cert.unsupported_signature_algorithm",
             Self::UnusableIssuerKey { .. } => "cert.unusable_issuer_key",
             Self::UnknownIssuer => "chain.unknown_issuer",
+            Self::UntrustedRoot => "chain.untrusted_root",
             Self::NotCa => "cert.not_ca",
             Self::PathLenExceeded { .. } => "cert.path_len_exceeded",
             Self::MissingKeyCertSign => "cert.missing_key_cert_sign",
@@ -396,7 +399,7 @@ impl PathErrorKind {
     /// Specificity when choosing among failed candidate paths (higher is more useful).
     fn rank(&self) -> u8 {
         match self {
-            Self::UnknownIssuer => 0,
+            Self::UnknownIssuer | Self::UntrustedRoot => 0,
             Self::Loop => 1,
             Self::ChainTooLong { .. } => 2,
             _ => 10,
@@ -421,6 +424,9 @@ impl fmt::Display for PathErrorKind {
             Self::UnusableIssuerKey { detail } => write!(f, "the issuer's public key cannot be used: {detail}"),
             Self::UnknownIssuer => f.write_str(
                 "issuer not found among the intermediates and trust anchors (add the issuing CA certificate or trust its root)",
+            ),
+            Self::UntrustedRoot => f.write_str(
+                "self-issued root certificate that is not in the trust store (trust it explicitly if intended)",
             ),
             Self::NotCa => f.write_str("used as an issuer but not a CA (basicConstraints cA is not TRUE)"),
             Self::PathLenExceeded {
@@ -609,13 +615,20 @@ impl<'a> Search<'a> {
             return Ok(());
         };
         let position = self.path.len().saturating_sub(1);
-        let mut best = PathError::new(PathErrorKind::UnknownIssuer, position, child);
+        let initial = if child.is_self_issued() {
+            PathErrorKind::UntrustedRoot
+        } else {
+            PathErrorKind::UnknownIssuer
+        };
+        let mut best = PathError::new(initial, position, child);
         let trust = self.trust;
         let anchors: Vec<&'a Certificate> = trust.issuers_of(child).collect();
         let pool = self.pool.clone();
+        // A self-signed certificate is not its own issuer here: that is a root the caller does
+        // not trust, reported as such rather than as a loop.
         let candidates = anchors.iter().map(|a| (*a, true)).chain(
             pool.iter()
-                .filter(|c| child.names_issuer(c))
+                .filter(|c| **c != child && child.names_issuer(c))
                 .map(|c| (*c, false)),
         );
         for (issuer, is_anchor) in candidates {
