@@ -3,7 +3,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    clippy::cloned_ref_to_slice_refs
 )]
 
 #[path = "pki_support/ca.rs"]

@@ -611,7 +611,7 @@ pub(crate) fn signed_part(what: &'static str, der: &[u8]) -> Result<Range<usize>
     if outer.tag() != der::Tag::Sequence {
         return Err(PkiError::malformed(what, "does not start with a SEQUENCE"));
     }
-    let start = usize::try_from(reader.position()).map_err(|e| PkiError::der(what, e.into()))?;
+    let start = usize::try_from(reader.position()).map_err(|e| PkiError::der(what, e))?;
     let tbs = reader.tlv_bytes().map_err(|e| PkiError::der(what, e))?;
     Ok(start..start.saturating_add(tbs.len()))
 }
