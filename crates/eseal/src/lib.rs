@@ -17,6 +17,9 @@
 //! | [`ses`] | electronic seals and seal signatures (GM/T 0031-2014, GB/T 38540-2020, GM/T 0031-2025): typed ASN.1, parsing with version detection and deviations, DER encoding |
 //!
 //! Later modules (`ofd`, `pdf`, `license`) build on these.
+//! | [`pki`] | SM2 X.509 certificates (parse, build), path validation with a relaxable policy, CRLs |
+//!
+//! Later modules (`ses`, `ofd`, `pdf`, `license`, `verify`) build on these.
 //!
 //! ## Features
 //!
@@ -34,5 +37,6 @@ pub mod oid;
 pub mod ses;
 pub mod time;
 pub mod verify;
+pub mod pki;
 
 pub use rand_core;

@@ -64,3 +64,54 @@ pub const ATTR_TIMESTAMP_TOKEN: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.1
 pub const TST_INFO: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.1.4");
 /// `id-kp-timeStamping` extended key usage (`1.3.6.1.5.5.7.3.8`).
 pub const KP_TIME_STAMPING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.8");
+
+// X.509 / RFC 5280 (used by `crate::pki`).
+
+/// `id-at-commonName` (`2.5.4.3`).
+pub const AT_COMMON_NAME: Oid = Oid::new_unwrap("2.5.4.3");
+/// `id-at-countryName` (`2.5.4.6`).
+pub const AT_COUNTRY_NAME: Oid = Oid::new_unwrap("2.5.4.6");
+/// `id-at-localityName` (`2.5.4.7`).
+pub const AT_LOCALITY_NAME: Oid = Oid::new_unwrap("2.5.4.7");
+/// `id-at-stateOrProvinceName` (`2.5.4.8`).
+pub const AT_STATE_OR_PROVINCE_NAME: Oid = Oid::new_unwrap("2.5.4.8");
+/// `id-at-organizationName` (`2.5.4.10`).
+pub const AT_ORGANIZATION_NAME: Oid = Oid::new_unwrap("2.5.4.10");
+/// `id-at-organizationalUnitName` (`2.5.4.11`).
+pub const AT_ORGANIZATIONAL_UNIT_NAME: Oid = Oid::new_unwrap("2.5.4.11");
+/// `id-ce-subjectKeyIdentifier` (`2.5.29.14`).
+pub const CE_SUBJECT_KEY_IDENTIFIER: Oid = Oid::new_unwrap("2.5.29.14");
+/// `id-ce-keyUsage` (`2.5.29.15`).
+pub const CE_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.15");
+/// `id-ce-subjectAltName` (`2.5.29.17`).
+pub const CE_SUBJECT_ALT_NAME: Oid = Oid::new_unwrap("2.5.29.17");
+/// `id-ce-issuerAltName` (`2.5.29.18`).
+pub const CE_ISSUER_ALT_NAME: Oid = Oid::new_unwrap("2.5.29.18");
+/// `id-ce-basicConstraints` (`2.5.29.19`).
+pub const CE_BASIC_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.19");
+/// `id-ce-cRLNumber` (`2.5.29.20`).
+pub const CE_CRL_NUMBER: Oid = Oid::new_unwrap("2.5.29.20");
+/// `id-ce-cRLReasons` (`2.5.29.21`), a CRL entry extension.
+pub const CE_CRL_REASON: Oid = Oid::new_unwrap("2.5.29.21");
+/// `id-ce-invalidityDate` (`2.5.29.24`), a CRL entry extension.
+pub const CE_INVALIDITY_DATE: Oid = Oid::new_unwrap("2.5.29.24");
+/// `id-ce-deltaCRLIndicator` (`2.5.29.27`).
+pub const CE_DELTA_CRL_INDICATOR: Oid = Oid::new_unwrap("2.5.29.27");
+/// `id-ce-issuingDistributionPoint` (`2.5.29.28`).
+pub const CE_ISSUING_DISTRIBUTION_POINT: Oid = Oid::new_unwrap("2.5.29.28");
+/// `id-ce-certificateIssuer` (`2.5.29.29`), a CRL entry extension (indirect CRLs).
+pub const CE_CERTIFICATE_ISSUER: Oid = Oid::new_unwrap("2.5.29.29");
+/// `id-ce-nameConstraints` (`2.5.29.30`).
+pub const CE_NAME_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.30");
+/// `id-ce-cRLDistributionPoints` (`2.5.29.31`).
+pub const CE_CRL_DISTRIBUTION_POINTS: Oid = Oid::new_unwrap("2.5.29.31");
+/// `id-ce-certificatePolicies` (`2.5.29.32`).
+pub const CE_CERTIFICATE_POLICIES: Oid = Oid::new_unwrap("2.5.29.32");
+/// `id-ce-authorityKeyIdentifier` (`2.5.29.35`).
+pub const CE_AUTHORITY_KEY_IDENTIFIER: Oid = Oid::new_unwrap("2.5.29.35");
+/// `id-ce-extKeyUsage` (`2.5.29.37`).
+pub const CE_EXT_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37");
+/// `anyExtendedKeyUsage` (`2.5.29.37.0`).
+pub const ANY_EXTENDED_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37.0");
+/// `id-pe-authorityInfoAccess` (`1.3.6.1.5.5.7.1.1`).
+pub const PE_AUTHORITY_INFO_ACCESS: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.1.1");

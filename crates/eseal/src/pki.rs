@@ -1,0 +1,41 @@
+//! X.509 certificates with SM2 keys, certification path validation and CRLs
+//! (RFC 5280 with the GM/T 0015 / GB/T 20518 profile).
+//!
+//! - [`Certificate`]: read DER/PEM, keep the original bytes, expose names, validity, key usage,
+//!   extended key usage, basic constraints, key identifiers and the SM3 fingerprint.
+//! - [`CertificateAuthority`]: issue root, intermediate, seal-maker, signer and TSA certificates
+//!   and CRLs, signing through the [`Signer`] trait (software keys: [`SoftwareSigner`]).
+//! - [`verify_path`]: build and check a path to a [`TrustStore`] anchor at a given time under a
+//!   [`Policy`], with revocation from caller-supplied [`Crl`]s; the result is a
+//!   [`VerifiedPath`] (chain, relaxations used, revocation per certificate) or a [`PathError`]
+//!   naming the certificate and the rule.
+//!
+//! Every signature is SM2 with SM3 and the default distinguishing ID `1234567812345678`
+//! (GM/T 0009), checked over the exact signed bytes. Nothing here reads a clock or the network:
+//! the validation time and the CRLs are arguments.
+
+mod builder;
+mod certificate;
+mod crl;
+mod error;
+mod path;
+mod sm2_adapter;
+mod time;
+mod trust;
+
+pub use builder::{
+    CertificateAuthority, CertificateProfile, CertificateTemplate, DistinguishedName, Signer,
+};
+pub use certificate::{
+    BasicConstraints, Certificate, KeyUsage, MAX_CERTIFICATE_SIZE, MAX_PEM_CERTIFICATES,
+    MAX_PEM_SIZE,
+};
+pub use crl::{Crl, CrlTemplate, MAX_CRL_SIZE, RevocationReason, RevokedEntry};
+pub use error::PkiError;
+pub use path::{
+    ErrorClass, PathError, PathErrorKind, Policy, Relaxation, RevocationCheck, RevocationStatus,
+    VerifiedPath, verify_path,
+};
+pub use sm2_adapter::SoftwareSigner;
+pub use time::UnixTime;
+pub use trust::TrustStore;
