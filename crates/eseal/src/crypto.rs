@@ -5,7 +5,16 @@
 //! `hmac`, `pbkdf2`); this module adds the encodings and conventions of the Chinese
 //! standards (GM/T 0009 / GB/T 35276: default distinguishing ID, DER signatures, ASN.1
 //! ciphertexts) and turns every failure into a [`CryptoError`].
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`sm3`] | SM3 hashing, HMAC-SM3, PBKDF2-HMAC-SM3 |
+//! | [`sm4`] | SM4 keys, single blocks, ECB, CBC (PKCS#7), CTR, GCM |
+//! | [`pbes2`] | password-encrypted PKCS#8 (`EncryptedPrivateKeyInfo`, PBES2) |
 
 mod error;
+pub mod pbes2;
+pub mod sm3;
+pub mod sm4;
 
 pub use error::CryptoError;
