@@ -27,7 +27,7 @@ use cipher::{
     BlockSizeUser, KeyInit, KeyIvInit as _, StreamCipher as _,
 };
 use rand_core::TryCryptoRng;
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{Zeroize as _, ZeroizeOnDrop, Zeroizing};
 
 use super::CryptoError;
 
@@ -43,16 +43,28 @@ pub const GCM_TAG_LEN: usize = 16;
 type Sm4Gcm = aes_gcm::AesGcm<::sm4::Sm4, U12, U16>;
 
 /// An SM4 key. Wiped from memory when dropped; `Debug` does not print it.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone)]
 pub struct Sm4Key {
     bytes: [u8; KEY_LEN],
+    /// The expanded round keys, kept so block operations don't redo the key schedule
+    /// (the `sm4` crate zeroizes them on drop).
+    cipher: ::sm4::Sm4,
 }
+
+impl Drop for Sm4Key {
+    fn drop(&mut self) {
+        self.bytes.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for Sm4Key {}
 
 impl Sm4Key {
     /// Wraps 16 key bytes.
     #[must_use]
     pub fn from_bytes(bytes: [u8; KEY_LEN]) -> Self {
-        Self { bytes }
+        let cipher = ::sm4::Sm4::new(&bytes.into());
+        Self { bytes, cipher }
     }
 
     /// Copies a key from a slice.
@@ -65,7 +77,7 @@ impl Sm4Key {
             expected: "16 bytes",
             found: bytes.len(),
         })?;
-        Ok(Self { bytes })
+        Ok(Self::from_bytes(bytes))
     }
 
     /// A fresh random key from `rng`.
@@ -73,12 +85,10 @@ impl Sm4Key {
     /// # Errors
     /// [`CryptoError::Rng`] when the generator fails.
     pub fn generate<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<Self, CryptoError> {
-        let mut key = Self {
-            bytes: [0; KEY_LEN],
-        };
-        rng.try_fill_bytes(&mut key.bytes)
+        let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
+        rng.try_fill_bytes(bytes.as_mut_slice())
             .map_err(|_| CryptoError::Rng)?;
-        Ok(key)
+        Ok(Self::from_bytes(*bytes))
     }
 
     /// A fresh random key from the operating system's generator.
@@ -100,7 +110,7 @@ impl Sm4Key {
     #[must_use]
     pub fn encrypt_block(&self, block: &[u8; BLOCK_LEN]) -> [u8; BLOCK_LEN] {
         let mut b = cipher::Block::<::sm4::Sm4>::from(*block);
-        self.cipher().encrypt_block(&mut b);
+        self.cipher.encrypt_block(&mut b);
         b.into()
     }
 
@@ -108,13 +118,8 @@ impl Sm4Key {
     #[must_use]
     pub fn decrypt_block(&self, block: &[u8; BLOCK_LEN]) -> [u8; BLOCK_LEN] {
         let mut b = cipher::Block::<::sm4::Sm4>::from(*block);
-        self.cipher().decrypt_block(&mut b);
+        self.cipher.decrypt_block(&mut b);
         b.into()
-    }
-
-    /// The keyed block cipher (its round keys are zeroized on drop by the `sm4` crate).
-    fn cipher(&self) -> ::sm4::Sm4 {
-        ::sm4::Sm4::new(&self.bytes.into())
     }
 }
 
@@ -135,7 +140,7 @@ pub fn ecb_encrypt(key: &Sm4Key, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let mut out = data.to_vec();
     let (blocks, rest) = block_slices(&mut out, "SM4-ECB plaintext")?;
     debug_assert!(rest.is_empty());
-    key.cipher().encrypt_blocks(blocks);
+    key.cipher.encrypt_blocks(blocks);
     Ok(out)
 }
 
@@ -146,7 +151,7 @@ pub fn ecb_encrypt(key: &Sm4Key, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
 pub fn ecb_decrypt(key: &Sm4Key, data: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     let mut out = Zeroizing::new(data.to_vec());
     let (blocks, _) = block_slices(&mut out, "SM4-ECB ciphertext")?;
-    key.cipher().decrypt_blocks(blocks);
+    key.cipher.decrypt_blocks(blocks);
     Ok(out)
 }
 
@@ -238,7 +243,7 @@ pub fn gcm_encrypt(
     plaintext: &[u8],
 ) -> Result<Vec<u8>, CryptoError> {
     let nonce = gcm_nonce(nonce)?;
-    let gcm = Sm4Gcm::new(&key.bytes.into());
+    let gcm = Sm4Gcm::from(key.cipher.clone());
     let mut out = Vec::with_capacity(plaintext.len().saturating_add(GCM_TAG_LEN));
     out.extend_from_slice(plaintext);
     match gcm.encrypt_inout_detached(&nonce.into(), aad, out.as_mut_slice().into()) {
@@ -282,7 +287,7 @@ pub fn gcm_decrypt(
             })?;
     let (ciphertext, tag) = ciphertext_and_tag.split_at(split);
     let tag = <&[u8; GCM_TAG_LEN]>::try_from(tag).map_err(|_| CryptoError::AuthenticationFailed)?;
-    let gcm = Sm4Gcm::new(&key.bytes.into());
+    let gcm = Sm4Gcm::from(key.cipher.clone());
     let mut out = Zeroizing::new(ciphertext.to_vec());
     // `aes-gcm` verifies the tag before it decrypts, so on error `out` still holds ciphertext.
     gcm.decrypt_inout_detached(

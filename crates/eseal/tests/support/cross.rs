@@ -2,7 +2,13 @@
 //! (the `openssl` CLI, Python `gmssl`, npm `sm-crypto`) and for loading `test-vectors/`.
 //!
 //! Include from an integration test with `#[path = "support/cross.rs"] mod cross;`.
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -87,13 +93,22 @@ pub fn run(program: &str, args: &[&str], stdin: Option<&[u8]>) -> Vec<u8> {
 pub fn try_run(program: &str, args: &[&str], stdin: Option<&[u8]>) -> Result<Vec<u8>, String> {
     let mut child = Command::new(program)
         .args(args)
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
     if let Some(data) = stdin {
-        child.stdin.take().expect("piped stdin").write_all(data).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("piped stdin")
+            .write_all(data)
+            .expect("write stdin");
     }
     let out = child.wait_with_output().expect("wait for child");
     if out.status.success() {
