@@ -349,10 +349,188 @@ def sm4_gcm_file():
     })
 
 
+def der(tag: int, content: bytes) -> bytes:
+    n = len(content)
+    if n < 0x80:
+        length = bytes([n])
+    else:
+        b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+        length = bytes([0x80 | len(b)]) + b
+    return bytes([tag]) + length + content
+
+
+def seq(*parts):
+    return der(0x30, b"".join(parts))
+
+
+def octets(b):
+    return der(0x04, b)
+
+
+def integer(n: int, width=None):
+    b = n.to_bytes(width or max(1, (n.bit_length() + 8) // 8), "big")
+    return der(0x02, b)
+
+
+def oid(dotted: str) -> bytes:
+    arcs = [int(a) for a in dotted.split(".")]
+    body = bytes([40 * arcs[0] + arcs[1]])
+    for a in arcs[2:]:
+        chunk = [a & 0x7F]
+        a >>= 7
+        while a:
+            chunk.append(0x80 | (a & 0x7F))
+            a >>= 7
+        body += bytes(reversed(chunk))
+    return der(0x06, body)
+
+
+NULL = b"\x05\x00"
+PBES2, PBKDF2 = "1.2.840.113549.1.5.13", "1.2.840.113549.1.5.12"
+HMAC_SM3, HMAC_SM3_GMT0091 = "1.2.156.10197.1.401.2", "1.2.156.10197.1.401.3.1"
+SM4_CBC = "1.2.156.10197.1.104.2"
+
+
+def pbes2_sm3(plain, password, salt, iv, iters, prf_oid=HMAC_SM3, *, prf_params=NULL,
+              key_length=None, salt_field=None, iter_field=None, iv_field=None, cipher_oid=SM4_CBC,
+              encrypted=None):
+    """EncryptedPrivateKeyInfo with PBKDF2-HMAC-SM3 + SM4-CBC, built by hand (DER) from
+    Python cryptography's PBKDF2HMAC(SM3) and SM4-CBC; the keyword arguments corrupt one field."""
+    from cryptography.hazmat.primitives import hashes, padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+    if encrypted is None:
+        key = PBKDF2HMAC(algorithm=hashes.SM3(), length=16, salt=salt, iterations=iters).derive(password)
+        p = padding.PKCS7(128).padder()
+        padded = p.update(plain) + p.finalize()
+        e = Cipher(algorithms.SM4(key), modes.CBC(iv)).encryptor()
+        encrypted = e.update(padded) + e.finalize()
+    prf = seq(oid(prf_oid), prf_params) if prf_oid else b""
+    kdf_params = seq(
+        salt_field if salt_field is not None else octets(salt),
+        iter_field if iter_field is not None else integer(iters),
+        integer(key_length) if key_length is not None else b"",
+        prf,
+    )
+    enc_alg = seq(oid(cipher_oid), iv_field if iv_field is not None else octets(iv))
+    alg = seq(oid(PBES2), seq(seq(oid(PBKDF2), kdf_params), enc_alg))
+    return seq(alg, octets(encrypted))
+
+
+def pbes2_files():
+    # A throwaway SM2 key: `openssl genpkey -algorithm SM2 | openssl pkcs8 -topk8 -nocrypt -outform DER`
+    # (OpenSSL 3.0 `genpkey -outform DER` writes SEC1, not PKCS#8).
+    plain = bytes.fromhex(SM2_PKCS8)
+    pw = b"eseal test password"
+    salt = det_bytes("pbes2/salt", 16)
+    iv = det_bytes("pbes2/iv", 16)
+    tests = []
+
+    def add(comment, data, result="valid", error=None, password=pw, source="", plaintext=plain):
+        t = {"comment": comment, "source": source, "password": password.hex(),
+             "encrypted": data.hex(), "plaintext": plaintext.hex() if result == "valid" else "",
+             "result": result}
+        if error:
+            t["error"] = error
+        tests.append(t)
+
+    # openssl-written files.
+    with open("/tmp/eseal-pbes2-plain.der", "wb") as f:
+        f.write(plain)
+    for args, comment in [
+        ([], "OpenSSL 3 default: PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC"),
+        (["-v2", "sm4-cbc"], "PBES2, PBKDF2-HMAC-SHA256, SM4-CBC"),
+        (["-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA1"], "PBES2, PBKDF2-HMAC-SHA1 (prf field omitted), AES-128-CBC"),
+    ]:
+        cmd = ["pkcs8", "-topk8", "-inform", "DER", "-outform", "DER", "-in",
+               "/tmp/eseal-pbes2-plain.der", "-passout", f"pass:{pw.decode()}", "-iter", "2048", *args]
+        add(comment, openssl(cmd), source="Created using: openssl " + " ".join(cmd))
+    for args, comment, err in [
+        (["-v1", "PBE-SHA1-3DES"], "PKCS#12 PBE (pbeWithSHA1And3-KeyTripleDES-CBC)", "Unsupported"),
+        (["-v1", "PBE-MD5-DES"], "PKCS#5 PBES1 (pbeWithMD5AndDES-CBC)", "Unsupported"),
+        (["-v2", "des3"], "PBES2 with DES-EDE3-CBC", "Unsupported"),
+        (["-v2", "aes-256-cbc", "-v2prf", "hmacWithSHA512"], "PBES2 with PRF HMAC-SHA512", "Unsupported"),
+        (["-scrypt"], "PBES2 with scrypt", "Unsupported"),
+    ]:
+        cmd = ["pkcs8", "-topk8", "-inform", "DER", "-outform", "DER", "-in",
+               "/tmp/eseal-pbes2-plain.der", "-passout", f"pass:{pw.decode()}", *args]
+        try:
+            data = openssl(cmd)
+        except subprocess.CalledProcessError:
+            continue  # e.g. legacy algorithms unavailable in this OpenSSL build
+        add(comment, data, "invalid", err, source="Created using: openssl " + " ".join(cmd))
+    add("wrong password (AES-256-CBC file)", bytes.fromhex(tests[0]["encrypted"]), "invalid",
+        "WrongPassword", password=b"not the password", source=tests[0]["source"])
+
+    src = ("Built by generate_symmetric.py: PBKDF2HMAC(hashes.SM3()) and SM4-CBC from Python "
+           "cryptography 48, DER written by hand")
+    add("PBKDF2-HMAC-SM3 (1.2.156.10197.1.401.2) + SM4-CBC, as eseal and GmSSL write",
+        pbes2_sm3(plain, pw, salt, iv, 2048), source=src)
+    add("PBKDF2-HMAC-SM3 under GM/T 0091's OID 1.2.156.10197.1.401.3.1",
+        pbes2_sm3(plain, pw, salt, iv, 2048, HMAC_SM3_GMT0091), source=src)
+    add("HMAC-SM3 PRF with parameters absent instead of NULL",
+        pbes2_sm3(plain, pw, salt, iv, 2048, prf_params=b""), source=src)
+    add("keyLength 16 present and matching SM4",
+        pbes2_sm3(plain, pw, salt, iv, 2048, key_length=16), source=src)
+    add("wrong password", pbes2_sm3(plain, pw, salt, iv, 2048), "invalid", "WrongPassword",
+        password=b"eseal test passworD", source=src)
+    add("right password, but the plaintext is not a PrivateKeyInfo",
+        pbes2_sm3(b"hello, not a key", pw, salt, iv, 2048), "invalid", "WrongPassword", source=src)
+    add("iteration count 0", pbes2_sm3(plain, pw, salt, iv, 1, iter_field=integer(0)),
+        "invalid", "InvalidParameter", source=src)
+    add("iteration count 10,000,001 (over eseal's limit)",
+        pbes2_sm3(plain, pw, salt, iv, 1, iter_field=integer(10_000_001)),
+        "invalid", "InvalidParameter", source=src)
+    add("iteration count of 9 bytes", pbes2_sm3(plain, pw, salt, iv, 1, iter_field=integer(2**70)),
+        "invalid", "InvalidParameter", source=src)
+    add("negative iteration count", pbes2_sm3(plain, pw, salt, iv, 1, iter_field=der(0x02, b"\xff")),
+        "invalid", "Malformed", source=src)
+    add("salt as otherSource (AlgorithmIdentifier)",
+        pbes2_sm3(plain, pw, salt, iv, 1, salt_field=seq(oid("1.2.3.4"))),
+        "invalid", "Unsupported", source=src)
+    add("salt as an INTEGER", pbes2_sm3(plain, pw, salt, iv, 1, salt_field=integer(5)),
+        "invalid", "Malformed", source=src)
+    add("IV of 8 bytes", pbes2_sm3(plain, pw, salt, iv, 1, iv_field=octets(iv[:8])),
+        "invalid", "Malformed", source=src)
+    add("IV missing (NULL)", pbes2_sm3(plain, pw, salt, iv, 1, iv_field=NULL),
+        "invalid", "Malformed", source=src)
+    add("keyLength 32 for SM4", pbes2_sm3(plain, pw, salt, iv, 1, key_length=32),
+        "invalid", "Malformed", source=src)
+    add("PRF parameters an OCTET STRING", pbes2_sm3(plain, pw, salt, iv, 1, prf_params=octets(b"x")),
+        "invalid", "Malformed", source=src)
+    add("PRF HMAC-SM3 misnumbered as SM3 (1.2.156.10197.1.401.1)",
+        pbes2_sm3(plain, pw, salt, iv, 1, "1.2.156.10197.1.401.1"), "invalid", "Unsupported", source=src)
+    add("cipher SM4-ECB", pbes2_sm3(plain, pw, salt, iv, 1, cipher_oid="1.2.156.10197.1.104.1"),
+        "invalid", "Unsupported", source=src)
+    add("encryptedData of 15 bytes", pbes2_sm3(plain, pw, salt, iv, 1, encrypted=b"\x00" * 15),
+        "invalid", "Malformed", source=src)
+    add("encryptedData empty", pbes2_sm3(plain, pw, salt, iv, 1, encrypted=b""),
+        "invalid", "Malformed", source=src)
+    good = pbes2_sm3(plain, pw, salt, iv, 2048)
+    add("trailing byte after the SEQUENCE", good + b"\x00", "invalid", "Malformed", source=src)
+    add("PBES2 without parameters", seq(seq(oid(PBES2)), octets(b"\x00" * 16)),
+        "invalid", "Malformed", source=src)
+    add("not DER at all", b"hello world", "invalid", "Malformed", source=src)
+    add("empty input", b"", "invalid", "Malformed", source=src)
+    write("pbes2/pkcs8.json", {
+        "algorithm": "PKCS#8 EncryptedPrivateKeyInfo (PBES2)",
+        "source": "Each test names its own source: openssl pkcs8 (OpenSSL 3.0.19) or "
+                  "generate_symmetric.py (Python cryptography 48 + hand-written DER)",
+        "notes": "password, encrypted (DER), plaintext (the PKCS#8 PrivateKeyInfo DER of a throwaway "
+                 "SM2 key from `openssl genpkey -algorithm SM2 | openssl pkcs8 -topk8 -nocrypt`) hex. `error` names the CryptoError "
+                 "variant an invalid case must give.",
+        "tests": tests,
+    })
+
+
+SM2_PKCS8 = "308187020100301306072a8648ce3d020106082a811ccf5501822d046d306b0201010420689f7b57d5ce8df217abece78b16e7ee3094659a64765bee05753918899339c2a14403420004ef46c783262749eb0159dcd64b11511c0606a260e19590f9af4fb1269f07f68db2de7bf52c18f8b00f1c3d54d2c0a6afde496c3b5c450d1c47b13a95102020eb"
+
 if __name__ == "__main__":
     sm3_files()
     hmac_sm3_file()
     pbkdf2_file()
     sm4_files()
     sm4_gcm_file()
+    pbes2_files()
     sys.exit(0)
