@@ -72,13 +72,13 @@ impl TryCryptoRng for BrokenRng {}
 fn round_trips_with_both_prfs_in_der_and_pem() {
     for prf in [Pbkdf2Prf::HmacSm3, Pbkdf2Prf::HmacSha256] {
         let options = EncryptOptions::new().with_iterations(1000).with_prf(prf);
-        let der = pbes2::encrypt_pkcs8_der_os(&plain(), b"pw", &options).unwrap();
+        let der = pbes2::encrypt_pkcs8_der(&plain(), b"pw", &options, &mut CountingRng(1)).unwrap();
         assert_eq!(*pbes2::decrypt_pkcs8_der(&der, b"pw").unwrap(), plain());
         assert_eq!(
             pbes2::decrypt_pkcs8_der(&der, b"pW").unwrap_err(),
             CryptoError::WrongPassword
         );
-        let pem = pbes2::encrypt_pkcs8_pem_os(&plain(), b"pw", &options).unwrap();
+        let pem = pbes2::encrypt_pkcs8_pem(&plain(), b"pw", &options, &mut CountingRng(2)).unwrap();
         assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
         assert_eq!(*pbes2::decrypt_pkcs8_pem(&pem, b"pw").unwrap(), plain());
     }
@@ -165,7 +165,7 @@ fn rng_failure_is_reported() {
 #[test]
 fn pem_errors() {
     let options = EncryptOptions::new().with_iterations(1);
-    let pem = pbes2::encrypt_pkcs8_pem_os(&plain(), b"pw", &options).unwrap();
+    let pem = pbes2::encrypt_pkcs8_pem(&plain(), b"pw", &options, &mut CountingRng(2)).unwrap();
     let relabelled = pem.replace("ENCRYPTED PRIVATE KEY", "PRIVATE KEY");
     let err = pbes2::decrypt_pkcs8_pem(&relabelled, b"pw").unwrap_err();
     assert!(err.to_string().contains("not encrypted"), "{err}");

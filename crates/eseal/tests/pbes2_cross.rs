@@ -1,9 +1,10 @@
-//! Encrypted PKCS#8 against OpenSSL, both directions, and eseal's own round trips and misuse.
+//! Encrypted PKCS#8 against OpenSSL, both directions.
 //!
 //! OpenSSL 3.0 has no OID for an HMAC-SM3 PRF, so eseal's default files (PRF
 //! `1.2.156.10197.1.401.2`) are checked with OpenSSL's primitives instead: `openssl asn1parse`
 //! finds salt, iteration count and IV, `openssl kdf … PBKDF2` derives the key and
 //! `openssl enc -d -sm4-cbc` decrypts. Files with PRF HMAC-SHA256 go through `openssl pkcs8`.
+#![cfg(feature = "getrandom")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

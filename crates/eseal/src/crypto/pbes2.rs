@@ -43,7 +43,7 @@ use zeroize::Zeroizing;
 
 use super::CryptoError;
 use super::sm3::{PBKDF2_MAX_ITERATIONS, check_iterations, pbkdf2_with};
-use super::sm4::{cbc_decrypt_with, cbc_encrypt_with};
+use super::sm4::{CbcNames, SM4_CBC, cbc_decrypt_with, cbc_encrypt_with};
 use crate::oid;
 
 /// Iterations eseal uses when the caller does not choose (600,000).
@@ -63,6 +63,15 @@ pub const SALT_LEN: usize = 16;
 pub const PEM_LABEL: &str = "ENCRYPTED PRIVATE KEY";
 
 const WHAT: &str = "EncryptedPrivateKeyInfo";
+
+const AES_128_CBC: CbcNames = CbcNames {
+    mode: "AES-128-CBC",
+    iv: "AES-128-CBC IV",
+};
+const AES_256_CBC: CbcNames = CbcNames {
+    mode: "AES-256-CBC",
+    iv: "AES-256-CBC IV",
+};
 
 /// The PBKDF2 pseudo-random function eseal writes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -232,7 +241,7 @@ pub fn encrypt_pkcs8_der<R: TryCryptoRng + ?Sized>(
         Pbkdf2Prf::HmacSha256 => (Prf::HmacSha256, oid::HMAC_SHA256),
     };
     let key = derive_key(prf, password, &salt, options.iterations, CbcCipher::Sm4)?;
-    let encrypted = cbc_encrypt_with::<::sm4::Sm4>(&key, &iv, private_key_info, "SM4-CBC IV")?;
+    let encrypted = cbc_encrypt_with::<::sm4::Sm4>(&key, &iv, private_key_info, SM4_CBC)?;
 
     encode_encrypted_private_key_info(&salt, options.iterations, prf_oid, &iv, &encrypted)
         .map_err(|e| CryptoError::malformed(WHAT, format!("cannot encode: {e}")))
@@ -359,9 +368,9 @@ pub fn decrypt_pkcs8_der(
 
     let key = derive_key(prf, password, salt, iterations, cipher)?;
     let plain = match cipher {
-        CbcCipher::Sm4 => cbc_decrypt_with::<::sm4::Sm4>(&key, iv, ciphertext, "SM4-CBC"),
-        CbcCipher::Aes128 => cbc_decrypt_with::<aes::Aes128>(&key, iv, ciphertext, "AES-128-CBC"),
-        CbcCipher::Aes256 => cbc_decrypt_with::<aes::Aes256>(&key, iv, ciphertext, "AES-256-CBC"),
+        CbcCipher::Sm4 => cbc_decrypt_with::<::sm4::Sm4>(&key, iv, ciphertext, SM4_CBC),
+        CbcCipher::Aes128 => cbc_decrypt_with::<aes::Aes128>(&key, iv, ciphertext, AES_128_CBC),
+        CbcCipher::Aes256 => cbc_decrypt_with::<aes::Aes256>(&key, iv, ciphertext, AES_256_CBC),
     }
     .map_err(|e| match e {
         CryptoError::BadPadding => CryptoError::WrongPassword,

@@ -42,6 +42,20 @@ pub const GCM_TAG_LEN: usize = 16;
 
 type Sm4Gcm = aes_gcm::AesGcm<::sm4::Sm4, U12, U16>;
 
+/// How a CBC mode is named in error messages.
+#[derive(Clone, Copy)]
+pub(crate) struct CbcNames {
+    /// The mode, e.g. "SM4-CBC" (used for the ciphertext).
+    pub(crate) mode: &'static str,
+    /// Its IV, e.g. "SM4-CBC IV".
+    pub(crate) iv: &'static str,
+}
+
+pub(crate) const SM4_CBC: CbcNames = CbcNames {
+    mode: "SM4-CBC",
+    iv: "SM4-CBC IV",
+};
+
 /// An SM4 key. Wiped from memory when dropped; `Debug` does not print it.
 #[derive(Clone)]
 pub struct Sm4Key {
@@ -138,8 +152,7 @@ impl fmt::Debug for Sm4Key {
 /// [`CryptoError::InvalidLength`] unless `data` is a multiple of 16 bytes.
 pub fn ecb_encrypt(key: &Sm4Key, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let mut out = data.to_vec();
-    let (blocks, rest) = block_slices(&mut out, "SM4-ECB plaintext")?;
-    debug_assert!(rest.is_empty());
+    let blocks = block_slices(&mut out, "SM4-ECB plaintext")?;
     key.cipher.encrypt_blocks(blocks);
     Ok(out)
 }
@@ -150,7 +163,7 @@ pub fn ecb_encrypt(key: &Sm4Key, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
 /// [`CryptoError::InvalidLength`] unless `data` is a multiple of 16 bytes.
 pub fn ecb_decrypt(key: &Sm4Key, data: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     let mut out = Zeroizing::new(data.to_vec());
-    let (blocks, _) = block_slices(&mut out, "SM4-ECB ciphertext")?;
+    let blocks = block_slices(&mut out, "SM4-ECB ciphertext")?;
     key.cipher.decrypt_blocks(blocks);
     Ok(out)
 }
@@ -163,7 +176,7 @@ pub fn ecb_decrypt(key: &Sm4Key, data: &[u8]) -> Result<Zeroizing<Vec<u8>>, Cryp
 /// # Errors
 /// [`CryptoError::InvalidLength`] unless `iv` is 16 bytes.
 pub fn cbc_encrypt(key: &Sm4Key, iv: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    cbc_encrypt_with::<::sm4::Sm4>(&key.bytes, iv, plaintext, "SM4-CBC IV")
+    cbc_encrypt_with::<::sm4::Sm4>(&key.bytes, iv, plaintext, SM4_CBC)
 }
 
 /// SM4-CBC decryption, removing and checking PKCS#7 padding.
@@ -177,7 +190,7 @@ pub fn cbc_decrypt(
     iv: &[u8],
     ciphertext: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-    cbc_decrypt_with::<::sm4::Sm4>(&key.bytes, iv, ciphertext, "SM4-CBC")
+    cbc_decrypt_with::<::sm4::Sm4>(&key.bytes, iv, ciphertext, SM4_CBC)
 }
 
 /// SM4-CTR encryption: XORs `data` with the keystream SM4(`initial_counter`),
@@ -312,7 +325,7 @@ fn gcm_nonce(nonce: &[u8]) -> Result<[u8; GCM_NONCE_LEN], CryptoError> {
 fn block_slices<'a>(
     buf: &'a mut [u8],
     what: &'static str,
-) -> Result<(&'a mut [cipher::Block<::sm4::Sm4>], &'a mut [u8]), CryptoError> {
+) -> Result<&'a mut [cipher::Block<::sm4::Sm4>], CryptoError> {
     let len = buf.len();
     let (blocks, rest) = cipher::Array::<u8, U16>::slice_as_chunks_mut(buf);
     if !rest.is_empty() {
@@ -322,7 +335,7 @@ fn block_slices<'a>(
             found: len,
         });
     }
-    Ok((blocks, rest))
+    Ok(blocks)
 }
 
 /// CBC with PKCS#7 padding under any 128-bit block cipher `C` (SM4 here; AES for PBES2 files).
@@ -330,12 +343,12 @@ pub(crate) fn cbc_encrypt_with<C>(
     key: &[u8],
     iv: &[u8],
     plaintext: &[u8],
-    iv_what: &'static str,
+    names: CbcNames,
 ) -> Result<Vec<u8>, CryptoError>
 where
     C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
 {
-    check_iv(iv, iv_what)?;
+    check_iv(iv, names)?;
     let enc =
         cbc::Encryptor::<C>::new_from_slices(key, iv).map_err(|_| CryptoError::InvalidLength {
             what: "block cipher key",
@@ -345,20 +358,20 @@ where
     Ok(enc.encrypt_padded_vec::<Pkcs7>(plaintext))
 }
 
-/// CBC decryption with PKCS#7 unpadding under `C`; `what` names the mode in errors.
+/// CBC decryption with PKCS#7 unpadding under `C`.
 pub(crate) fn cbc_decrypt_with<C>(
     key: &[u8],
     iv: &[u8],
     ciphertext: &[u8],
-    what: &'static str,
+    names: CbcNames,
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError>
 where
     C: BlockCipherDecrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
 {
-    check_iv(iv, what)?;
+    check_iv(iv, names)?;
     if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(BLOCK_LEN) {
         return Err(CryptoError::InvalidLength {
-            what,
+            what: names.mode,
             expected: "a non-zero multiple of 16 bytes of ciphertext",
             found: ciphertext.len(),
         });
@@ -379,25 +392,15 @@ where
     Ok(buf)
 }
 
-fn check_iv(iv: &[u8], what: &'static str) -> Result<(), CryptoError> {
+fn check_iv(iv: &[u8], names: CbcNames) -> Result<(), CryptoError> {
     if iv.len() != BLOCK_LEN {
         return Err(CryptoError::InvalidLength {
-            what: iv_name(what),
+            what: names.iv,
             expected: "16 bytes",
             found: iv.len(),
         });
     }
     Ok(())
-}
-
-/// The IV's name for a mode's error messages.
-fn iv_name(what: &'static str) -> &'static str {
-    match what {
-        "SM4-CBC" | "SM4-CBC IV" => "SM4-CBC IV",
-        "AES-128-CBC" => "AES-128-CBC IV",
-        "AES-256-CBC" => "AES-256-CBC IV",
-        _ => "CBC IV",
-    }
 }
 
 #[cfg(test)]
