@@ -19,10 +19,10 @@ apt_install() {
 # openssl CLI: SM2 signatures, SM2 X.509 chains, SM4.
 command -v openssl >/dev/null || apt_install openssl
 
-# Python: gmssl (SM2/SM3/SM4) and asn1crypto (independent DER parsing).
-if ! python3 -c 'import gmssl, asn1crypto' 2>/dev/null; then
-  say "pip install gmssl asn1crypto"
-  python3 -m pip install --quiet --disable-pip-version-check gmssl==3.2.2 asn1crypto==1.5.1
+# Python: gmssl (SM2/SM3/SM4), asn1crypto (independent DER parsing), cryptography (SM4-GCM, PBKDF2-SM3).
+if ! python3 -c "import gmssl, asn1crypto, cryptography" 2>/dev/null; then
+  say "pip install gmssl asn1crypto cryptography"
+  python3 -m pip install --quiet --disable-pip-version-check gmssl==3.2.2 asn1crypto==1.5.1 cryptography==48.0.0
 fi
 
 # npm: sm-crypto (SM2/SM3/SM4 in JavaScript), pinned by scripts/node/package-lock.json.

@@ -9,9 +9,15 @@
 //! | module | what it holds |
 //! |---|---|
 //! | [`sm2`] | SM2 keys ([`SecretKey`], [`PublicKey`]), distinguishing IDs ([`DistId`]), signatures ([`Signature`]) and encryption ([`CiphertextFormat`]) |
+//! | [`sm3`] | SM3 hashing, HMAC-SM3, PBKDF2-HMAC-SM3 |
+//! | [`sm4`] | SM4 keys, single blocks, ECB, CBC (PKCS#7), CTR, GCM |
+//! | [`pbes2`] | password-encrypted PKCS#8 (`EncryptedPrivateKeyInfo`, PBES2) |
 
 mod error;
+pub mod pbes2;
 pub mod sm2;
+pub mod sm3;
+pub mod sm4;
 
 pub use error::CryptoError;
 pub use sm2::{CiphertextFormat, DistId, PublicKey, SecretKey, Signature, SignatureEncoding};

@@ -15,18 +15,16 @@
 //! | [`time`] | UTC instants with one-second precision; RFC 3339 text |
 //! | [`oid`] | object identifiers of the national algorithms and the CMS/PKCS structures |
 //! | [`ses`] | electronic seals and seal signatures (GM/T 0031-2014, GB/T 38540-2020, GM/T 0031-2025): typed ASN.1, parsing with version detection and deviations, DER encoding |
-//!
-//! Later modules (`ofd`, `pdf`, `license`) build on these.
 //! | [`pki`] | SM2 X.509 certificates (parse, build), path validation with a relaxable policy, CRLs |
 //!
-//! Later modules (`ses`, `ofd`, `pdf`, `license`, `verify`) build on these.
+//! Later modules (`ofd`, `pdf`, `license`) build on these.
 //!
 //! ## Features
 //!
 //! | feature | default | what it enables |
 //! |---|---|---|
 //! | `std` | yes | `std::error::Error` impls |
-//! | `getrandom` | yes | key generation and signing with the operating system's RNG |
+//! | `getrandom` | yes | the operating system's RNG for key generation, hedged signing, salts, IVs and SM4 keys |
 //! | `serde` | yes | `Serialize` for reports and `Report::to_json` |
 #![forbid(unsafe_code)]
 
@@ -34,9 +32,9 @@ pub mod crypto;
 #[doc(hidden)]
 pub mod internal;
 pub mod oid;
+pub mod pki;
 pub mod ses;
 pub mod time;
 pub mod verify;
-pub mod pki;
 
 pub use rand_core;

@@ -17,6 +17,10 @@ pub const SM2_WITH_SM3: Oid = Oid::new_unwrap("1.2.156.10197.1.501");
 pub const SM3: Oid = Oid::new_unwrap("1.2.156.10197.1.401");
 /// HMAC-SM3, "SM3 with key" (`1.2.156.10197.1.401.2`); the PBKDF2 PRF for SM3.
 pub const HMAC_SM3: Oid = Oid::new_unwrap("1.2.156.10197.1.401.2");
+/// HMAC-SM3 as numbered by GM/T 0091-2020 Table A.1 and OpenSSL's `hmacWithSM3`
+/// (`1.2.156.10197.1.401.3.1`). GmSSL and BouncyCastle use [`HMAC_SM3`]; eseal writes that one and
+/// reads both.
+pub const HMAC_SM3_GMT0091: Oid = Oid::new_unwrap("1.2.156.10197.1.401.3.1");
 /// SM4 block cipher (`1.2.156.10197.1.104`).
 pub const SM4: Oid = Oid::new_unwrap("1.2.156.10197.1.104");
 /// SM4 in ECB mode (`1.2.156.10197.1.104.1`).
@@ -35,8 +39,12 @@ pub const EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
 pub const PBES2: Oid = Oid::new_unwrap("1.2.840.113549.1.5.13");
 /// PKCS#5 PBKDF2 (`1.2.840.113549.1.5.12`).
 pub const PBKDF2: Oid = Oid::new_unwrap("1.2.840.113549.1.5.12");
+/// HMAC-SHA-1 as a PBKDF2 PRF (`1.2.840.113549.2.7`); the PRF when PBKDF2-params omit `prf`.
+pub const HMAC_SHA1: Oid = Oid::new_unwrap("1.2.840.113549.2.7");
 /// HMAC-SHA-256 as a PBKDF2 PRF (`1.2.840.113549.2.9`).
 pub const HMAC_SHA256: Oid = Oid::new_unwrap("1.2.840.113549.2.9");
+/// AES-128-CBC (`2.16.840.1.101.3.4.1.2`).
+pub const AES_128_CBC: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.1.2");
 /// AES-256-CBC (`2.16.840.1.101.3.4.1.42`).
 pub const AES_256_CBC: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.1.42");
 

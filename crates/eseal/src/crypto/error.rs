@@ -7,7 +7,7 @@ use std::borrow::Cow;
 /// The variants keep three kinds of failure apart, because callers react differently:
 /// input that breaks its encoding (`Malformed…`, `InvalidLength`, `Invalid…Key`),
 /// a cryptographic check that did not pass (`SignatureInvalid`, `DecryptionFailed`,
-/// `BadPadding`, `AuthenticationFailed`, `WrongPassword`), and something valid that eseal
+/// `BadPadding`, `AuthenticationFailed`, `MacInvalid`, `WrongPassword`), and something valid that eseal
 /// does not implement (`Unsupported`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -50,6 +50,9 @@ pub enum CryptoError {
         "SM4-GCM authentication failed: wrong key, nonce or associated data, or the data was altered"
     )]
     AuthenticationFailed,
+    /// A MAC (HMAC-SM3) tag does not match the data under this key.
+    #[error("HMAC-SM3 tag does not match: wrong key, or the data or tag was altered")]
+    MacInvalid,
     /// Decrypting a password-protected key failed.
     #[error("cannot decrypt the key: wrong password or corrupted file")]
     WrongPassword,
