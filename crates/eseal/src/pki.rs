@@ -20,9 +20,9 @@ mod crl;
 mod error;
 mod path;
 mod sm2_adapter;
-mod time;
 mod trust;
 
+pub use crate::time::Time;
 pub use builder::{
     CertificateAuthority, CertificateProfile, CertificateTemplate, DistinguishedName, Signer,
 };
@@ -37,5 +37,4 @@ pub use path::{
     VerifiedPath, verify_path,
 };
 pub use sm2_adapter::SoftwareSigner;
-pub use time::UnixTime;
 pub use trust::TrustStore;

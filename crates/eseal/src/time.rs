@@ -7,10 +7,11 @@
 use core::fmt;
 use core::str::FromStr;
 
-/// A UTC instant with one-second precision, stored as seconds since the Unix epoch.
+/// A UTC instant with one-second precision, stored as seconds since the Unix epoch (leap
+/// seconds ignored, as in X.509 and Unix time).
 ///
-/// The range is that of [`der::DateTime`]: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z, which
-/// covers every time an X.509 certificate, CRL, seal or timestamp can carry.
+/// Every time an X.509 certificate, CRL, seal or timestamp can carry lies in
+/// 1970-01-01T00:00:00Z ..= 9999-12-31T23:59:59Z; parsing refuses anything outside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Time(u64);
 
@@ -32,37 +33,50 @@ pub enum TimeError {
 }
 
 impl Time {
-    /// The instant `secs` seconds after 1970-01-01T00:00:00Z.
-    pub fn from_unix_seconds(secs: u64) -> Result<Self, TimeError> {
-        der::DateTime::from_unix_duration(core::time::Duration::from_secs(secs))
-            .map(|_| Self(secs))
-            .map_err(|_| TimeError::OutOfRange)
+    /// The instant `seconds` after 1970-01-01T00:00:00Z.
+    #[must_use]
+    pub const fn from_unix_seconds(seconds: u64) -> Self {
+        Self(seconds)
     }
 
     /// Seconds since 1970-01-01T00:00:00Z.
-    pub fn unix_seconds(self) -> u64 {
+    #[must_use]
+    pub const fn unix_seconds(self) -> u64 {
         self.0
     }
 
-    /// The calendar form of this instant.
-    pub fn to_date_time(self) -> der::DateTime {
-        // In range by construction; the fallback is never taken.
-        der::DateTime::from_unix_duration(core::time::Duration::from_secs(self.0))
-            .unwrap_or(der::DateTime::INFINITY)
-    }
-
-    /// Builds a time from calendar fields (UTC).
-    pub fn from_ymd_hms(
+    /// The time from a calendar date and time of day in UTC; `None` when the fields are out
+    /// of range (month 13, 31 February, a year before 1970 or after 9999, …).
+    #[must_use]
+    pub fn from_utc(
         year: u16,
         month: u8,
         day: u8,
         hour: u8,
         minute: u8,
         second: u8,
-    ) -> Result<Self, TimeError> {
+    ) -> Option<Self> {
         der::DateTime::new(year, month, day, hour, minute, second)
+            .ok()
             .map(Self::from)
-            .map_err(|_| TimeError::OutOfRange)
+    }
+
+    /// `self + seconds`, saturating at the largest representable time.
+    #[must_use]
+    pub const fn saturating_add_seconds(self, seconds: u64) -> Self {
+        Self(self.0.saturating_add(seconds))
+    }
+
+    /// `self - seconds`, saturating at the epoch.
+    #[must_use]
+    pub const fn saturating_sub_seconds(self, seconds: u64) -> Self {
+        Self(self.0.saturating_sub(seconds))
+    }
+
+    /// The calendar form, or `None` beyond 9999-12-31T23:59:59Z (outside every ASN.1 time).
+    #[must_use]
+    pub fn to_date_time(self) -> Option<der::DateTime> {
+        der::DateTime::from_unix_duration(core::time::Duration::from_secs(self.0)).ok()
     }
 
     /// Parses RFC 3339 text: `2024-05-01T08:00:00Z`, `2024-05-01T16:00:00+08:00`,
@@ -133,7 +147,8 @@ impl Time {
             .checked_sub(offset_secs)
             .and_then(|s| u64::try_from(s).ok())
             .ok_or(TimeError::OutOfRange)?;
-        Self::from_unix_seconds(utc)
+        let t = Self::from_unix_seconds(utc);
+        t.to_date_time().map(|_| t).ok_or(TimeError::OutOfRange)
     }
 }
 
@@ -150,20 +165,22 @@ impl FromStr for Time {
     }
 }
 
-/// RFC 3339 in UTC, e.g. `2024-05-01T08:00:00Z`.
+/// RFC 3339 in UTC, e.g. `2024-05-01T08:00:00Z`; `@<seconds>s` beyond the year 9999.
 impl fmt::Display for Time {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let dt = self.to_date_time();
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            dt.year(),
-            dt.month(),
-            dt.day(),
-            dt.hour(),
-            dt.minutes(),
-            dt.seconds()
-        )
+        match self.to_date_time() {
+            Some(dt) => write!(
+                f,
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                dt.year(),
+                dt.month(),
+                dt.day(),
+                dt.hour(),
+                dt.minutes(),
+                dt.seconds()
+            ),
+            None => write!(f, "@{}s", self.0),
+        }
     }
 }
 
@@ -208,10 +225,26 @@ mod tests {
 
     #[test]
     fn range_is_bounded() {
+        assert_eq!(Time::from_unix_seconds(u64::MAX).to_date_time(), None);
         assert_eq!(
-            Time::from_unix_seconds(u64::MAX),
+            Time::from_unix_seconds(u64::MAX).to_string(),
+            format!("@{}s", u64::MAX)
+        );
+        assert!(Time::from_utc(9999, 12, 31, 23, 59, 59).is_some());
+        assert_eq!(
+            Time::parse_rfc3339("9999-12-31T23:59:59-01:00"),
             Err(TimeError::OutOfRange)
         );
-        assert!(Time::from_ymd_hms(9999, 12, 31, 23, 59, 59).is_ok());
+    }
+
+    #[test]
+    fn calendar_round_trip() {
+        let t = Time::from_utc(2024, 2, 29, 23, 59, 58).map(Time::unix_seconds);
+        assert_eq!(t, Some(1_709_251_198));
+        assert_eq!(
+            Time::from_unix_seconds(1_709_251_198).to_string(),
+            "2024-02-29T23:59:58Z"
+        );
+        assert_eq!(Time::from_utc(2023, 2, 29, 0, 0, 0), None);
     }
 }

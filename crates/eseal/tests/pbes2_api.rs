@@ -204,3 +204,28 @@ fn error_messages_tell_the_user_what_to_do() {
         "cannot decrypt the key: wrong password or corrupted file"
     );
 }
+
+/// The `SecretKey` wrappers round-trip through an encrypted PKCS#8 file and refuse a wrong password.
+#[test]
+fn secret_key_encrypted_pkcs8_round_trip() {
+    use eseal::crypto::SecretKey;
+    use eseal::crypto::pbes2::EncryptOptions;
+    let mut rng = eseal::rand_core::UnwrapErr(sm2::elliptic_curve::common::getrandom::SysRng);
+    let key = SecretKey::generate_with_rng(&mut rng).unwrap();
+    let options = EncryptOptions::new().with_iterations(1_000);
+    let der = key
+        .to_encrypted_pkcs8_der(b"correct horse", &options, &mut rng)
+        .unwrap();
+    let back = SecretKey::from_encrypted_pkcs8_der(&der, b"correct horse").unwrap();
+    assert_eq!(back.public_key(), key.public_key());
+    let pem = key
+        .to_encrypted_pkcs8_pem(b"pw", &options, &mut rng)
+        .unwrap();
+    assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    let back = SecretKey::from_encrypted_pkcs8_pem(&pem, b"pw").unwrap();
+    assert_eq!(back.public_key(), key.public_key());
+    assert_eq!(
+        SecretKey::from_encrypted_pkcs8_pem(&pem, b"wrong").unwrap_err(),
+        eseal::crypto::CryptoError::WrongPassword
+    );
+}

@@ -20,7 +20,7 @@ use std::path::Path;
 
 use eseal::pki::{
     Certificate, CertificateProfile, Crl, CrlTemplate, PathErrorKind, Policy, Relaxation,
-    RevocationReason, Signer, TrustStore, UnixTime, verify_path,
+    RevocationReason, Signer, Time, TrustStore, verify_path,
 };
 
 const DISTID: &str = "distid:1234567812345678";
@@ -536,8 +536,8 @@ fn ofdrw_chain_needs_a_relaxed_policy() {
 
     let trust = TrustStore::from_certificates([root.clone()]);
     for (leaf, at) in [
-        (&user, UnixTime::from_utc(2021, 6, 1, 0, 0, 0).unwrap()),
-        (&sign_cert, UnixTime::from_utc(2022, 1, 1, 0, 0, 0).unwrap()),
+        (&user, Time::from_utc(2021, 6, 1, 0, 0, 0).unwrap()),
+        (&sign_cert, Time::from_utc(2022, 1, 1, 0, 0, 0).unwrap()),
     ] {
         let err = verify_path(leaf, &[], &trust, &[], &Policy::strict(), at).unwrap_err();
         assert_eq!(
@@ -555,7 +555,7 @@ fn ofdrw_chain_needs_a_relaxed_policy() {
         );
     }
     // Outside the user certificate's validity (2020-04-21 .. 2022-04-21) it fails on time.
-    let late = UnixTime::from_utc(2022, 5, 1, 0, 0, 0).unwrap();
+    let late = Time::from_utc(2022, 5, 1, 0, 0, 0).unwrap();
     let err = verify_path(&user, &[], &trust, &[], &Policy::lenient_anchors(), late).unwrap_err();
     assert_eq!(err.id(), "cert.expired");
 }

@@ -15,7 +15,7 @@ use eseal::oid;
 use eseal::pki::{
     BasicConstraints, Certificate, CertificateAuthority, CertificateProfile, CertificateTemplate,
     Crl, CrlTemplate, ErrorClass, KeyUsage, PathError, PathErrorKind, Policy, Relaxation,
-    RevocationReason, RevocationStatus, Signer, SoftwareSigner, TrustStore, UnixTime, verify_path,
+    RevocationReason, RevocationStatus, Signer, SoftwareSigner, Time, TrustStore, verify_path,
 };
 
 fn verify(
@@ -23,7 +23,7 @@ fn verify(
     inters: &[Certificate],
     root: &Certificate,
     policy: &Policy,
-    at: UnixTime,
+    at: Time,
 ) -> Result<eseal::pki::VerifiedPath, PathError> {
     verify_path(
         target,
@@ -612,7 +612,7 @@ fn target_usage_requirements() {
     let _path = verify(&tsa, &inters, c.root.certificate(), &policy, t(1)).unwrap();
 }
 
-fn revoking_crl(c: &ca::Chain, revoked_at: UnixTime, this: UnixTime, next: UnixTime) -> Crl {
+fn revoking_crl(c: &ca::Chain, revoked_at: Time, this: Time, next: Time) -> Crl {
     c.inter
         .issue_crl(
             &CrlTemplate::new(this, Some(next), 7)

@@ -27,8 +27,8 @@ use x509_cert::time::Validity;
 use super::certificate::{self, BasicConstraints, Certificate, KeyUsage};
 use super::error::PkiError;
 use super::sm2_adapter;
-use super::time::UnixTime;
 use crate::oid;
+use crate::time::Time;
 
 /// Something that holds an SM2 private key and signs with SM3 and the default ID
 /// (`1234567812345678`): a software key, a USB key, an HSM.
@@ -211,8 +211,8 @@ impl CertificateProfile {
 pub struct CertificateTemplate {
     profile: CertificateProfile,
     subject: DistinguishedName,
-    not_before: UnixTime,
-    not_after: UnixTime,
+    not_before: Time,
+    not_after: Time,
     serial: Option<Vec<u8>>,
     key_usage: Option<Option<KeyUsage>>,
     basic_constraints: Option<Option<BasicConstraints>>,
@@ -225,8 +225,8 @@ impl CertificateTemplate {
     pub fn new(
         profile: CertificateProfile,
         subject: DistinguishedName,
-        not_before: UnixTime,
-        not_after: UnixTime,
+        not_before: Time,
+        not_after: Time,
     ) -> Self {
         Self {
             profile,

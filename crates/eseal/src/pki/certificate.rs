@@ -25,8 +25,8 @@ use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
 use super::error::PkiError;
 use super::sm2_adapter;
-use super::time::UnixTime;
 use crate::oid;
+use crate::time::Time;
 
 /// Largest certificate accepted, in bytes of DER. Real SM2 certificates are 0.5–3 KiB.
 pub const MAX_CERTIFICATE_SIZE: usize = 64 * 1024;
@@ -318,13 +318,13 @@ impl Certificate {
 
     /// Start of the validity period.
     #[must_use]
-    pub fn not_before(&self) -> UnixTime {
+    pub fn not_before(&self) -> Time {
         x509_time(self.inner.tbs_certificate().validity().not_before)
     }
 
     /// End of the validity period (inclusive, RFC 5280 §4.1.2.5).
     #[must_use]
-    pub fn not_after(&self) -> UnixTime {
+    pub fn not_after(&self) -> Time {
         x509_time(self.inner.tbs_certificate().validity().not_after)
     }
 
@@ -616,15 +616,12 @@ pub(crate) fn signed_part(what: &'static str, der: &[u8]) -> Result<Range<usize>
     Ok(start..start.saturating_add(tbs.len()))
 }
 
-pub(crate) fn x509_time(t: x509_cert::time::Time) -> UnixTime {
-    UnixTime::from_unix_seconds(t.to_unix_duration().as_secs())
+pub(crate) fn x509_time(t: x509_cert::time::Time) -> Time {
+    Time::from_unix_seconds(t.to_unix_duration().as_secs())
 }
 
 /// An X.509 `Time`: UTCTime through 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5).
-pub(crate) fn to_x509_time(
-    t: UnixTime,
-    what: &'static str,
-) -> Result<x509_cert::time::Time, PkiError> {
+pub(crate) fn to_x509_time(t: Time, what: &'static str) -> Result<x509_cert::time::Time, PkiError> {
     let dt = t
         .to_date_time()
         .ok_or_else(|| PkiError::invalid(what, "after 9999-12-31T23:59:59Z"))?;

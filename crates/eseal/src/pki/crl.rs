@@ -25,8 +25,8 @@ use x509_cert::serial_number::SerialNumber;
 use super::builder::{self, CertificateAuthority, Signer};
 use super::certificate::{self, Certificate, KeyUsage};
 use super::error::PkiError;
-use super::time::UnixTime;
 use crate::oid;
+use crate::time::Time;
 
 /// Largest CRL accepted, in bytes of DER. Large national CAs publish CRLs of several MiB.
 pub const MAX_CRL_SIZE: usize = 32 * 1024 * 1024;
@@ -119,12 +119,12 @@ pub struct RevokedEntry {
     /// Serial number of the revoked certificate (big-endian magnitude).
     pub serial: Vec<u8>,
     /// `revocationDate`: from when the certificate is revoked.
-    pub revoked_at: UnixTime,
+    pub revoked_at: Time,
     /// The `reasonCode` entry extension, when present.
     pub reason: Option<RevocationReason>,
     /// The `invalidityDate` entry extension (when the key is known or suspected to have been
     /// compromised), when present. Informational: eseal judges by `revoked_at`.
-    pub invalidity_date: Option<UnixTime>,
+    pub invalidity_date: Option<Time>,
 }
 
 /// A parsed CRL that keeps its original DER.
@@ -260,13 +260,13 @@ impl Crl {
 
     /// `thisUpdate`.
     #[must_use]
-    pub fn this_update(&self) -> UnixTime {
+    pub fn this_update(&self) -> Time {
         certificate::x509_time(self.inner.tbs_cert_list.this_update)
     }
 
     /// `nextUpdate`, when present.
     #[must_use]
-    pub fn next_update(&self) -> Option<UnixTime> {
+    pub fn next_update(&self) -> Option<Time> {
         self.inner
             .tbs_cert_list
             .next_update
@@ -399,7 +399,7 @@ fn entry(e: &RevokedCert) -> RevokedEntry {
         } else if ext.extn_id == oid::CE_INVALIDITY_DATE {
             invalidity_date = GeneralizedTime::from_der(value)
                 .ok()
-                .map(|t| UnixTime::from_unix_seconds(t.to_unix_duration().as_secs()));
+                .map(|t| Time::from_unix_seconds(t.to_unix_duration().as_secs()));
         }
     }
     RevokedEntry {
@@ -413,16 +413,16 @@ fn entry(e: &RevokedCert) -> RevokedEntry {
 /// The contents of a CRL to issue with [`CertificateAuthority::issue_crl`].
 #[derive(Debug, Clone)]
 pub struct CrlTemplate {
-    this_update: UnixTime,
-    next_update: Option<UnixTime>,
+    this_update: Time,
+    next_update: Option<Time>,
     crl_number: u64,
-    revoked: Vec<(Vec<u8>, UnixTime, Option<RevocationReason>)>,
+    revoked: Vec<(Vec<u8>, Time, Option<RevocationReason>)>,
 }
 
 impl CrlTemplate {
     /// A CRL issued at `this_update`, next expected at `next_update` (RFC 5280 requires one).
     #[must_use]
-    pub fn new(this_update: UnixTime, next_update: Option<UnixTime>, crl_number: u64) -> Self {
+    pub fn new(this_update: Time, next_update: Option<Time>, crl_number: u64) -> Self {
         Self {
             this_update,
             next_update,
@@ -436,7 +436,7 @@ impl CrlTemplate {
     pub fn revoke(
         mut self,
         serial: &[u8],
-        revoked_at: UnixTime,
+        revoked_at: Time,
         reason: Option<RevocationReason>,
     ) -> Self {
         self.revoked.push((serial.to_vec(), revoked_at, reason));

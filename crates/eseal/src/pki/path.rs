@@ -29,9 +29,9 @@ use der::asn1::ObjectIdentifier;
 
 use super::certificate::{Certificate, KeyUsage, SignatureFailure};
 use super::crl::{Crl, RevocationReason};
-use super::time::UnixTime;
 use super::trust::TrustStore;
 use crate::oid;
+use crate::time::Time;
 
 /// The rules of path validation. [`Policy::default`] is strict RFC 5280; each relaxation is a
 /// named flag, and a successful result lists the relaxations that were actually needed.
@@ -117,7 +117,7 @@ pub enum Relaxation {
         /// Position of the certificate whose status it gave.
         position: usize,
         /// The CRL's nextUpdate.
-        next_update: UnixTime,
+        next_update: Time,
     },
 }
 
@@ -162,13 +162,13 @@ pub enum RevocationStatus {
     /// A usable CRL from the issuer does not list the certificate.
     Good {
         /// thisUpdate of the CRL relied on.
-        crl_this_update: UnixTime,
+        crl_this_update: Time,
     },
     /// Listed as revoked, but only from a time after the validation time: a signature made
     /// before `revoked_at` is judged by that time.
     RevokedLater {
         /// revocationDate.
-        revoked_at: UnixTime,
+        revoked_at: Time,
         /// reasonCode, if given.
         reason: Option<RevocationReason>,
     },
@@ -198,7 +198,7 @@ pub struct VerifiedPath {
     chain: Vec<Certificate>,
     relaxations: Vec<Relaxation>,
     revocation: Vec<RevocationCheck>,
-    at: UnixTime,
+    at: Time,
 }
 
 impl VerifiedPath {
@@ -243,7 +243,7 @@ impl VerifiedPath {
 
     /// The validation time used.
     #[must_use]
-    pub fn validated_at(&self) -> UnixTime {
+    pub fn validated_at(&self) -> Time {
         self.at
     }
 }
@@ -270,16 +270,16 @@ pub enum PathErrorKind {
     /// The validation time is after notAfter.
     Expired {
         /// notAfter.
-        not_after: UnixTime,
+        not_after: Time,
         /// The validation time.
-        at: UnixTime,
+        at: Time,
     },
     /// The validation time is before notBefore.
     NotYetValid {
         /// notBefore.
-        not_before: UnixTime,
+        not_before: Time,
         /// The validation time.
-        at: UnixTime,
+        at: Time,
     },
     /// The certificate's signature does not verify with its issuer's key.
     BadSignature,
@@ -328,7 +328,7 @@ pub enum PathErrorKind {
     /// Revoked at or before the validation time.
     Revoked {
         /// revocationDate.
-        revoked_at: UnixTime,
+        revoked_at: Time,
         /// reasonCode, if given.
         reason: Option<RevocationReason>,
     },
@@ -516,7 +516,7 @@ pub fn verify_path(
     trust: &TrustStore,
     crls: &[Crl],
     policy: &Policy,
-    at: UnixTime,
+    at: Time,
 ) -> Result<VerifiedPath, PathError> {
     if intermediates.len() > policy.max_intermediates {
         return Err(PathError::new(
@@ -601,7 +601,7 @@ struct Search<'a> {
     trust: &'a TrustStore,
     pool: Vec<&'a Certificate>,
     policy: &'a Policy,
-    at: UnixTime,
+    at: Time,
     budget: usize,
     path: Vec<&'a Certificate>,
     relaxations: Vec<Relaxation>,
@@ -760,7 +760,7 @@ impl<'a> Search<'a> {
     }
 }
 
-fn check_validity(cert: &Certificate, pos: usize, at: UnixTime) -> Result<(), PathError> {
+fn check_validity(cert: &Certificate, pos: usize, at: Time) -> Result<(), PathError> {
     if at < cert.not_before() {
         return Err(PathError::new(
             PathErrorKind::NotYetValid {
@@ -784,7 +784,7 @@ fn check_validity(cert: &Certificate, pos: usize, at: UnixTime) -> Result<(), Pa
     Ok(())
 }
 
-fn check_target(target: &Certificate, policy: &Policy, at: UnixTime) -> Result<(), PathError> {
+fn check_target(target: &Certificate, policy: &Policy, at: Time) -> Result<(), PathError> {
     if let Some(oid) = target.unhandled_critical_extensions().first() {
         return Err(PathError::new(
             PathErrorKind::UnknownCriticalExtension { oid: *oid },
@@ -827,14 +827,14 @@ fn revocation_status(
     issuer: &Certificate,
     crls: &[Crl],
     policy: &Policy,
-    at: UnixTime,
+    at: Time,
     budget: &mut usize,
     position: usize,
     relaxations: &mut Vec<Relaxation>,
 ) -> Result<RevocationStatus, PathError> {
     let mut notes: Vec<String> = Vec::new();
-    let mut good: Option<UnixTime> = None;
-    let mut stale_good: Option<UnixTime> = None;
+    let mut good: Option<Time> = None;
+    let mut stale_good: Option<Time> = None;
     let mut later: Option<RevocationStatus> = None;
     for crl in crls.iter().filter(|c| c.names_issuer(issuer)) {
         if let Some(why) = crl.is_usable() {

@@ -9,7 +9,7 @@
 
 use eseal::pki::{
     CertificateAuthority, CertificateProfile, CertificateTemplate, DistinguishedName,
-    SoftwareSigner, UnixTime,
+    SoftwareSigner, Time,
 };
 
 /// The operating system's RNG as a `rand_core::CryptoRng`.
@@ -25,8 +25,8 @@ pub fn key() -> SoftwareSigner {
 pub const T0: u64 = 1_704_067_200;
 pub const YEAR: u64 = 365 * 24 * 3600;
 
-pub fn t(offset_days: i64) -> UnixTime {
-    UnixTime::from_unix_seconds(T0.checked_add_signed(offset_days * 86_400).unwrap())
+pub fn t(offset_days: i64) -> Time {
+    Time::from_unix_seconds(T0.checked_add_signed(offset_days * 86_400).unwrap())
 }
 
 pub fn dn(cn: &str) -> DistinguishedName {
