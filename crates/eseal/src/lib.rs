@@ -12,6 +12,7 @@
 //! |---|---|
 //! | [`crypto`] | SM2 keys, signatures and encryption; SM3, HMAC-SM3, PBKDF2; SM4 modes; encrypted PKCS#8 |
 //! | [`verify`] | the verification report: checks, verdict, facts, JSON |
+//! | [`ofd`] | OFD packages: safe reading, Signatures.xml/Signature.xml, reference digests, editing for signing, writing documents |
 //! | [`time`] | UTC instants with one-second precision; RFC 3339 text |
 //! | [`oid`] | object identifiers of the national algorithms and the CMS/PKCS structures |
 //!
@@ -27,6 +28,7 @@
 #![forbid(unsafe_code)]
 
 pub mod crypto;
+pub mod ofd;
 pub mod oid;
 pub mod time;
 pub mod verify;
