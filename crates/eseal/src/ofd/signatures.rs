@@ -90,6 +90,35 @@ pub struct SignedInfo {
     pub seal: Option<String>,
 }
 
+impl SignedInfo {
+    /// A `SignedInfo` with SM3 as `CheckMethod` (written as the OID), these references, and
+    /// nothing else; set the other fields afterwards.
+    #[must_use]
+    pub fn new(provider: Provider, references: Vec<Reference>) -> Self {
+        SignedInfo {
+            provider,
+            signature_method: None,
+            signature_date_time: None,
+            check_method: Some(crate::ofd::check::SM3_OID.to_owned()),
+            references,
+            stamp_annots: Vec::new(),
+            seal: None,
+        }
+    }
+}
+
+impl Signature {
+    /// A signature description from its parts. `signed_value` is the location of
+    /// `SignedValue.dat`, conventionally absolute (`/Doc_0/Signs/Sign_0/SignedValue.dat`).
+    #[must_use]
+    pub fn new(signed_info: SignedInfo, signed_value: &str) -> Self {
+        Signature {
+            signed_info,
+            signed_value: signed_value.to_owned(),
+        }
+    }
+}
+
 /// `Provider`: the signing component.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
