@@ -1,6 +1,6 @@
 //! Reading an OFD package (a ZIP archive) with bounded work.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 
 use zip::CompressionMethod;
@@ -29,6 +29,8 @@ pub(crate) struct Entry {
 pub struct OfdPackage {
     pub(crate) source: Vec<u8>,
     pub(crate) entries: Vec<Entry>,
+    /// File name → position in `entries`, so lookups stay cheap for many references.
+    files: BTreeMap<String, usize>,
     pub(crate) limits: Limits,
 }
 
@@ -286,9 +288,16 @@ impl OfdPackage {
                 });
             }
         }
+        let files = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| !e.is_dir)
+            .map(|(i, e)| (e.name.clone(), i))
+            .collect();
         Ok(OfdPackage {
             source: bytes.to_vec(),
             entries,
+            files,
             limits: limits.clone(),
         })
     }
@@ -312,9 +321,9 @@ impl OfdPackage {
     #[must_use]
     pub fn get(&self, path: &str) -> Option<&[u8]> {
         let path = path.strip_prefix('/').unwrap_or(path);
-        self.entries
-            .iter()
-            .find(|e| !e.is_dir && e.name == path)
+        self.files
+            .get(path)
+            .and_then(|&i| self.entries.get(i))
             .map(|e| e.data.as_slice())
     }
 
