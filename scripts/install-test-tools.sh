@@ -30,3 +30,14 @@ if [ ! -d scripts/node/node_modules/sm-crypto ]; then
   say "npm ci (scripts/node)"
   (cd scripts/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
+
+# Python: easyofd, an OFD reader/renderer independent of eseal (crates/eseal/tests/ofd_writer.rs
+# via scripts/ofd_reader_check.py). PyMuPDF is pinned below 2.0, which drags in onnxruntime.
+if ! python3 -c 'import easyofd.ofd' 2>/dev/null; then
+  say "pip install easyofd"
+  python3 -m pip install --quiet --disable-pip-version-check \
+    easyofd==20260427 PyMuPDF==1.26.7 reportlab==5.1.0 xmltodict==1.0.4 loguru==0.7.3 \
+    fonttools==4.68.0 pyasn1==0.6.3 pillow==13.0.0
+fi
+# A free CJK font, registered as 宋体 by scripts/ofd_reader_check.py so rendered text shows.
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || apt_install fonts-wqy-microhei

@@ -12,12 +12,13 @@
 //! |---|---|
 //! | [`crypto`] | SM2 keys, signatures and encryption; SM3, HMAC-SM3, PBKDF2; SM4 modes; encrypted PKCS#8 |
 //! | [`verify`] | the verification report: checks, verdict, facts, JSON |
+//! | [`ofd`] | OFD packages: safe reading, Signatures.xml/Signature.xml, reference digests, editing for signing, writing documents |
 //! | [`time`] | UTC instants with one-second precision; RFC 3339 text |
 //! | [`oid`] | object identifiers of the national algorithms and the CMS/PKCS structures |
 //! | [`ses`] | electronic seals and seal signatures (GM/T 0031-2014, GB/T 38540-2020, GM/T 0031-2025): typed ASN.1, parsing with version detection and deviations, DER encoding |
 //! | [`pki`] | SM2 X.509 certificates (parse, build), path validation with a relaxable policy, CRLs |
 //!
-//! Later modules (`ofd`, `pdf`, `license`) build on these.
+//! Later modules (`pdf`, `license`) build on these.
 //!
 //! ## Features
 //!
@@ -31,6 +32,7 @@
 pub mod crypto;
 #[doc(hidden)]
 pub mod internal;
+pub mod ofd;
 pub mod oid;
 pub mod pki;
 pub mod ses;

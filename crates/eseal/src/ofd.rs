@@ -1,0 +1,110 @@
+//! OFD packages (GB/T 33190-2016): safe reading, the signature structures of chapter 18,
+//! reference digests, editing primitives for signing, and writing simple documents.
+//!
+//! This is the package layer below OFD signing and verification: it knows ZIP entries,
+//! locations, `OFD.xml`, `Document.xml`, `Signatures.xml` and `Signature.xml`, and the
+//! SM3 digests in `References`. It does not look inside `SignedValue.dat` (an SES_Signature
+//! or a SignedData); that is the SES layer's job.
+//!
+//! | item | what it is |
+//! |---|---|
+//! | [`OfdPackage`] | a package read with bounded work ([`Limits`]): entries, the document structure, the signatures |
+//! | [`OfdInfo`], [`DocBody`], [`Document`], [`Page`] | `OFD.xml` and `Document.xml` |
+//! | [`SignatureList`], [`SignatureEntry`], [`Signature`] | `Signatures.xml` and `Signature.xml` (parse and serialise) |
+//! | [`SignatureCheck`], [`PackageCheck`] | reference digests, coverage and stamp placement |
+//! | [`PackageEdit`] | a copy of a package with added or replaced entries; splicing helpers for signing |
+//! | [`DocumentBuilder`] | writes a new OFD: pages, text, paths, images, attachments, custom tags |
+//!
+//! Reading is tolerant where producers differ harmlessly (namespace URI and prefix, element
+//! order, absolute or relative locations, `Signatures.xml` beside `Document.xml`) and strict
+//! where ambiguity could hide content from a verifier (duplicate entry names, path escapes,
+//! DTDs, non-UTF-8 XML). Nothing here reads files or the clock.
+
+mod check;
+mod document;
+mod edit;
+mod error;
+mod package;
+mod path;
+mod signatures;
+mod writer;
+mod xml;
+
+pub use check::{
+    PackageCheck, ReferenceCheck, ReferenceStatus, SignatureCheck, StampAnnotCheck, is_sm3_method,
+};
+pub use document::{DocBody, DocInfo, Document, OfdInfo, Page, Rect};
+pub use edit::{
+    PackageEdit, add_signature_entry, insert_signatures_location, new_signatures_xml,
+    next_signature_id, signature_dir,
+};
+pub use error::OfdError;
+pub use package::OfdPackage;
+pub use path::{parent_dir, resolve_location};
+pub use signatures::{
+    Provider, Reference, Signature, SignatureEntry, SignatureFile, SignatureList, SignatureType,
+    SignedInfo, StampAnnot,
+};
+pub use writer::{
+    Attachment, Color, CustomTag, DocumentBuilder, DocumentMeta, FontId, ImageFormat, ImageId,
+    PageBuilder, PageSize,
+};
+
+/// Bounds on the work done for one package, against zip bombs and hostile XML.
+///
+/// The defaults suit real documents (a 500-page scan, embedded CJK fonts) while keeping a
+/// hostile input to a few hundred MiB of memory at most. Tighten them for browser use.
+/// Construct with [`Limits::default`] and change fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Largest package (the ZIP bytes). Default 256 MiB.
+    pub max_package_size: usize,
+    /// Most ZIP entries, directories included. Default 10 000.
+    pub max_entries: usize,
+    /// Largest uncompressed entry. Default 64 MiB.
+    pub max_entry_size: u64,
+    /// Largest total of the uncompressed entries. Default 512 MiB.
+    pub max_total_size: u64,
+    /// Highest compression ratio (uncompressed / compressed) for entries larger than
+    /// [`Limits::ratio_threshold`]. Default 200 (deflate peaks near 1 030; text XML rarely
+    /// passes 50).
+    pub max_compression_ratio: u64,
+    /// Entries up to this uncompressed size skip the ratio check (tiny files compress
+    /// absurdly well and are harmless). Default 1 MiB.
+    pub ratio_threshold: u64,
+    /// Largest XML file that is parsed. Default 16 MiB.
+    pub max_xml_size: usize,
+    /// Deepest XML element nesting. Default 64.
+    pub max_xml_depth: usize,
+    /// Most elements in one XML file. Default 500 000.
+    pub max_xml_elements: usize,
+    /// Most entries in one `Signatures.xml`. Default 1 000.
+    pub max_signatures: usize,
+    /// Most `Reference`s in one `Signature.xml`. Default 100 000.
+    pub max_references: usize,
+    /// Most pages in one `Document.xml`. Default 100 000.
+    pub max_pages: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_package_size: 256 << 20,
+            max_entries: 10_000,
+            max_entry_size: 64 << 20,
+            max_total_size: 512 << 20,
+            max_compression_ratio: 200,
+            ratio_threshold: 1 << 20,
+            max_xml_size: 16 << 20,
+            max_xml_depth: 64,
+            max_xml_elements: 500_000,
+            max_signatures: 1_000,
+            max_references: 100_000,
+            max_pages: 100_000,
+        }
+    }
+}
+
+/// The OFD namespace of GB/T 33190-2016.
+pub const OFD_NAMESPACE: &str = "http://www.ofdspec.org/2016";

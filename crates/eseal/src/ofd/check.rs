@@ -1,0 +1,301 @@
+//! Reference digests, coverage and stamp placement of OFD signatures (standards-notes §5.6,
+//! §5.8). Results are structured facts; turning them into a verdict is the verifier's job.
+
+use std::collections::BTreeSet;
+
+use super::document::{DocBody, Document, Rect};
+use super::signatures::{SignatureEntry, SignatureFile, SignatureList};
+use super::{OfdError, OfdPackage};
+
+/// The SM3 OID as written in `References/@CheckMethod`.
+pub(crate) const SM3_OID: &str = "1.2.156.10197.1.401";
+
+/// Whether a `CheckMethod` value names SM3: the OID `1.2.156.10197.1.401` or `SM3`
+/// (case-insensitive). An absent `CheckMethod` is not SM3 (the schema's default is
+/// unclear; ofdrw documents MD5).
+#[must_use]
+pub fn is_sm3_method(method: Option<&str>) -> bool {
+    method.is_some_and(|m| {
+        let m = m.trim();
+        m == SM3_OID || m.eq_ignore_ascii_case("SM3")
+    })
+}
+
+/// The outcome for one `Reference`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReferenceStatus {
+    /// The file's SM3 digest equals `CheckValue`.
+    Ok,
+    /// The file exists but its digest differs: it changed after signing.
+    Mismatch {
+        /// The digest of the file as it is now.
+        computed: Vec<u8>,
+    },
+    /// The referenced file is not in the package.
+    MissingFile,
+    /// `CheckMethod` is not SM3 (MD5, SHA-1, absent, …); the digest was not checked.
+    UnsupportedMethod {
+        /// The `CheckMethod` as written.
+        method: Option<String>,
+    },
+    /// `FileRef` is not a valid location inside the package.
+    InvalidLocation {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// One `Reference` and its outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReferenceCheck {
+    /// `@FileRef` as written.
+    pub file_ref: String,
+    /// The resolved package path, when `FileRef` is valid.
+    pub path: Option<String>,
+    /// The outcome.
+    pub status: ReferenceStatus,
+}
+
+/// Placement facts for one `StampAnnot`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct StampAnnotCheck {
+    /// `@ID`.
+    pub id: String,
+    /// `@PageRef` as written.
+    pub page_ref: String,
+    /// Whether `PageRef` is the ID of a page in `Document.xml`.
+    pub page_found: bool,
+    /// The page's physical box, when the page was found and has one.
+    pub page_box: Option<Rect>,
+    /// Whether the whole `Boundary` lies on the page (`None` without a page box).
+    pub boundary_within_page: Option<bool>,
+    /// Whether the visible part (`Boundary` cut by `Clip`) lies on the page and is not empty;
+    /// for a riding seal only this holds (`None` without a page box).
+    pub visible_part_within_page: Option<bool>,
+}
+
+/// The package-level facts for one signature.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SignatureCheck {
+    /// The signature's ID.
+    pub id: String,
+    /// Each reference in order.
+    pub references: Vec<ReferenceCheck>,
+    /// Whether the references include `Signatures.xml` (whole-protect mode: a later
+    /// signature would break this one, so adding one must be refused).
+    pub protects_signatures_xml: bool,
+    /// Files in the package now that this signature does not reference (added or left out
+    /// when it was made), excluding its own `Signature.xml` and `SignedValue.dat` and, in
+    /// continue-sign mode, `Signatures.xml`. Sorted.
+    pub not_covered: Vec<String>,
+    /// Whether `SignedValue.dat` is in the package.
+    pub signed_value_present: bool,
+    /// Whether `Seal/BaseLoc` (when given) is in the package.
+    pub seal_present: Option<bool>,
+    /// One entry per `StampAnnot`.
+    pub stamp_annots: Vec<StampAnnotCheck>,
+}
+
+impl SignatureCheck {
+    /// Whether every reference is [`ReferenceStatus::Ok`] (and there is at least one).
+    #[must_use]
+    pub fn all_references_ok(&self) -> bool {
+        !self.references.is_empty()
+            && self
+                .references
+                .iter()
+                .all(|r| r.status == ReferenceStatus::Ok)
+    }
+
+    /// The references that are not [`ReferenceStatus::Ok`].
+    pub fn failures(&self) -> impl Iterator<Item = &ReferenceCheck> {
+        self.references
+            .iter()
+            .filter(|r| r.status != ReferenceStatus::Ok)
+    }
+}
+
+/// The package-level facts for all signatures of one document.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PackageCheck {
+    /// Package path of `Signatures.xml`, `None` when the document is unsigned.
+    pub signatures_path: Option<String>,
+    /// Each signature entry with its check, or why its `Signature.xml` could not be read.
+    pub signatures: Vec<(SignatureEntry, Result<SignatureCheck, OfdError>)>,
+    /// Files referenced by no signature (leaving out each signature's own `Signature.xml`
+    /// and `SignedValue.dat`, and `Signatures.xml`). Sorted. Every file when unsigned.
+    pub not_covered_by_any: Vec<String>,
+    /// Whether some signature references `Signatures.xml` (no further signature possible).
+    pub signatures_xml_protected: bool,
+}
+
+fn sm3(data: &[u8]) -> Vec<u8> {
+    crate::crypto::sm3::sm3(data).to_vec()
+}
+
+fn check_stamp(annot: &super::StampAnnot, document: Option<&Document>) -> StampAnnotCheck {
+    let page = annot
+        .page_ref
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| document.and_then(|d| d.page_by_id(id)));
+    let page_box = page.and_then(|p| document.and_then(|d| d.page_box(p)));
+    let visible = match annot.clip {
+        Some(c) => Rect::new(
+            annot.boundary.x + c.x,
+            annot.boundary.y + c.y,
+            c.width,
+            c.height,
+        ),
+        None => annot.boundary,
+    };
+    StampAnnotCheck {
+        id: annot.id.clone(),
+        page_ref: annot.page_ref.clone(),
+        page_found: page.is_some(),
+        page_box,
+        boundary_within_page: page_box.map(|b| b.contains(&annot.boundary)),
+        visible_part_within_page: page_box
+            .map(|b| b.contains(&visible) && visible.width > 0.0 && visible.height > 0.0),
+    }
+}
+
+impl OfdPackage {
+    /// Checks one signature's references against the package as it is, and its stamps
+    /// against `document` (the document the signature belongs to; `None` skips page facts).
+    #[must_use]
+    pub fn check_signature(
+        &self,
+        list: &SignatureList,
+        sig: &SignatureFile,
+        document: Option<&Document>,
+    ) -> SignatureCheck {
+        let info = &sig.signature.signed_info;
+        let method = info.check_method.as_deref();
+        let sm3_ok = is_sm3_method(method);
+        let mut covered = BTreeSet::new();
+        let mut references = Vec::with_capacity(info.references.len());
+        for r in &info.references {
+            let resolved = self.resolve(&sig.path, &r.file_ref);
+            let (path, status) = match resolved {
+                Err(e) => (
+                    None,
+                    ReferenceStatus::InvalidLocation {
+                        reason: e.to_string(),
+                    },
+                ),
+                Ok(p) => {
+                    covered.insert(p.clone());
+                    let status = match self.get(&p) {
+                        None => ReferenceStatus::MissingFile,
+                        Some(_) if !sm3_ok => ReferenceStatus::UnsupportedMethod {
+                            method: method.map(str::to_owned),
+                        },
+                        Some(data) => {
+                            let computed = sm3(data);
+                            if computed == r.check_value {
+                                ReferenceStatus::Ok
+                            } else {
+                                ReferenceStatus::Mismatch { computed }
+                            }
+                        }
+                    };
+                    (Some(p), status)
+                }
+            };
+            references.push(ReferenceCheck {
+                file_ref: r.file_ref.clone(),
+                path,
+                status,
+            });
+        }
+        let protects_signatures_xml = covered.contains(&list.path);
+        let not_covered = self
+            .file_names()
+            .filter(|f| {
+                !covered.contains(*f)
+                    && *f != sig.path
+                    && *f != sig.signed_value_path
+                    && *f != list.path
+            })
+            .map(str::to_owned)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        SignatureCheck {
+            id: sig.entry.id.clone(),
+            references,
+            protects_signatures_xml,
+            not_covered,
+            signed_value_present: self.contains(&sig.signed_value_path),
+            seal_present: sig.seal_path.as_ref().map(|p| self.contains(p)),
+            stamp_annots: info
+                .stamp_annots
+                .iter()
+                .map(|a| check_stamp(a, document))
+                .collect(),
+        }
+    }
+
+    /// Checks every signature of a document (see [`OfdPackage::check_signature`]) and
+    /// computes overall coverage.
+    ///
+    /// # Errors
+    ///
+    /// Only when the structure above the signatures cannot be read (`Document.xml`,
+    /// `Signatures.xml`); a broken `Signature.xml` is reported in its slot.
+    pub fn check_signatures(&self, body: &DocBody) -> Result<PackageCheck, OfdError> {
+        let document = self.document(body)?;
+        let Some(list) = self.signature_list(body)? else {
+            return Ok(PackageCheck {
+                signatures_path: None,
+                signatures: Vec::new(),
+                not_covered_by_any: self
+                    .file_names()
+                    .map(str::to_owned)
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect(),
+                signatures_xml_protected: false,
+            });
+        };
+        let mut infrastructure = BTreeSet::from([list.path.clone()]);
+        let mut covered = BTreeSet::new();
+        let mut signatures = Vec::with_capacity(list.entries.len());
+        let mut protected = false;
+        for entry in &list.entries {
+            let result = self.signature(entry).map(|sig| {
+                infrastructure.insert(sig.path.clone());
+                infrastructure.insert(sig.signed_value_path.clone());
+                let check = self.check_signature(&list, &sig, Some(&document));
+                covered.extend(check.references.iter().filter_map(|r| r.path.clone()));
+                protected |= check.protects_signatures_xml;
+                check
+            });
+            if result.is_err() {
+                // Its files are still signature infrastructure, not uncovered content.
+                infrastructure.insert(entry.path.clone());
+            }
+            signatures.push((entry.clone(), result));
+        }
+        let not_covered_by_any = self
+            .file_names()
+            .filter(|f| !covered.contains(*f) && !infrastructure.contains(*f))
+            .map(str::to_owned)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        Ok(PackageCheck {
+            signatures_path: Some(list.path.clone()),
+            signatures,
+            not_covered_by_any,
+            signatures_xml_protected: protected,
+        })
+    }
+}
