@@ -14,6 +14,7 @@
 
 #[path = "support/cross.rs"]
 mod cross;
+use cross::TestRng;
 
 use eseal::crypto::{CiphertextFormat, SecretKey, Signature};
 
@@ -28,27 +29,6 @@ fn python(body: &str, args: &[&str]) -> String {
         .trim()
         .to_owned()
 }
-
-/// A deterministic test RNG (not secure; tests only).
-struct TestRng(u8);
-
-impl eseal::rand_core::TryRng for TestRng {
-    type Error = std::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        unimplemented!()
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        unimplemented!()
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for d in dst {
-            self.0 = self.0.wrapping_mul(73).wrapping_add(41);
-            *d = self.0;
-        }
-        Ok(())
-    }
-}
-impl eseal::rand_core::TryCryptoRng for TestRng {}
 
 /// (private key hex, public key hex without 04) for gmssl.
 fn gmssl_key(key: &SecretKey) -> (String, String) {

@@ -8,28 +8,11 @@
     clippy::indexing_slicing
 )]
 
+#[path = "support/cross.rs"]
+mod cross;
+use cross::TestRng;
+
 use eseal::crypto::{CiphertextFormat, CryptoError, DistId, PublicKey, SecretKey, Signature};
-
-/// An RNG for reproducible tests: a simple byte sequence (not secure; tests only).
-struct TestRng(u8);
-
-impl eseal::rand_core::TryRng for TestRng {
-    type Error = std::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        unimplemented!()
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        unimplemented!()
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for d in dst {
-            self.0 = self.0.wrapping_mul(73).wrapping_add(41);
-            *d = self.0;
-        }
-        Ok(())
-    }
-}
-impl eseal::rand_core::TryCryptoRng for TestRng {}
 
 fn key() -> SecretKey {
     SecretKey::generate_with_rng(&mut TestRng(3)).unwrap()

@@ -13,6 +13,7 @@
 
 #[path = "support/cross.rs"]
 mod cross;
+use cross::TestRng;
 
 use std::fs;
 use std::path::Path;
@@ -135,7 +136,7 @@ fn eseal_signs_openssl_verifies() {
             DEFAULT_ID
         ));
         let hedged = key
-            .sign_with_rng(&mut CounterRng(1), &DistId::DEFAULT, msg)
+            .sign_with_rng(&mut TestRng(1), &DistId::DEFAULT, msg)
             .unwrap();
         assert!(openssl_verify(
             dir.path(),
@@ -155,27 +156,6 @@ fn eseal_signs_openssl_verifies() {
         "distid:someone-else"
     ));
 }
-
-/// Test randomness for hedged signing: distinct bytes on every call (not secure, not needed).
-struct CounterRng(u8);
-
-impl eseal::rand_core::TryRng for CounterRng {
-    type Error = std::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        unimplemented!()
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        unimplemented!()
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for d in dst {
-            self.0 = self.0.wrapping_mul(31).wrapping_add(7);
-            *d = self.0;
-        }
-        Ok(())
-    }
-}
-impl eseal::rand_core::TryCryptoRng for CounterRng {}
 
 #[test]
 fn non_utf8_distinguishing_id() {

@@ -9,16 +9,11 @@
 
 #[path = "support/cross.rs"]
 mod cross;
+use cross::VectorFile as File;
 
 use eseal::crypto::SignatureEncoding;
 use eseal::crypto::{CiphertextFormat, CryptoError, DistId, PublicKey, SecretKey, Signature};
 use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct File<T> {
-    source: String,
-    tests: Vec<T>,
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

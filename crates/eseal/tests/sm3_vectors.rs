@@ -8,16 +8,11 @@
 
 #[path = "support/cross.rs"]
 mod cross;
+use cross::VectorFile as File;
 
 use eseal::crypto::CryptoError;
 use eseal::crypto::sm3::{HmacSm3, Sm3Hasher, hmac_sm3, hmac_sm3_verify, pbkdf2_hmac_sm3, sm3};
 use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct File<T> {
-    source: String,
-    tests: Vec<T>,
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -8,16 +8,11 @@
 
 #[path = "support/cross.rs"]
 mod cross;
+use cross::VectorFile as File;
 
 use eseal::crypto::CryptoError;
 use eseal::crypto::sm4::{self, Sm4Key};
 use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct File<T> {
-    source: String,
-    tests: Vec<T>,
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

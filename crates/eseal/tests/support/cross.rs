@@ -32,6 +32,15 @@ pub fn load_vectors<T: serde::de::DeserializeOwned>(relative: &str) -> T {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("cannot parse {}: {e}", path.display()))
 }
 
+/// A vector file of `test-vectors/` (format in its README): the source and the tests.
+#[derive(serde::Deserialize)]
+pub struct VectorFile<T> {
+    /// Where the values come from.
+    pub source: String,
+    /// The test cases.
+    pub tests: Vec<T>,
+}
+
 /// Whether missing tools must fail the test (set by `scripts/test.sh`, which installs them).
 fn tools_required() -> bool {
     std::env::var_os("ESEAL_REQUIRE_CROSS_TOOLS").is_some_and(|v| v != "0")
@@ -122,3 +131,29 @@ pub fn try_run(program: &str, args: &[&str], stdin: Option<&[u8]>) -> Result<Vec
 pub fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("create temp dir")
 }
+
+/// A reproducible byte generator for tests that need an RNG (key generation, hedged signing,
+/// salts). Not random and not secure: tests only.
+pub struct TestRng(pub u8);
+
+impl eseal::rand_core::TryRng for TestRng {
+    type Error = std::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        let mut b = [0u8; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        let mut b = [0u8; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for d in dst {
+            self.0 = self.0.wrapping_mul(73).wrapping_add(41);
+            *d = self.0;
+        }
+        Ok(())
+    }
+}
+impl eseal::rand_core::TryCryptoRng for TestRng {}
