@@ -328,6 +328,31 @@ pub(super) fn decrypt(
     plain.ok_or(Pkcs12Error::WrongPassword { what })
 }
 
+/// The hash iterations decrypting with `alg` would cost, as [`decrypt`] charges them; 0 when
+/// the algorithm or its parameters cannot be read (`decrypt` then reports why). Lets the reader
+/// refuse a file whose encrypted parts add up to too much work before doing any of it.
+pub(super) fn cost(alg: &AlgorithmIdentifierRef<'_>) -> u64 {
+    if alg.oid == oid::PBES2 {
+        return Pbes2Scheme::parse(alg, "PBES2")
+            .map_or(0, |scheme| u64::from(scheme.iterations()).saturating_mul(2));
+    }
+    let blocks = if alg.oid == oid::PKCS12_PBE_SHA1_3DES {
+        3
+    } else if alg.oid == oid::PKCS12_PBE_SHA1_2DES
+        || alg.oid == oid::PKCS12_PBE_SHA1_RC2_128
+        || alg.oid == oid::PKCS12_PBE_SHA1_RC2_40
+    {
+        2
+    } else {
+        return 0;
+    };
+    alg.parameters
+        .and_then(|p| p.decode_as::<Pkcs12PbeParams<'_>>().ok())
+        .map_or(0, |params| {
+            uint_value(params.iterations).saturating_mul(blocks)
+        })
+}
+
 /// CBC decryption with PKCS#7 unpadding under a 64-bit block cipher; `None` on bad padding.
 fn cbc_decrypt<C>(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>>
 where

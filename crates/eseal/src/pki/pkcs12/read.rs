@@ -8,7 +8,7 @@ use super::asn1::{BagValue, ContentInfo, Pfx, SafeBag, from_ber};
 use super::pbe::{self, Budget, MacCheck};
 use super::{
     CertificateEntry, KeyEntry, MAX_BAG_NESTING, MAX_BAGS, MAX_CONTENT_INFOS, MAX_PKCS12_SIZE,
-    MacInfo, Pkcs12, Pkcs12Error, PrivateKey, ReadOptions,
+    MAX_TOTAL_ITERATIONS, MacInfo, Pkcs12, Pkcs12Error, PrivateKey, ReadOptions,
 };
 use crate::crypto::SecretKey;
 use crate::oid;
@@ -100,6 +100,19 @@ pub(super) fn read(
 
     let mut collected = Collected::default();
     let infos = read_authenticated_safe(&auth_safe)?;
+    // Refuse before any decryption when the encrypted SafeContents alone would cost too much.
+    let planned = infos
+        .iter()
+        .filter_map(|info| match info {
+            ContentInfo::Encrypted(encrypted) => Some(pbe::cost(&encrypted.algorithm)),
+            _ => None,
+        })
+        .fold(0u64, u64::saturating_add);
+    if planned > MAX_TOTAL_ITERATIONS {
+        return Err(Pkcs12Error::WorkLimit {
+            limit: MAX_TOTAL_ITERATIONS,
+        });
+    }
     for info in &infos {
         match info {
             ContentInfo::Data(data) => {
