@@ -110,7 +110,8 @@ pub(super) struct DigestInfo<'a> {
 #[derive(Debug)]
 pub(super) enum ContentInfo<'a> {
     /// `data`: the octets (a BER `SafeContents`, or for the `authSafe` an `AuthenticatedSafe`).
-    Data(Vec<u8>),
+    /// Wiped on drop: an unencrypted `keyBag` may be inside.
+    Data(Zeroizing<Vec<u8>>),
     /// `encryptedData`: password privacy mode.
     Encrypted(EncryptedData<'a>),
     /// `signedData`, `envelopedData` or anything else: kept as the content type.
@@ -135,7 +136,7 @@ impl<'a> DecodeValue<'a> for ContentInfo<'a> {
                     })
                 },
             )?;
-            ContentInfo::Data(data.value.into_bytes().into_vec())
+            ContentInfo::Data(Zeroizing::new(data.value.into_bytes().into_vec()))
         } else if content_type == oid::PKCS7_ENCRYPTED_DATA {
             let data = ContextSpecific::<EncryptedData<'a>>::decode_explicit(reader, zero)?
                 .ok_or_else(|| {
