@@ -123,3 +123,47 @@ pub const CE_EXT_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37");
 pub const ANY_EXTENDED_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37.0");
 /// `id-pe-authorityInfoAccess` (`1.3.6.1.5.5.7.1.1`).
 pub const PE_AUTHORITY_INFO_ACCESS: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.1.1");
+
+// PKCS#12 (RFC 7292), used by `crate::pki` key stores.
+
+/// PKCS#7 `encryptedData` (`1.2.840.113549.1.7.6`): an encrypted `SafeContents` in a PKCS#12 file.
+pub const PKCS7_ENCRYPTED_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.6");
+/// PKCS#7 `envelopedData` (`1.2.840.113549.1.7.3`): public-key privacy mode of PKCS#12.
+pub const PKCS7_ENVELOPED_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.3");
+/// `pbeWithSHAAnd128BitRC4` (`1.2.840.113549.1.12.1.1`), RFC 7292 Appendix C; eseal does not read it.
+pub const PKCS12_PBE_SHA1_RC4_128: Oid = Oid::new_unwrap("1.2.840.113549.1.12.1.1");
+/// `pbeWithSHAAnd40BitRC4` (`1.2.840.113549.1.12.1.2`); eseal does not read it.
+pub const PKCS12_PBE_SHA1_RC4_40: Oid = Oid::new_unwrap("1.2.840.113549.1.12.1.2");
+/// `pbeWithSHAAnd3-KeyTripleDES-CBC` (`1.2.840.113549.1.12.1.3`): legacy key-bag encryption.
+pub const PKCS12_PBE_SHA1_3DES: Oid = Oid::new_unwrap("1.2.840.113549.1.12.1.3");
+/// `pbeWithSHAAnd2-KeyTripleDES-CBC` (`1.2.840.113549.1.12.1.4`).
+pub const PKCS12_PBE_SHA1_2DES: Oid = Oid::new_unwrap("1.2.840.113549.1.12.1.4");
+/// `pbeWithSHAAnd128BitRC2-CBC` (`1.2.840.113549.1.12.1.5`).
+pub const PKCS12_PBE_SHA1_RC2_128: Oid = Oid::new_unwrap("1.2.840.113549.1.12.1.5");
+/// `pbeWithSHAAnd40BitRC2-CBC` (`1.2.840.113549.1.12.1.6`): legacy certificate-bag encryption.
+pub const PKCS12_PBE_SHA1_RC2_40: Oid = Oid::new_unwrap("1.2.840.113549.1.12.1.6");
+/// PKCS#12 `keyBag` (`1.2.840.113549.1.12.10.1.1`): an unencrypted `PrivateKeyInfo`.
+pub const PKCS12_KEY_BAG: Oid = Oid::new_unwrap("1.2.840.113549.1.12.10.1.1");
+/// PKCS#12 `pkcs8ShroudedKeyBag` (`1.2.840.113549.1.12.10.1.2`): an `EncryptedPrivateKeyInfo`.
+pub const PKCS12_SHROUDED_KEY_BAG: Oid = Oid::new_unwrap("1.2.840.113549.1.12.10.1.2");
+/// PKCS#12 `certBag` (`1.2.840.113549.1.12.10.1.3`).
+pub const PKCS12_CERT_BAG: Oid = Oid::new_unwrap("1.2.840.113549.1.12.10.1.3");
+/// PKCS#12 `crlBag` (`1.2.840.113549.1.12.10.1.4`).
+pub const PKCS12_CRL_BAG: Oid = Oid::new_unwrap("1.2.840.113549.1.12.10.1.4");
+/// PKCS#12 `secretBag` (`1.2.840.113549.1.12.10.1.5`).
+pub const PKCS12_SECRET_BAG: Oid = Oid::new_unwrap("1.2.840.113549.1.12.10.1.5");
+/// PKCS#12 `safeContentsBag` (`1.2.840.113549.1.12.10.1.6`): a nested `SafeContents`.
+pub const PKCS12_SAFE_CONTENTS_BAG: Oid = Oid::new_unwrap("1.2.840.113549.1.12.10.1.6");
+/// PKCS#9 `x509Certificate` certificate type (`1.2.840.113549.1.9.22.1`) of a `certBag`.
+pub const PKCS9_X509_CERTIFICATE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.22.1");
+/// PKCS#9 `friendlyName` attribute (`1.2.840.113549.1.9.20`), a `BMPString`.
+pub const PKCS9_FRIENDLY_NAME: Oid = Oid::new_unwrap("1.2.840.113549.1.9.20");
+/// PKCS#9 `localKeyId` attribute (`1.2.840.113549.1.9.21`), an `OCTET STRING` pairing a key with
+/// its certificate.
+pub const PKCS9_LOCAL_KEY_ID: Oid = Oid::new_unwrap("1.2.840.113549.1.9.21");
+/// PKCS#5 PBMAC1 (`1.2.840.113549.1.5.14`), the PKCS#12 MAC of RFC 9579.
+pub const PBMAC1: Oid = Oid::new_unwrap("1.2.840.113549.1.5.14");
+/// SHA-1 (`1.3.14.3.2.26`), the legacy PKCS#12 MAC digest.
+pub const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
+/// SHA-256 (`2.16.840.1.101.3.4.2.1`).
+pub const SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");

@@ -9,6 +9,9 @@
 //!   [`Policy`], with revocation from caller-supplied [`Crl`]s; the result is a
 //!   [`VerifiedPath`] (chain, relaxations used, revocation per certificate) or a [`PathError`]
 //!   naming the certificate and the rule.
+//! - [`Pkcs12`]: read PKCS#12 key stores (`.p12`/`.pfx`, legacy 3DES/RC2 PBE and PBES2) into
+//!   SM2 keys and certificates; [`Pkcs12Builder`] writes them (PBES2 with AES-256 + SHA-256 for
+//!   OpenSSL 3, or SM4 + SM3).
 //!
 //! Every signature is SM2 with SM3 and the default distinguishing ID `1234567812345678`
 //! (GM/T 0009), checked over the exact signed bytes. Nothing here reads a clock or the network:
@@ -19,6 +22,7 @@ mod certificate;
 mod crl;
 mod error;
 mod path;
+pub mod pkcs12;
 mod sm2_adapter;
 mod trust;
 
@@ -35,6 +39,10 @@ pub use error::PkiError;
 pub use path::{
     ErrorClass, PathError, PathErrorKind, Policy, Relaxation, RevocationCheck, RevocationStatus,
     VerifiedPath, verify_path,
+};
+pub use pkcs12::{
+    CertificateEntry, KeyEntry, MacInfo, Pkcs12, Pkcs12Builder, Pkcs12Encryption, Pkcs12Error,
+    PrivateKey, ReadOptions,
 };
 pub use sm2_adapter::SoftwareSigner;
 pub use trust::TrustStore;

@@ -229,21 +229,15 @@ pub fn encrypt_pkcs8_der<R: TryCryptoRng + ?Sized>(
     pkcs8::PrivateKeyInfoRef::from_der(private_key_info).map_err(|e| {
         CryptoError::malformed("PKCS#8 PrivateKeyInfo", format!("cannot encrypt it: {e}"))
     })?;
-    check_iterations(u64::from(options.iterations))?;
-    let mut salt = [0u8; SALT_LEN];
-    let mut iv = [0u8; 16];
-    rng.try_fill_bytes(&mut salt)
-        .map_err(|_| CryptoError::Rng)?;
-    rng.try_fill_bytes(&mut iv).map_err(|_| CryptoError::Rng)?;
-
-    let (prf, prf_oid) = match options.prf {
-        Pbkdf2Prf::HmacSm3 => (Prf::HmacSm3, oid::HMAC_SM3),
-        Pbkdf2Prf::HmacSha256 => (Prf::HmacSha256, oid::HMAC_SHA256),
-    };
-    let key = derive_key(prf, password, &salt, options.iterations, CbcCipher::Sm4)?;
-    let encrypted = cbc_encrypt_with::<::sm4::Sm4>(&key, &iv, private_key_info, SM4_CBC)?;
-
-    encode_encrypted_private_key_info(&salt, options.iterations, prf_oid, &iv, &encrypted)
+    let (alg, encrypted) = pbes2_encrypt(
+        private_key_info,
+        password,
+        options.prf,
+        Pbes2Cipher::Sm4Cbc,
+        options.iterations,
+        rng,
+    )?;
+    encode_encrypted_private_key_info(&alg, &encrypted)
         .map_err(|e| CryptoError::malformed(WHAT, format!("cannot encode: {e}")))
 }
 
@@ -319,63 +313,8 @@ pub fn decrypt_pkcs8_der(
     if alg.oid != oid::PBES2 {
         return Err(unsupported_scheme(alg.oid));
     }
-    let params: Pbes2Params<'_> = alg
-        .parameters
-        .ok_or_else(|| CryptoError::malformed(WHAT, "PBES2 parameters are missing"))?
-        .decode_as()
-        .map_err(|e| CryptoError::malformed(WHAT, format!("PBES2-params: {e}")))?;
-
-    let kdf = params.key_derivation_func;
-    if kdf.oid != oid::PBKDF2 {
-        return Err(CryptoError::Unsupported {
-            what: "PBES2 key derivation function",
-            detail: format!("{} (eseal supports PBKDF2 only)", kdf.oid).into(),
-        });
-    }
-    let kdf_params: Pbkdf2Params<'_> = kdf
-        .parameters
-        .ok_or_else(|| CryptoError::malformed(WHAT, "PBKDF2 parameters are missing"))?
-        .decode_as()
-        .map_err(|e| CryptoError::malformed(WHAT, format!("PBKDF2-params: {e}")))?;
-
-    let (cipher, iv) = read_cipher(&params.encryption_scheme)?;
-    let salt = read_salt(kdf_params.salt)?;
-    let iterations = read_iterations(kdf_params.iteration_count)?;
-    if let Some(key_length) = kdf_params.key_length {
-        let matches = small_uint(key_length).is_some_and(|n| n == cipher.key_len() as u64);
-        if !matches {
-            return Err(CryptoError::malformed(
-                WHAT,
-                format!(
-                    "PBKDF2 keyLength does not match the cipher's {}-byte key",
-                    cipher.key_len()
-                ),
-            ));
-        }
-    }
-    let prf = read_prf(kdf_params.prf.as_ref())?;
-
-    let ciphertext = info.encrypted_data.as_bytes();
-    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
-        return Err(CryptoError::malformed(
-            WHAT,
-            format!(
-                "encryptedData is {} bytes, not a non-zero multiple of the 16-byte block",
-                ciphertext.len()
-            ),
-        ));
-    }
-
-    let key = derive_key(prf, password, salt, iterations, cipher)?;
-    let plain = match cipher {
-        CbcCipher::Sm4 => cbc_decrypt_with::<::sm4::Sm4>(&key, iv, ciphertext, SM4_CBC),
-        CbcCipher::Aes128 => cbc_decrypt_with::<aes::Aes128>(&key, iv, ciphertext, AES_128_CBC),
-        CbcCipher::Aes256 => cbc_decrypt_with::<aes::Aes256>(&key, iv, ciphertext, AES_256_CBC),
-    }
-    .map_err(|e| match e {
-        CryptoError::BadPadding => CryptoError::WrongPassword,
-        other => other,
-    })?;
+    let scheme = Pbes2Scheme::parse(&alg, WHAT)?;
+    let plain = scheme.decrypt(password, info.encrypted_data.as_bytes())?;
 
     // Valid padding happens by chance about once in 256 wrong passwords; the structure check
     // catches those.
@@ -405,6 +344,153 @@ pub fn decrypt_pkcs8_pem(pem: &str, password: &[u8]) -> Result<Zeroizing<Vec<u8>
         ));
     }
     decrypt_pkcs8_der(&der, password)
+}
+
+/// A parsed PBES2 `AlgorithmIdentifier` (RFC 8018 §6.2, Appendix A.4): PBKDF2 parameters and
+/// the CBC cipher with its IV. Shared with the PKCS#12 reader, whose bags and encrypted
+/// `SafeContents` use the same scheme.
+pub(crate) struct Pbes2Scheme<'a> {
+    prf: Prf,
+    cipher: CbcCipher,
+    salt: &'a [u8],
+    iv: &'a [u8],
+    iterations: u32,
+    what: &'static str,
+}
+
+impl<'a> Pbes2Scheme<'a> {
+    /// Reads the parameters of a PBES2 `AlgorithmIdentifier` (the caller has checked the OID).
+    /// `what` names the enclosing structure in error messages.
+    pub(crate) fn parse(
+        alg: &AlgorithmIdentifierRef<'a>,
+        what: &'static str,
+    ) -> Result<Self, CryptoError> {
+        let params: Pbes2Params<'a> = alg
+            .parameters
+            .ok_or_else(|| CryptoError::malformed(what, "PBES2 parameters are missing"))?
+            .decode_as()
+            .map_err(|e| CryptoError::malformed(what, format!("PBES2-params: {e}")))?;
+
+        let kdf = params.key_derivation_func;
+        if kdf.oid != oid::PBKDF2 {
+            return Err(CryptoError::Unsupported {
+                what: "PBES2 key derivation function",
+                detail: format!("{} (eseal supports PBKDF2 only)", kdf.oid).into(),
+            });
+        }
+        let kdf_params: Pbkdf2Params<'a> = kdf
+            .parameters
+            .ok_or_else(|| CryptoError::malformed(what, "PBKDF2 parameters are missing"))?
+            .decode_as()
+            .map_err(|e| CryptoError::malformed(what, format!("PBKDF2-params: {e}")))?;
+
+        let (cipher, iv) = read_cipher(&params.encryption_scheme, what)?;
+        let salt = read_salt(kdf_params.salt, what)?;
+        let iterations = read_iterations(kdf_params.iteration_count)?;
+        if let Some(key_length) = kdf_params.key_length {
+            let matches = small_uint(key_length).is_some_and(|n| n == cipher.key_len() as u64);
+            if !matches {
+                return Err(CryptoError::malformed(
+                    what,
+                    format!(
+                        "PBKDF2 keyLength does not match the cipher's {}-byte key",
+                        cipher.key_len()
+                    ),
+                ));
+            }
+        }
+        let prf = read_prf(kdf_params.prf.as_ref(), what)?;
+        Ok(Self {
+            prf,
+            cipher,
+            salt,
+            iv,
+            iterations,
+            what,
+        })
+    }
+
+    /// The PBKDF2 iteration count (already checked against [`MAX_ITERATIONS`]).
+    pub(crate) fn iterations(&self) -> u32 {
+        self.iterations
+    }
+
+    /// Derives the key and decrypts `ciphertext`. Bad padding is reported as
+    /// [`CryptoError::WrongPassword`]; the caller should also check the plaintext's structure.
+    pub(crate) fn decrypt(
+        &self,
+        password: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
+            return Err(CryptoError::malformed(
+                self.what,
+                format!(
+                    "the encrypted data is {} bytes, not a non-zero multiple of the 16-byte block",
+                    ciphertext.len()
+                ),
+            ));
+        }
+        let key = derive_key(self.prf, password, self.salt, self.iterations, self.cipher)?;
+        let iv = self.iv;
+        match self.cipher {
+            CbcCipher::Sm4 => cbc_decrypt_with::<::sm4::Sm4>(&key, iv, ciphertext, SM4_CBC),
+            CbcCipher::Aes128 => cbc_decrypt_with::<aes::Aes128>(&key, iv, ciphertext, AES_128_CBC),
+            CbcCipher::Aes256 => cbc_decrypt_with::<aes::Aes256>(&key, iv, ciphertext, AES_256_CBC),
+        }
+        .map_err(|e| match e {
+            CryptoError::BadPadding => CryptoError::WrongPassword,
+            other => other,
+        })
+    }
+}
+
+/// The ciphers [`pbes2_encrypt`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pbes2Cipher {
+    /// SM4-CBC (`1.2.156.10197.1.104.2`).
+    Sm4Cbc,
+    /// AES-256-CBC (`2.16.840.1.101.3.4.1.42`), OpenSSL 3's default.
+    Aes256Cbc,
+}
+
+/// Encrypts `plaintext` with PBES2 (PBKDF2 with `prf`, then `cipher` in CBC mode with PKCS#7
+/// padding) and returns the DER of the PBES2 `AlgorithmIdentifier` and the ciphertext. Salt
+/// ([`SALT_LEN`] bytes) and IV come from `rng`.
+pub(crate) fn pbes2_encrypt<R: TryCryptoRng + ?Sized>(
+    plaintext: &[u8],
+    password: &[u8],
+    prf: Pbkdf2Prf,
+    cipher: Pbes2Cipher,
+    iterations: u32,
+    rng: &mut R,
+) -> Result<(Vec<u8>, Vec<u8>), CryptoError> {
+    check_iterations(u64::from(iterations))?;
+    let mut salt = [0u8; SALT_LEN];
+    let mut iv = [0u8; 16];
+    rng.try_fill_bytes(&mut salt)
+        .map_err(|_| CryptoError::Rng)?;
+    rng.try_fill_bytes(&mut iv).map_err(|_| CryptoError::Rng)?;
+
+    let (prf, prf_oid) = match prf {
+        Pbkdf2Prf::HmacSm3 => (Prf::HmacSm3, oid::HMAC_SM3),
+        Pbkdf2Prf::HmacSha256 => (Prf::HmacSha256, oid::HMAC_SHA256),
+    };
+    let (cbc, cipher_oid) = match cipher {
+        Pbes2Cipher::Sm4Cbc => (CbcCipher::Sm4, oid::SM4_CBC),
+        Pbes2Cipher::Aes256Cbc => (CbcCipher::Aes256, oid::AES_256_CBC),
+    };
+    let key = derive_key(prf, password, &salt, iterations, cbc)?;
+    let encrypted = match cipher {
+        Pbes2Cipher::Sm4Cbc => cbc_encrypt_with::<::sm4::Sm4>(&key, &iv, plaintext, SM4_CBC),
+        Pbes2Cipher::Aes256Cbc => {
+            cbc_encrypt_with::<aes::Aes256>(&key, &iv, plaintext, AES_256_CBC)
+        }
+    }?;
+    let alg = encode_pbes2_algorithm(&salt, iterations, prf_oid, cipher_oid, &iv).map_err(|e| {
+        CryptoError::malformed("PBES2 AlgorithmIdentifier", format!("cannot encode: {e}"))
+    })?;
+    Ok((alg, encrypted))
 }
 
 fn derive_key(
@@ -445,7 +531,10 @@ fn unsupported_scheme(scheme: der::asn1::ObjectIdentifier) -> CryptoError {
     }
 }
 
-fn read_cipher<'a>(alg: &AlgorithmIdentifierRef<'a>) -> Result<(CbcCipher, &'a [u8]), CryptoError> {
+fn read_cipher<'a>(
+    alg: &AlgorithmIdentifierRef<'a>,
+    what: &'static str,
+) -> Result<(CbcCipher, &'a [u8]), CryptoError> {
     let cipher = if alg.oid == oid::SM4_CBC {
         CbcCipher::Sm4
     } else if alg.oid == oid::AES_128_CBC {
@@ -467,18 +556,18 @@ fn read_cipher<'a>(alg: &AlgorithmIdentifierRef<'a>) -> Result<(CbcCipher, &'a [
         .filter(|p| p.tag() == Tag::OctetString)
         .map(AnyRef::value)
         .ok_or_else(|| {
-            CryptoError::malformed(WHAT, "the cipher's parameters must be an OCTET STRING IV")
+            CryptoError::malformed(what, "the cipher's parameters must be an OCTET STRING IV")
         })?;
     if iv.len() != 16 {
         return Err(CryptoError::malformed(
-            WHAT,
+            what,
             format!("the cipher's IV is {} bytes, expected 16", iv.len()),
         ));
     }
     Ok((cipher, iv))
 }
 
-fn read_salt(salt: AnyRef<'_>) -> Result<&[u8], CryptoError> {
+fn read_salt<'a>(salt: AnyRef<'a>, what: &'static str) -> Result<&'a [u8], CryptoError> {
     match salt.tag() {
         Tag::OctetString => Ok(salt.value()),
         Tag::Sequence => Err(CryptoError::Unsupported {
@@ -486,7 +575,7 @@ fn read_salt(salt: AnyRef<'_>) -> Result<&[u8], CryptoError> {
             detail: "otherSource (an AlgorithmIdentifier) instead of an OCTET STRING".into(),
         }),
         other => Err(CryptoError::malformed(
-            WHAT,
+            what,
             format!("PBKDF2 salt must be an OCTET STRING, found {other}"),
         )),
     }
@@ -511,7 +600,10 @@ fn small_uint(n: UintRef<'_>) -> Option<u64> {
     Some(bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
 }
 
-fn read_prf(prf: Option<&AlgorithmIdentifierRef<'_>>) -> Result<Prf, CryptoError> {
+fn read_prf(
+    prf: Option<&AlgorithmIdentifierRef<'_>>,
+    what: &'static str,
+) -> Result<Prf, CryptoError> {
     let Some(prf) = prf else {
         return Ok(Prf::HmacSha1);
     };
@@ -519,7 +611,7 @@ fn read_prf(prf: Option<&AlgorithmIdentifierRef<'_>>) -> Result<Prf, CryptoError
     // writers omit them. Anything else is malformed.
     if prf.parameters.is_some_and(|p| !p.is_null()) {
         return Err(CryptoError::malformed(
-            WHAT,
+            what,
             format!("PRF {} has parameters other than NULL", prf.oid),
         ));
     }
@@ -541,12 +633,12 @@ fn read_prf(prf: Option<&AlgorithmIdentifierRef<'_>>) -> Result<Prf, CryptoError
     }
 }
 
-fn encode_encrypted_private_key_info(
+fn encode_pbes2_algorithm(
     salt: &[u8],
     iterations: u32,
     prf_oid: der::asn1::ObjectIdentifier,
+    cipher_oid: der::asn1::ObjectIdentifier,
     iv: &[u8],
-    encrypted: &[u8],
 ) -> der::Result<Vec<u8>> {
     let iteration_bytes = iterations.to_be_bytes();
     let kdf_params = Pbkdf2Params {
@@ -567,16 +659,21 @@ fn encode_encrypted_private_key_info(
             parameters: Some(kdf_params_any),
         },
         encryption_scheme: AlgorithmIdentifierRef {
-            oid: oid::SM4_CBC,
+            oid: cipher_oid,
             parameters: Some(OctetStringRef::new(iv)?.into()),
         },
     }
     .to_der()?;
+    AlgorithmIdentifierRef {
+        oid: oid::PBES2,
+        parameters: Some(AnyRef::from_der(&pbes2_params)?),
+    }
+    .to_der()
+}
+
+fn encode_encrypted_private_key_info(algorithm: &[u8], encrypted: &[u8]) -> der::Result<Vec<u8>> {
     EncryptedPrivateKeyInfo {
-        encryption_algorithm: AlgorithmIdentifierRef {
-            oid: oid::PBES2,
-            parameters: Some(AnyRef::from_der(&pbes2_params)?),
-        },
+        encryption_algorithm: AlgorithmIdentifierRef::from_der(algorithm)?,
         encrypted_data: OctetStringRef::new(encrypted)?,
     }
     .to_der()
