@@ -123,3 +123,11 @@ pub const CE_EXT_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37");
 pub const ANY_EXTENDED_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37.0");
 /// `id-pe-authorityInfoAccess` (`1.3.6.1.5.5.7.1.1`).
 pub const PE_AUTHORITY_INFO_ACCESS: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.1.1");
+
+// Hash algorithms other than SM3, read in timestamps and ESS attributes.
+
+/// SHA-1 (`1.3.14.3.2.26`): the hash of ESS `signingCertificate` (RFC 2634); read only.
+pub const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
+/// SHA-256 (`2.16.840.1.101.3.4.2.1`): the default hash of ESS `signingCertificateV2`
+/// (RFC 5035) and an accepted timestamp imprint algorithm.
+pub const SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");

@@ -9,6 +9,10 @@
 //!   [`Policy`], with revocation from caller-supplied [`Crl`]s; the result is a
 //!   [`VerifiedPath`] (chain, relaxations used, revocation per certificate) or a [`PathError`]
 //!   naming the certificate and the rule.
+//! - [`cms`]: CMS SignedData with SM2/SM3 (RFC 5652, GM/T 0010): make and check detached or
+//!   attached signatures, PKCS#7 or GM/T 0010 OIDs, field deviations reported.
+//! - [`tsp`]: RFC 3161 timestamps (GB/T 20520): check tokens against the stamped data, read
+//!   responses and requests, issue tokens with a [`tsp::LocalTsa`].
 //!
 //! Every signature is SM2 with SM3 and the default distinguishing ID `1234567812345678`
 //! (GM/T 0009), checked over the exact signed bytes. Nothing here reads a clock or the network:
@@ -16,11 +20,13 @@
 
 mod builder;
 mod certificate;
+pub mod cms;
 mod crl;
 mod error;
 mod path;
 mod sm2_adapter;
 mod trust;
+pub mod tsp;
 
 pub use crate::time::Time;
 pub use builder::{
