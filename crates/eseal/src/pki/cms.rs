@@ -817,6 +817,7 @@ pub struct SignOptions {
     chain: Vec<Certificate>,
     attached: bool,
     no_signed_attributes: bool,
+    no_certificates: bool,
 }
 
 impl SignOptions {
@@ -865,6 +866,13 @@ impl SignOptions {
         self
     }
 
+    /// Embed no certificates (the verifier has the signer's certificate from elsewhere).
+    #[must_use]
+    pub fn without_certificates(mut self) -> Self {
+        self.no_certificates = true;
+        self
+    }
+
     /// Sign the content itself, without signed attributes: the bare GB/T 35275 form some OFD
     /// producers write (standards notes §5.4, shape 1). Not for PDF, where signed attributes
     /// are required; cannot be combined with signing time or signingCertificateV2.
@@ -899,7 +907,7 @@ pub fn sign<S: Signer + ?Sized>(
             signing_time: options.signing_time,
             signing_certificate_v2: options.signing_certificate_v2,
             chain: &options.chain,
-            embed_certificates: true,
+            embed_certificates: !options.no_certificates,
         },
         certificate,
         signer,
@@ -937,7 +945,7 @@ pub fn sign_digest<S: Signer + ?Sized>(
             signing_time: options.signing_time,
             signing_certificate_v2: options.signing_certificate_v2,
             chain: &options.chain,
-            embed_certificates: true,
+            embed_certificates: !options.no_certificates,
         },
         certificate,
         signer,
