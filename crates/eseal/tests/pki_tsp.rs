@@ -439,3 +439,78 @@ fn truncated_garbage_and_huge_tokens_are_refused() {
         TimestampError::TooLarge { .. }
     ));
 }
+
+/// A TSTInfo as other TSAs write it: fractional genTime, tsa name, ordering, extensions.
+fn tst_info(gen_time: &str, tail: &[u8]) -> Vec<u8> {
+    use der::Encode;
+    let mut body = vec![0x02, 0x01, 0x01];
+    body.extend_from_slice(&POLICY.to_der().unwrap());
+    let mut imprint = vec![0x30, 0x2e, 0x30, 0x0a];
+    imprint.extend_from_slice(&eseal::oid::SM3.to_der().unwrap());
+    imprint.extend_from_slice(&[0x04, 0x20]);
+    imprint.extend_from_slice(&sm3(DATA));
+    body.extend_from_slice(&imprint);
+    body.extend_from_slice(&[0x02, 0x02, 0x00, 0x80]);
+    body.push(0x18);
+    body.push(u8::try_from(gen_time.len()).unwrap());
+    body.extend_from_slice(gen_time.as_bytes());
+    body.extend_from_slice(tail);
+    let mut out = vec![0x30, u8::try_from(body.len()).unwrap()];
+    out.extend_from_slice(&body);
+    out
+}
+
+#[test]
+fn tst_info_fields_written_by_others() {
+    // accuracy { seconds 1, micros [1] 250 }, ordering TRUE, nonce 5,
+    // tsa [0] { directoryName [4] { CN=TSA } }, extensions [1] { }.
+    let name = [
+        0x30, 0x0e, 0x31, 0x0c, 0x30, 0x0a, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x03, b'T', b'S',
+        b'A',
+    ];
+    let mut tail = vec![
+        0x30, 0x07, 0x02, 0x01, 0x01, 0x81, 0x02, 0x00, 0xfa, 0x01, 0x01, 0xff, 0x02, 0x01, 0x05,
+        0xa0, 0x12, 0xa4, 0x10,
+    ];
+    tail.extend_from_slice(&name);
+    tail.extend_from_slice(&[0xa1, 0x00]);
+    let info = tsp::TstInfo::from_der(&tst_info("20240102010203.25Z", &tail)).unwrap();
+    assert_eq!(info.gen_time, gen_time());
+    assert_eq!(info.gen_time_fraction, "25");
+    assert_eq!(info.serial, vec![0x80]);
+    assert_eq!(
+        info.accuracy,
+        Some(Accuracy {
+            seconds: 1,
+            millis: 0,
+            micros: 250
+        })
+    );
+    assert!(info.ordering);
+    assert_eq!(info.nonce.as_deref(), Some(&[5][..]));
+    assert_eq!(info.tsa_directory_name().as_deref(), Some("CN=TSA"));
+    assert!(info.has_extensions);
+    assert!(info.imprint_covers(DATA));
+    assert!(!info.imprint_covers(b"other"));
+
+    // Fractions with a trailing zero, local times and out-of-range dates are malformed.
+    for bad in [
+        "20240102010203.50Z",
+        "20240102010203.Z",
+        "20240102010203",
+        "20240102010203+0800",
+        "20241302010203Z",
+        "2024010201020Z",
+    ] {
+        assert!(
+            matches!(
+                tsp::TstInfo::from_der(&tst_info(bad, &[])).unwrap_err(),
+                TimestampError::Malformed { .. }
+            ),
+            "{bad}"
+        );
+    }
+    // Accuracy millis out of range (1000).
+    let tail = [0x30, 0x04, 0x80, 0x02, 0x03, 0xe8];
+    assert!(tsp::TstInfo::from_der(&tst_info("20240102010203Z", &tail)).is_err());
+}
