@@ -163,7 +163,12 @@ pub const PKCS9_FRIENDLY_NAME: Oid = Oid::new_unwrap("1.2.840.113549.1.9.20");
 pub const PKCS9_LOCAL_KEY_ID: Oid = Oid::new_unwrap("1.2.840.113549.1.9.21");
 /// PKCS#5 PBMAC1 (`1.2.840.113549.1.5.14`), the PKCS#12 MAC of RFC 9579.
 pub const PBMAC1: Oid = Oid::new_unwrap("1.2.840.113549.1.5.14");
-/// SHA-1 (`1.3.14.3.2.26`), the legacy PKCS#12 MAC digest.
+
+// Hash algorithms other than SM3, read in PKCS#12 MACs, timestamps and ESS attributes.
+
+/// SHA-1 (`1.3.14.3.2.26`): the legacy PKCS#12 MAC digest and the hash of ESS
+/// `signingCertificate` (RFC 2634); read only.
 pub const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
-/// SHA-256 (`2.16.840.1.101.3.4.2.1`).
+/// SHA-256 (`2.16.840.1.101.3.4.2.1`): PKCS#12 MACs, the default hash of ESS
+/// `signingCertificateV2` (RFC 5035) and an accepted timestamp imprint algorithm.
 pub const SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");

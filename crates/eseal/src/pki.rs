@@ -12,6 +12,10 @@
 //! - [`Pkcs12`]: read PKCS#12 key stores (`.p12`/`.pfx`, legacy 3DES/RC2 PBE and PBES2) into
 //!   SM2 keys and certificates; [`Pkcs12Builder`] writes them (PBES2 with AES-256 + SHA-256 for
 //!   OpenSSL 3, or SM4 + SM3).
+//! - [`cms`]: CMS SignedData with SM2/SM3 (RFC 5652, GM/T 0010): make and check detached or
+//!   attached signatures, PKCS#7 or GM/T 0010 OIDs, field deviations reported.
+//! - [`tsp`]: RFC 3161 timestamps (GB/T 20520): check tokens against the stamped data, read
+//!   responses and requests, issue tokens with a [`tsp::LocalTsa`].
 //!
 //! Every signature is SM2 with SM3 and the default distinguishing ID `1234567812345678`
 //! (GM/T 0009), checked over the exact signed bytes. Nothing here reads a clock or the network:
@@ -19,12 +23,14 @@
 
 mod builder;
 mod certificate;
+pub mod cms;
 mod crl;
 mod error;
 mod path;
 pub mod pkcs12;
 mod sm2_adapter;
 mod trust;
+pub mod tsp;
 
 pub use crate::time::Time;
 pub use builder::{
