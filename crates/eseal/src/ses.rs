@@ -11,6 +11,8 @@
 //!   [`Report`](crate::verify::Report) with one named check per step of the procedure; what each
 //!   signature covers and the verdict rules are described in `docs/ses.md`.
 //!
+//! Reading and writing:
+//!
 //! - [`Seal::from_der`] and [`Signature::from_der`] parse any version, telling versions apart by
 //!   the shape of the structure (standards notes §3.6), and keep the original bytes: verify the
 //!   maker signature over [`Seal::maker_signed_bytes`] and the signer signature over
@@ -20,9 +22,10 @@
 //!   [`ParseMode::Lenient`] reads each known deviation into the types and records a
 //!   [`Deviation`]; [`ParseMode::Strict`] rejects it. Either way [`Seal::to_der`] and
 //!   [`Signature::to_der`] reproduce the parsed input byte for byte.
-//! - For making seals, the typed structures ([`v1`], [`v4`], [`SesSealInfo`], …) have
+//! - Below the builders, the typed structures ([`v1`], [`v4`], [`SesSealInfo`], …) have
 //!   constructors and encode to DER; [`Seal::from_structure`] and [`Signature::from_structure`]
-//!   assemble the final objects from their parts and signature bytes.
+//!   assemble the final objects from their parts and signature bytes (no checks: for tests and
+//!   unusual structures).
 //!
 //! Certificates are kept as DER bytes and signatures as the bytes found (DER or raw `r‖s`); the
 //! PKI and crypto modules interpret them.
