@@ -15,7 +15,7 @@
 //! | [`ofd`] | OFD packages: safe reading, Signatures.xml/Signature.xml, reference digests, editing for signing, writing documents |
 //! | [`time`] | UTC instants with one-second precision; RFC 3339 text |
 //! | [`oid`] | object identifiers of the national algorithms and the CMS/PKCS structures |
-//! | [`ses`] | electronic seals and seal signatures (GM/T 0031-2014, GB/T 38540-2020, GM/T 0031-2025): typed ASN.1, parsing with version detection and deviations, DER encoding |
+//! | [`ses`] | electronic seals and seal signatures (GM/T 0031-2014, GB/T 38540-2020, GM/T 0031-2025): typed ASN.1, parsing with version detection and deviations, DER encoding; making seals, signing, verifying into a report |
 //! | [`pki`] | SM2 X.509 certificates (parse, build), path validation with a relaxable policy, CRLs |
 //!
 //! Later modules (`pdf`, `license`) build on these.

@@ -116,6 +116,27 @@ pub enum DeviationKind {
     },
 }
 
+impl DeviationKind {
+    /// A stable machine code for the deviation, e.g. `utc_time_for_generalized_time`; the
+    /// verification report uses it, prefixed with `ses.deviation.`, as a warning code.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::UtcTimeForGeneralizedTime => "utc_time_for_generalized_time",
+            Self::GeneralizedTimeForUtcTime => "generalized_time_for_utc_time",
+            Self::OctetStringForBitString => "octet_string_for_bit_string",
+            Self::WrappedSignInfo(_) => "wrapped_sign_info",
+            Self::ExtDatasEncoding { .. } => "ext_datas_encoding",
+            Self::UnparsableExtData { .. } => "unparsable_ext_data",
+            Self::CriticalFalsePresent => "critical_false_present",
+            Self::Tagging(_) => "tagging",
+            Self::CertListTypeMismatch { .. } => "cert_list_type_mismatch",
+            Self::HeaderId { .. } => "header_id",
+            Self::HeaderVersion { .. } => "header_version",
+        }
+    }
+}
+
 impl fmt::Display for DeviationKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -68,6 +68,93 @@ pub enum SesError {
         /// Why, e.g. "IA5String allows ASCII only".
         problem: String,
     },
+    /// The picture bytes are not of the declared image format.
+    #[error(
+        "the seal picture is declared {declared} but its bytes are {found}; \
+         declare the format the bytes have"
+    )]
+    PictureMismatch {
+        /// The declared format.
+        declared: String,
+        /// What the bytes are (a format name, or "of no recognised image format").
+        found: String,
+    },
+    /// A time of the seal lies outside the maker certificate's validity period.
+    #[error(
+        "the seal's {what} {at} lies outside the maker certificate's validity \
+         ({not_before} to {not_after}); choose a window inside it or use a current maker certificate"
+    )]
+    OutsideMakerValidity {
+        /// Which time: "creation date", "validity start" or "validity end".
+        what: &'static str,
+        /// The offending time.
+        at: crate::time::Time,
+        /// The maker certificate's notBefore.
+        not_before: crate::time::Time,
+        /// The maker certificate's notAfter.
+        not_after: crate::time::Time,
+    },
+    /// The signer certificate is not in the seal's `certList` (neither as a certificate nor as
+    /// a digest): the seal does not authorise this signer.
+    #[error(
+        "the signer certificate \"{subject}\" is not listed in the seal's certList; \
+         the seal maker must add it to the seal before it can sign with this seal"
+    )]
+    SignerNotInSeal {
+        /// The signer certificate's subject.
+        subject: String,
+    },
+    /// The signing time lies outside a validity period (the seal's, or the signer
+    /// certificate's).
+    #[error("cannot sign at {at}: the {what} is valid from {not_before} to {not_after}")]
+    NotValidAt {
+        /// "seal" or "signer certificate".
+        what: &'static str,
+        /// The signing time.
+        at: crate::time::Time,
+        /// Start of the validity period.
+        not_before: crate::time::Time,
+        /// End of the validity period.
+        not_after: crate::time::Time,
+    },
+    /// A certificate given to a builder cannot be used (not readable, not an SM2 key, …).
+    #[error("the {role} certificate cannot be used: {source}")]
+    Certificate {
+        /// "maker" or "signer".
+        role: &'static str,
+        /// The underlying problem.
+        #[source]
+        source: crate::pki::PkiError,
+    },
+    /// The key holder (software key, token, signing server) failed to sign.
+    #[error("the {role} key failed to sign: {source}")]
+    SigningFailed {
+        /// "maker" or "signer".
+        role: &'static str,
+        /// The key holder's error.
+        #[source]
+        source: crate::pki::PkiError,
+    },
+    /// A signature value handed back for assembly does not verify with the certificate's public
+    /// key: the key does not belong to the certificate, or the token or server is faulty.
+    #[error(
+        "the {role} signature value does not verify with the {role} certificate's public key \
+         ({detail}); check that the key matches the certificate"
+    )]
+    SignatureMismatch {
+        /// "maker" or "signer".
+        role: &'static str,
+        /// What was wrong: undecodable, or not verifying.
+        detail: String,
+    },
+    /// A feature the structure of this version cannot carry.
+    #[error("{what} is not possible in a {version} structure")]
+    NotInVersion {
+        /// What was asked for, e.g. "a certificate-digest certList".
+        what: &'static str,
+        /// The structure version.
+        version: super::SesVersion,
+    },
 }
 
 impl SesError {

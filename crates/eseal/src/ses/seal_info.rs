@@ -362,3 +362,137 @@ impl CertDigestObj {
         })
     }
 }
+
+/// A digest algorithm a [`CertDigestObj`] may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CertDigestAlgorithm {
+    /// SM3 (GB/T 32905), the digest of the national profile.
+    Sm3,
+    /// SHA-1, seen in some older products.
+    Sha1,
+    /// SHA-256.
+    Sha256,
+}
+
+impl CertDigestAlgorithm {
+    /// The algorithm a `CertDigestObj.type` text names, if eseal recognises it: `SM3`, `SHA1`,
+    /// `SHA256` (case, `-`, `_` and spaces ignored) or the algorithm's OID in dotted form.
+    #[must_use]
+    pub fn from_type_text(text: &str) -> Option<Self> {
+        let normalised: String = text
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' '))
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        match normalised.as_str() {
+            "SM3" | "1.2.156.10197.1.401" => Some(Self::Sm3),
+            "SHA1" | "1.3.14.3.2.26" => Some(Self::Sha1),
+            "SHA256" | "2.16.840.1.101.3.4.2.1" => Some(Self::Sha256),
+            _ => None,
+        }
+    }
+
+    /// The name eseal writes in `CertDigestObj.type`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sm3 => "SM3",
+            Self::Sha1 => "SHA1",
+            Self::Sha256 => "SHA256",
+        }
+    }
+
+    /// The digest of `data`.
+    #[must_use]
+    pub fn digest(self, data: &[u8]) -> Vec<u8> {
+        use sha2::Digest;
+        match self {
+            Self::Sm3 => crate::crypto::sm3::sm3(data).to_vec(),
+            Self::Sha1 => sha1::Sha1::digest(data).to_vec(),
+            Self::Sha256 => sha2::Sha256::digest(data).to_vec(),
+        }
+    }
+}
+
+/// Whether a certificate is listed in a [`CertList`] (see [`CertList::lists`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CertListMatch {
+    /// Listed as a certificate, byte for byte, at this index.
+    Certificate {
+        /// Index in `certList`.
+        index: usize,
+    },
+    /// Listed as a digest at this index.
+    Digest {
+        /// Index in `certList`.
+        index: usize,
+        /// The algorithm whose digest matched.
+        algorithm: CertDigestAlgorithm,
+        /// The entry's `type` text.
+        declared_type: String,
+        /// True when `type` named no algorithm eseal knows and SM3 was tried and matched.
+        assumed: bool,
+    },
+    /// Not listed.
+    NotListed,
+    /// Not found, but some entries name digest types eseal does not know (and SM3 did not match
+    /// them), so whether the certificate is listed cannot be decided.
+    Undecidable {
+        /// The unrecognised `type` texts.
+        unknown_types: Vec<String>,
+    },
+}
+
+impl CertList {
+    /// Whether the certificate `cert_der` is listed: as DER equal byte for byte
+    /// (`certListType` 1), or as a digest of its DER (`certListType` 2) with the algorithm the
+    /// entry's `type` names; for a `type` eseal does not recognise, SM3 is tried.
+    #[must_use]
+    pub fn lists(&self, cert_der: &[u8]) -> CertListMatch {
+        match self {
+            Self::Certs(certs) => certs
+                .iter()
+                .position(|c| c.as_slice() == cert_der)
+                .map_or(CertListMatch::NotListed, |index| {
+                    CertListMatch::Certificate { index }
+                }),
+            Self::Digests(digests) => {
+                let mut unknown_types: Vec<String> = Vec::new();
+                let mut cache: Vec<(CertDigestAlgorithm, Vec<u8>)> = Vec::new();
+                let mut digest_of = |alg: CertDigestAlgorithm| -> Vec<u8> {
+                    if let Some((_, d)) = cache.iter().find(|(a, _)| *a == alg) {
+                        return d.clone();
+                    }
+                    let d = alg.digest(cert_der);
+                    cache.push((alg, d.clone()));
+                    d
+                };
+                for (index, entry) in digests.iter().enumerate() {
+                    let (algorithm, assumed) =
+                        match CertDigestAlgorithm::from_type_text(&entry.digest_type) {
+                            Some(alg) => (alg, false),
+                            None => (CertDigestAlgorithm::Sm3, true),
+                        };
+                    if digest_of(algorithm) == entry.value {
+                        return CertListMatch::Digest {
+                            index,
+                            algorithm,
+                            declared_type: entry.digest_type.clone(),
+                            assumed,
+                        };
+                    }
+                    if assumed && !unknown_types.contains(&entry.digest_type) {
+                        unknown_types.push(entry.digest_type.clone());
+                    }
+                }
+                if unknown_types.is_empty() {
+                    CertListMatch::NotListed
+                } else {
+                    CertListMatch::Undecidable { unknown_types }
+                }
+            }
+        }
+    }
+}

@@ -75,7 +75,14 @@ impl Signature {
             (SesVersion::V1, SignatureStructure::V1(s), tbs)
         } else {
             let (s, tbs) = v4::SesSignature::read(&outer, FIELD, &mut ctx)?;
-            (s.to_sign.eseal.version(), SignatureStructure::V4(s), tbs)
+            // The layout is shared by v4 and v5: the embedded seal tells them apart, or, when
+            // it is (wrongly) a GM/T 0031-2014 seal, `TBS_Sign.version`.
+            let version = match s.to_sign.eseal.version() {
+                SesVersion::V1 if s.to_sign.version == 5 => SesVersion::V5,
+                SesVersion::V1 => SesVersion::V4,
+                other => other,
+            };
+            (version, SignatureStructure::V4(s), tbs)
         };
         Ok(Self {
             version,
@@ -98,7 +105,12 @@ impl Signature {
         Self::from_der(&der, ParseMode::Lenient)
     }
 
-    /// The detected version.
+    /// The detected version: the layout (GM/T 0031-2014 or later), and for the later layout the
+    /// embedded seal's version.
+    ///
+    /// Parsing does not require the embedded seal to be of the signature's generation (a
+    /// GM/T 0031-2014 signature may carry a GB/T 38540 seal); the verifier reports such a
+    /// mismatch as the `signature.version` check.
     #[must_use]
     pub fn version(&self) -> SesVersion {
         self.version

@@ -315,17 +315,9 @@ impl TbsSign {
         let mut c = tlv.sequence("TBS_Sign SEQUENCE", field)?;
         let version = read_int(&c.read(&path(field, "version"))?, &path(field, "version"))?;
         let seal_field = path(field, "eseal");
+        // A seal of another version is read as it is; the verifier reports the mismatch
+        // (`signature.version`) instead of refusing to read the signature at all.
         let eseal = Seal::read_embedded(&c.read(&seal_field)?, &seal_field, ctx)?;
-        if eseal.version() != SesVersion::V1 {
-            return Err(SesError::malformed(
-                &seal_field,
-                format!(
-                    "a {} seal inside a GM/T 0031-2014 signature",
-                    eseal.version()
-                ),
-                tlv.offset,
-            ));
-        }
         let f = path(field, "timeInfo");
         let time_info = BitOrOctetString::read(&c.read(&f)?, &f, ctx)?;
         let f = path(field, "dataHash");

@@ -265,14 +265,9 @@ impl TbsSign {
         let version = read_int(&c.read(&path(field, "version"))?, &path(field, "version"))?;
         let seal_field = path(field, "eseal");
         let seal_tlv = c.read(&seal_field)?;
+        // A GM/T 0031-2014 seal is read as it is; the verifier reports the mismatch
+        // (`signature.version`) instead of refusing to read the signature at all.
         let eseal = Seal::read_embedded(&seal_tlv, &seal_field, ctx)?;
-        if eseal.version() == SesVersion::V1 {
-            return Err(SesError::malformed(
-                &seal_field,
-                "a GM/T 0031-2014 seal inside a GB/T 38540 / GM/T 0031-2025 signature",
-                seal_tlv.offset,
-            ));
-        }
         let f = path(field, "timeInfo");
         let time_info = SesTime::read(&c.read(&f)?, &f, TimeKind::GeneralizedTime, ctx)?;
         let f = path(field, "dataHash");

@@ -107,6 +107,12 @@ pub enum CheckId {
     SealValidity,
     /// The seal maker's timestamp (v5) covers the maker signature.
     SealTimestamp,
+    /// The maker's signature algorithm is SM2 with SM3.
+    SealMakerAlgorithm,
+    /// The maker certificate chains to a trust anchor at the validation time.
+    SealMakerChainAtValidation,
+    /// The maker certificate was not revoked when the seal was made.
+    SealMakerRevocation,
     /// The signature parses and its version is known.
     SignatureFormat,
     /// The signature's version equals the embedded seal's version.
@@ -115,8 +121,12 @@ pub enum CheckId {
     SignatureValue,
     /// The signer certificate is listed in the seal (certificate or digest).
     SignerInSeal,
+    /// The signer's signature algorithm is SM2 with SM3.
+    SignatureAlgorithm,
     /// The signer certificate chains to a trust anchor at the signing time.
     SignerChain,
+    /// The signer certificate chains to a trust anchor at the validation time.
+    SignerChainAtValidation,
     /// The signer certificate was valid at the signing time.
     SignerValidity,
     /// The signer certificate was not revoked at the signing time.
@@ -137,11 +147,16 @@ impl CheckId {
             Self::SealMakerValidity => "seal.maker_validity",
             Self::SealValidity => "seal.validity",
             Self::SealTimestamp => "seal.timestamp",
+            Self::SealMakerAlgorithm => "seal.maker_algorithm",
+            Self::SealMakerChainAtValidation => "seal.maker_chain_at_validation",
+            Self::SealMakerRevocation => "seal.maker_revocation",
             Self::SignatureFormat => "signature.format",
             Self::SignatureVersion => "signature.version",
             Self::SignatureValue => "signature.value",
             Self::SignerInSeal => "signature.signer_in_seal",
+            Self::SignatureAlgorithm => "signature.algorithm",
             Self::SignerChain => "signature.signer_chain",
+            Self::SignerChainAtValidation => "signature.signer_chain_at_validation",
             Self::SignerValidity => "signature.signer_validity",
             Self::SignerRevocation => "signature.signer_revocation",
             Self::Timestamp => "signature.timestamp",
@@ -152,16 +167,21 @@ impl CheckId {
     /// Every identifier, in report order.
     pub const ALL: &'static [CheckId] = &[
         Self::SealFormat,
+        Self::SealMakerAlgorithm,
         Self::SealMakerSignature,
         Self::SealMakerChain,
+        Self::SealMakerChainAtValidation,
         Self::SealMakerValidity,
+        Self::SealMakerRevocation,
         Self::SealValidity,
         Self::SealTimestamp,
         Self::SignatureFormat,
         Self::SignatureVersion,
+        Self::SignatureAlgorithm,
         Self::SignatureValue,
         Self::SignerInSeal,
         Self::SignerChain,
+        Self::SignerChainAtValidation,
         Self::SignerValidity,
         Self::SignerRevocation,
         Self::Timestamp,
@@ -346,6 +366,10 @@ pub struct SealFacts {
     pub signers: Vec<String>,
     /// The seal picture.
     pub picture: Option<PictureFacts>,
+    /// Which bytes the maker signature verified over: `seal_info_only` (the DER of eSealInfo,
+    /// as GB/T 38540 makers sign in the field) or `seal_info_cert_algorithm` (the
+    /// three-element SEQUENCE of GM/T 0031-2014); null when it did not verify.
+    pub maker_signed_form: Option<String>,
 }
 
 /// Facts about a signature that an auditor reads.

@@ -1,0 +1,121 @@
+//! [`VerifyOptions`]: what the caller brings to a verification (anchors, CRLs, policy, time,
+//! the signed data).
+
+use super::deviation::ParseMode;
+use crate::pki::{Certificate, Crl, Policy, TrustStore};
+use crate::time::Time;
+
+/// The data a signature should cover, as the caller has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DataRef<'a> {
+    /// The data (OFD: the bytes of the `Signature.xml` that references the signature).
+    Bytes(&'a [u8]),
+    /// Its SM3 hash.
+    Sm3Digest([u8; 32]),
+}
+
+/// How to verify a seal or a signature.
+///
+/// The defaults check everything that needs no input and leave the rest `indeterminate` with a
+/// message saying what is missing: no trust anchors (chains), no validation time (checks "now"),
+/// no data (the data hash). Parsing is strict unless [`VerifyOptions::parse_mode`] says
+/// otherwise; in strict mode each deviation from the standard fails `seal.format` or
+/// `signature.format`.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions<'a> {
+    pub(crate) signer_anchors: Option<&'a TrustStore>,
+    pub(crate) maker_anchors: Option<&'a TrustStore>,
+    pub(crate) tsa_anchors: Option<&'a TrustStore>,
+    pub(crate) intermediates: &'a [Certificate],
+    pub(crate) crls: &'a [Crl],
+    pub(crate) policy: Policy,
+    pub(crate) mode: ParseMode,
+    pub(crate) validation_time: Option<Time>,
+    pub(crate) data: Option<DataRef<'a>>,
+}
+
+impl<'a> VerifyOptions<'a> {
+    /// Strict parsing, strict RFC 5280 policy, no anchors, no time, no data.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Trust anchors for both the signer and the seal maker certificates (unless
+    /// [`VerifyOptions::maker_trust_anchors`] sets others for makers).
+    #[must_use]
+    pub fn trust_anchors(mut self, anchors: &'a TrustStore) -> Self {
+        self.signer_anchors = Some(anchors);
+        self
+    }
+
+    /// Separate trust anchors for seal maker (制章者) certificates.
+    #[must_use]
+    pub fn maker_trust_anchors(mut self, anchors: &'a TrustStore) -> Self {
+        self.maker_anchors = Some(anchors);
+        self
+    }
+
+    /// Trust anchors for time-stamping authorities (default: the common anchors).
+    #[must_use]
+    pub fn tsa_trust_anchors(mut self, anchors: &'a TrustStore) -> Self {
+        self.tsa_anchors = Some(anchors);
+        self
+    }
+
+    /// Intermediate CA certificates to build paths with (any order).
+    #[must_use]
+    pub fn intermediates(mut self, intermediates: &'a [Certificate]) -> Self {
+        self.intermediates = intermediates;
+        self
+    }
+
+    /// CRLs for revocation checking. Without CRLs, revocation is reported as not checked
+    /// (`not_applicable`).
+    #[must_use]
+    pub fn crls(mut self, crls: &'a [Crl]) -> Self {
+        self.crls = crls;
+        self
+    }
+
+    /// The path-validation policy (default [`Policy::strict`]).
+    #[must_use]
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Strict (default) or lenient parsing.
+    #[must_use]
+    pub fn parse_mode(mut self, mode: ParseMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// The validation time ("now", as the caller defines it). Without it, the checks at the
+    /// validation time are `indeterminate`.
+    #[must_use]
+    pub fn validation_time(mut self, at: Time) -> Self {
+        self.validation_time = Some(at);
+        self
+    }
+
+    /// The data the signature should cover. Without it, `signature.data_hash` is
+    /// `indeterminate`.
+    #[must_use]
+    pub fn data(mut self, data: DataRef<'a>) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// The anchors for maker certificates: the maker anchors if set, else the common ones.
+    pub(crate) fn maker_store(&self) -> Option<&'a TrustStore> {
+        self.maker_anchors.or(self.signer_anchors)
+    }
+
+    /// The anchors for TSA certificates: the TSA anchors if set, else the common ones.
+    pub(crate) fn tsa_store(&self) -> Option<&'a TrustStore> {
+        self.tsa_anchors.or(self.signer_anchors)
+    }
+}
