@@ -444,31 +444,48 @@ fn signing_refuses_signers_and_times_the_seal_does_not_allow() {
 }
 
 #[test]
-fn timestamps_attach_to_v4_v5_and_are_not_yet_verified() {
+fn timestamps_give_a_trusted_signing_time() {
     let pki = Pki::new();
     let store = pki.store();
+    let tsa = pki.tsa(true);
     for version in [SesVersion::V4, SesVersion::V5] {
         let sig = sign(&pki, &make_seal(&pki, version));
         assert_eq!(
             timestamp_imprint(&sig),
             eseal::crypto::sm3::sm3(sig.signature_value())
         );
-        let token = b"\x30\x03\x02\x01\x01"; // stands in for a TimeStampToken
-        let stamped = attach_timestamp(&sig, token).unwrap();
-        assert_eq!(stamped.timestamp().unwrap().token(), token);
+        let token = tsa
+            .timestamp(sig.signature_value(), t(31), &[7], None)
+            .unwrap();
+        let stamped = attach_timestamp(&sig, &token).unwrap();
+        assert_eq!(stamped.timestamp().unwrap().token(), token.as_slice());
         assert_eq!(stamped.tbs_der(), sig.tbs_der());
-        let report = verify_signature(
-            stamped.as_der(),
-            &opts_at(&store, t(60)).data(DataRef::Bytes(DOC)),
-        )
-        .unwrap();
-        // A present token is never "passed" until it is verified.
+        let opts = opts_at(&store, t(60)).data(DataRef::Bytes(DOC));
+        let report = verify_signature(stamped.as_der(), &opts).unwrap();
+        assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+        assert_eq!(
+            check_status(&report, CheckId::Timestamp),
+            CheckStatus::Passed
+        );
+        let facts = report.signature.as_ref().unwrap();
+        assert_eq!(facts.signing_time, Some(t(31)));
+        assert_eq!(facts.claimed_time, Some(t(30)));
+        assert_eq!(
+            facts.signing_time_source,
+            Some(SigningTimeSource::Timestamp)
+        );
+
+        // A TSA nobody trusts: the token verifies but its time is not evidence.
+        let untrusted = pki.tsa(false);
+        let token = untrusted
+            .timestamp(sig.signature_value(), t(31), &[8], None)
+            .unwrap();
+        let report =
+            verify_signature(attach_timestamp(&sig, &token).unwrap().as_der(), &opts).unwrap();
         let check = report.check(CheckId::Timestamp).unwrap();
-        assert_eq!(check.status, CheckStatus::Indeterminate);
-        assert!(
-            check
-                .message
-                .contains("timestamp verification not yet available"),
+        assert_eq!(
+            check.status,
+            CheckStatus::Indeterminate,
             "{}",
             check.message
         );
@@ -477,6 +494,25 @@ fn timestamps_attach_to_v4_v5_and_are_not_yet_verified() {
             report.signature.as_ref().unwrap().signing_time_source,
             Some(SigningTimeSource::Claimed)
         );
+
+        // A token over other bytes, or garbage, in place of the timestamp: invalid.
+        let token = tsa.timestamp(b"something else", t(31), &[9], None).unwrap();
+        let report =
+            verify_signature(attach_timestamp(&sig, &token).unwrap().as_der(), &opts).unwrap();
+        assert_eq!(
+            check_status(&report, CheckId::Timestamp),
+            CheckStatus::Failed
+        );
+        assert_eq!(report.status, Status::Invalid);
+        let garbage = b"\x30\x03\x02\x01\x01";
+        let report =
+            verify_signature(attach_timestamp(&sig, garbage).unwrap().as_der(), &opts).unwrap();
+        assert_eq!(
+            check_status(&report, CheckId::Timestamp),
+            CheckStatus::Failed
+        );
+        assert_eq!(report.status, Status::Invalid);
+        // The signature value itself still verifies: the report says which part failed.
         assert_eq!(
             check_status(&report, CheckId::SignatureValue),
             CheckStatus::Passed

@@ -106,6 +106,36 @@ impl Pki {
         }
     }
 
+    /// A local TSA certified by this root (or by a fresh, untrusted root when `trusted` is false).
+    pub fn tsa(&self, trusted: bool) -> eseal::pki::tsp::LocalTsa<SoftwareSigner> {
+        let k = key();
+        let spki = eseal::pki::Signer::public_key_spki(&k).unwrap();
+        let template = CertificateTemplate::new(
+            CertificateProfile::Tsa,
+            dn("eseal Test TSA"),
+            t(-5),
+            t(2000),
+        );
+        let cert = if trusted {
+            self.root.issue(&template, &spki, &mut rng()).unwrap()
+        } else {
+            let other = CertificateAuthority::self_signed(
+                key(),
+                &CertificateTemplate::new(
+                    CertificateProfile::Root { path_len: None },
+                    dn("Unknown Root"),
+                    t(-10),
+                    t(3650),
+                ),
+                &mut rng(),
+            )
+            .unwrap();
+            other.issue(&template, &spki, &mut rng()).unwrap()
+        };
+        let policy = der::asn1::ObjectIdentifier::new_unwrap("1.2.3.4.5");
+        eseal::pki::tsp::LocalTsa::new(cert, k, policy).unwrap()
+    }
+
     pub fn store(&self) -> TrustStore {
         TrustStore::from_certificates([self.root.certificate().clone()])
     }

@@ -1,19 +1,19 @@
-//! The boundary to RFC 3161 timestamp verification.
+//! SES timestamps: `SES_Signature.timeStamp` (v4/v5) and the v5 `SESeal.timeStamp`.
 //!
-//! SES timestamps (`SES_Signature.timeStamp`, the v5 `SESeal.timeStamp`) are DER
-//! `TimeStampToken`s whose message imprint is SM3 of the stamped signature value (standards
-//! notes §3.7, §7). Their verification belongs to `pki::tsp`; until it is wired in, every
-//! present token is reported `indeterminate`, never `passed`, and the claimed times stay the
-//! signing time. Wiring it in changes [`verify_timestamp`] only.
+//! Both are DER `TimeStampToken`s whose message imprint is SM3 of the stamped signature value
+//! (standards notes §3.7, §7). The token's own checks are [`crate::pki::tsp`]'s; this module adds
+//! the trust step (the TSA certificate chains to the TSA anchors at genTime and carries
+//! id-kp-timeStamping) and maps the result onto the report: only a token that verifies *and*
+//! whose TSA is trusted yields a trusted signing time.
 
+use super::super::deviation::ParseMode;
 use super::super::options::VerifyOptions;
+use crate::oid;
+use crate::pki::tsp::{Imprint, TimestampErrorClass, TimestampToken, TimestampVerifyOptions};
+use crate::pki::{Certificate, verify_path};
 use crate::time::Time;
 
 /// What the timestamp check concluded.
-#[allow(
-    dead_code,
-    reason = "Verified and Failed are produced once pki::tsp is wired into verify_timestamp"
-)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum TimestampOutcome {
     /// The token verifies, covers the stamped bytes and its TSA is trusted: `gen_time` is
@@ -26,7 +26,7 @@ pub(crate) enum TimestampOutcome {
     },
     /// The token does not verify or does not cover the stamped bytes (a cryptographic failure).
     Failed(String),
-    /// The token could not be checked (unsupported, TSA not trusted, not implemented).
+    /// The token could not be checked (unsupported, TSA not trusted, no anchors).
     Indeterminate(String),
 }
 
@@ -38,10 +38,60 @@ pub(crate) fn verify_timestamp(
     stamped: &[u8],
     opts: &VerifyOptions<'_>,
 ) -> TimestampOutcome {
-    let _ = (token, stamped, opts.tsa_store());
-    TimestampOutcome::Indeterminate(
-        "timestamp verification not yet available: the token is present but was not checked, \
-         so the claimed time is used"
-            .to_owned(),
-    )
+    let parsed = match TimestampToken::from_der(token) {
+        Ok(t) => t,
+        Err(e) => return classify(&e.to_string(), e.class()),
+    };
+    let base = match opts.mode {
+        ParseMode::Strict => TimestampVerifyOptions::strict(),
+        _ => TimestampVerifyOptions::lenient(),
+    };
+    let tsp_opts = base.with_certificates(opts.intermediates.iter().cloned());
+    let info = match parsed.verify(Imprint::Data(stamped), &tsp_opts) {
+        Ok(info) => info,
+        Err(e) => return classify(&e.to_string(), e.class()),
+    };
+    let tsa = info.tsa_certificate.subject_string();
+    let gen_time = info.gen_time;
+    let Some(anchors) = opts.tsa_store() else {
+        return TimestampOutcome::Indeterminate(format!(
+            "the token by {tsa} (genTime {gen_time}) covers the signature value, but no trust anchors were given for its TSA, so its time is not used"
+        ));
+    };
+    let mut intermediates: Vec<Certificate> = info.certificates.clone();
+    intermediates.extend(opts.intermediates.iter().cloned());
+    let mut policy = opts.policy.clone();
+    policy.required_extended_key_usage = Some(oid::KP_TIME_STAMPING);
+    match verify_path(
+        &info.tsa_certificate,
+        &intermediates,
+        anchors,
+        opts.crls,
+        &policy,
+        gen_time,
+    ) {
+        Ok(_) => TimestampOutcome::Verified {
+            gen_time,
+            detail: format!(
+                "the token by {tsa} covers the signature value (SM3 imprint), its signature \
+                 verifies and the TSA certificate chains to a trusted anchor at genTime \
+                 {gen_time}"
+            ),
+        },
+        Err(e) => TimestampOutcome::Indeterminate(format!(
+            "the token by {tsa} (genTime {gen_time}) covers the signature value, but its TSA \
+             certificate is not trusted at genTime: {e}; its time is not used"
+        )),
+    }
+}
+
+fn classify(error: &str, class: TimestampErrorClass) -> TimestampOutcome {
+    match class {
+        TimestampErrorClass::Malformed | TimestampErrorClass::Crypto => {
+            TimestampOutcome::Failed(format!("the timestamp token does not verify: {error}"))
+        }
+        _ => TimestampOutcome::Indeterminate(format!(
+            "the timestamp token could not be checked: {error}"
+        )),
+    }
 }
