@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | `Pkcs8Pem`, `Pkcs8Der` | PKCS#8 `PrivateKeyInfo` (RFC 5208), PEM label `PRIVATE KEY` | `openssl genpkey -algorithm SM2`, `eseal key gen` |
 //! | `EncryptedPkcs8Pem`, `EncryptedPkcs8Der` | PKCS#8 `EncryptedPrivateKeyInfo` under PBES2 (RFC 5958 §3, RFC 8018), PEM label `ENCRYPTED PRIVATE KEY` | `openssl pkcs8 -topk8`, GmSSL, `eseal key gen --encrypt` |
-//! | `Sec1Pem`, `Sec1Der` | SEC1 / RFC 5915 `ECPrivateKey`, PEM label `EC PRIVATE KEY` | `openssl ec`, `openssl ecparam -genkey` |
+//! | `Sec1Pem`, `Sec1Der` | SEC1 / RFC 5915 `ECPrivateKey`, PEM label `EC PRIVATE KEY` (or `SM2 PRIVATE KEY`, as OpenSSL 3 labels it) | `openssl ec`, GmSSL |
 //! | `Pkcs12` | PKCS#12 `PFX` (RFC 7292), `.p12`/`.pfx` | Windows, Java keytool, most Chinese CAs |
 //!
 //! PKCS#12 is recognised but not read yet: [`read`] answers [`KeyFileError::Unsupported`]
@@ -400,7 +400,8 @@ fn locate_pem(input: &[u8]) -> Result<(KeyFormat, Zeroizing<Vec<u8>>), KeyFileEr
         let format = match block.label.as_str() {
             "PRIVATE KEY" => KeyFormat::Pkcs8Pem,
             "ENCRYPTED PRIVATE KEY" => KeyFormat::EncryptedPkcs8Pem,
-            "EC PRIVATE KEY" => KeyFormat::Sec1Pem,
+            // OpenSSL 3 labels the SEC1 form of an SM2 key `SM2 PRIVATE KEY` (`openssl ec`).
+            "EC PRIVATE KEY" | "SM2 PRIVATE KEY" => KeyFormat::Sec1Pem,
             _ => continue,
         };
         if block.legacy_encrypted {
@@ -557,6 +558,9 @@ mod tests {
         );
         let file = read(text.as_bytes(), None).unwrap();
         assert_eq!(file.format(), KeyFormat::Sec1Pem);
+        let openssl3 = k.to_sec1_pem().replace("EC PRIVATE KEY", "SM2 PRIVATE KEY");
+        let file = read(openssl3.as_bytes(), None).unwrap();
+        assert_eq!(file.secret_key().public_key(), k.public_key());
         let two = format!("{}{}", k.to_pkcs8_pem().as_str(), k.to_pkcs8_pem().as_str());
         assert!(matches!(
             read(two.as_bytes(), None),
