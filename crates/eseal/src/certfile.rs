@@ -7,15 +7,20 @@
 //! are, so the command line, the C ABI and the browser all load them the same way:
 //!
 //! ```
-//! # fn main() -> Result<(), eseal::pki::PkiError> {
 //! use eseal::certfile;
-//! use eseal::pki::TrustStore;
-//! # let bundle: &[u8] = b"";
-//! # if !bundle.is_empty() {
-//! let anchors = certfile::read_certificates(bundle)?;
-//! let trust = TrustStore::from_certificates(anchors);
-//! # }
-//! # Ok(()) }
+//! use eseal::pki::{PkiError, TrustStore};
+//!
+//! /// Trust anchors from every file a user named, already read into memory.
+//! fn anchors(files: &[Vec<u8>]) -> Result<TrustStore, PkiError> {
+//!     let mut store = TrustStore::new();
+//!     for bytes in files {
+//!         for cert in certfile::read_certificates(bytes)? {
+//!             store.add(cert);
+//!         }
+//!     }
+//!     Ok(store)
+//! }
+//! assert!(anchors(&[b"not a certificate".to_vec()]).is_err());
 //! ```
 //!
 //! The core does no file I/O: reading files and walking directories is the caller's job.
