@@ -74,9 +74,12 @@ fn gen_refuses_to_overwrite_unless_forced() {
 fn gen_to_stdout_and_der() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let out = run(d, &["key", "gen"]);
-    assert_code(&out, 0);
-    assert!(stdout(&out).starts_with("-----BEGIN PRIVATE KEY-----"));
+    cli::eseal(d)
+        .args(["key", "gen"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::starts_with("-----BEGIN PRIVATE KEY-----"))
+        .stderr(predicates::str::is_empty());
     assert_code(
         &run(d, &["key", "gen", "--format", "der", "--out", "k.der"]),
         0,
