@@ -19,6 +19,9 @@ apt_install() {
 # openssl CLI: SM2 signatures, SM2 X.509 chains, SM4.
 command -v openssl >/dev/null || apt_install openssl
 
+# util-linux `script`: a pseudo-terminal for the CLI's password-prompt tests.
+command -v script >/dev/null || apt_install bsdutils
+
 # Python: gmssl (SM2/SM3/SM4), asn1crypto (independent DER parsing), cryptography (SM4-GCM, PBKDF2-SM3).
 if ! python3 -c "import gmssl, asn1crypto, cryptography" 2>/dev/null; then
   say "pip install gmssl asn1crypto cryptography"

@@ -17,6 +17,8 @@
 //! | [`oid`] | object identifiers of the national algorithms and the CMS/PKCS structures |
 //! | [`ses`] | electronic seals and seal signatures (GM/T 0031-2014, GB/T 38540-2020, GM/T 0031-2025): typed ASN.1, parsing with version detection and deviations, DER encoding; making seals, signing, verifying into a report |
 //! | [`pki`] | SM2 X.509 certificates (parse, build), path validation with a relaxable policy, CRLs |
+//! | [`keyfile`] | signing keys from key files: PKCS#8, encrypted PKCS#8 and SEC1 in PEM or DER, format sniffing, password errors |
+//! | [`certfile`] | certificates and CRLs from PEM bundles or DER, as users hand them over |
 //!
 //! Later modules (`pdf`, `license`) build on these.
 //!
@@ -29,9 +31,11 @@
 //! | `serde` | yes | `Serialize` for reports and `Report::to_json` |
 #![forbid(unsafe_code)]
 
+pub mod certfile;
 pub mod crypto;
 #[doc(hidden)]
 pub mod internal;
+pub mod keyfile;
 pub mod ofd;
 pub mod oid;
 pub mod pki;

@@ -1,0 +1,76 @@
+//! Reading and writing the user's files: bounded reads with the file name in every error, and
+//! writes that never overwrite by accident and keep secret keys private.
+
+use std::fs::OpenOptions;
+use std::io::{Read as _, Write as _};
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+
+/// Largest file read into memory (64 MiB): more than any key, certificate bundle or CRL, and
+/// the library refuses larger inputs anyway.
+pub(crate) const MAX_INPUT: u64 = 64 * 1024 * 1024;
+
+/// Reads a whole file of at most [`MAX_INPUT`] bytes.
+pub(crate) fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut data = Vec::new();
+    file.take(MAX_INPUT.saturating_add(1))
+        .read_to_end(&mut data)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if data.len() as u64 > MAX_INPUT {
+        bail!(
+            "{} is larger than {} MiB",
+            path.display(),
+            MAX_INPUT / (1024 * 1024)
+        );
+    }
+    Ok(data)
+}
+
+/// Whether a written file holds a secret (then it is created with mode 0600 on Unix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Secrecy {
+    /// Certificates, public keys.
+    Public,
+    /// Private keys, even encrypted ones.
+    Secret,
+}
+
+/// Writes `data` to `path`, refusing to replace an existing file unless `force`.
+pub(crate) fn write(path: &Path, data: &[u8], force: bool, secrecy: Secrecy) -> anyhow::Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    #[cfg(unix)]
+    if secrecy == Secrecy::Secret {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!(
+                "{} already exists (use --force to replace it)",
+                path.display()
+            )
+        } else {
+            anyhow::anyhow!("cannot write {}: {e}", path.display())
+        }
+    })?;
+    // An existing file keeps its mode when truncated: tighten it for a secret.
+    #[cfg(unix)]
+    if secrecy == Secrecy::Secret {
+        use std::os::unix::fs::PermissionsExt as _;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("cannot restrict the permissions of {}", path.display()))?;
+    }
+    file.write_all(data)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

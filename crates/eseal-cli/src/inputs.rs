@@ -1,0 +1,188 @@
+//! The options every verifying command shares (`--trust`, `--intermediate`, `--crl`, `--at`,
+//! `--policy`, `--json`) and loading what they name from files and directories.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context as _, bail};
+use clap::{Args, ValueEnum};
+use eseal::pki::{Certificate, Crl, Policy, TrustStore};
+use eseal::time::Time;
+
+/// Most files taken from one directory given to `--trust`, `--intermediate` or `--crl`.
+const MAX_DIRECTORY_FILES: usize = 1000;
+
+/// File name extensions read from a directory of certificates.
+const CERTIFICATE_EXTENSIONS: [&str; 4] = ["pem", "crt", "cer", "der"];
+/// File name extensions read from a directory of CRLs.
+const CRL_EXTENSIONS: [&str; 3] = ["crl", "pem", "der"];
+
+/// Options shared by the verifying commands.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct VerifyArgs {
+    /// Trust anchors: PEM bundles or DER certificates, or directories of them (*.pem, *.crt,
+    /// *.cer, *.der). Repeatable.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub(crate) trust: Vec<PathBuf>,
+    /// Intermediate CA certificates to build the path with (files or directories). Repeatable.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub(crate) intermediate: Vec<PathBuf>,
+    /// CRLs, PEM or DER (files or directories of *.crl, *.pem, *.der). Repeatable.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub(crate) crl: Vec<PathBuf>,
+    /// Validation time, RFC 3339 (e.g. 2024-05-01T08:00:00Z or 2024-05-01T16:00:00+08:00).
+    /// Default: now.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) at: Option<String>,
+    /// Path validation rules: strict RFC 5280, or relaxed (accept CA certificates without
+    /// cA=TRUE or keyCertSign, as several deployed Chinese roots are; the output names each
+    /// relaxation used).
+    #[arg(long, value_enum, default_value_t = PolicyChoice::Strict)]
+    pub(crate) policy: PolicyChoice,
+    /// Print the result as JSON on stdout instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `--policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PolicyChoice {
+    /// RFC 5280 as written.
+    Strict,
+    /// Strict, except that CA certificates need neither cA=TRUE nor keyCertSign.
+    Relaxed,
+}
+
+impl PolicyChoice {
+    pub(crate) fn policy(self) -> Policy {
+        match self {
+            Self::Strict => Policy::strict(),
+            Self::Relaxed => Policy::lenient_anchors(),
+        }
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Strict => "strict",
+            Self::Relaxed => "relaxed",
+        }
+    }
+}
+
+/// What the shared options name, loaded.
+#[derive(Debug)]
+pub(crate) struct Loaded {
+    pub(crate) trust: TrustStore,
+    pub(crate) intermediates: Vec<Certificate>,
+    pub(crate) crls: Vec<Crl>,
+    pub(crate) at: Time,
+}
+
+impl VerifyArgs {
+    /// Reads every file named, failing on the first unreadable one (with its name).
+    pub(crate) fn load(&self) -> anyhow::Result<Loaded> {
+        let mut trust = TrustStore::new();
+        for cert in load_all(&self.trust, &CERTIFICATE_EXTENSIONS, "trust anchor", |b| {
+            eseal::certfile::read_certificates(b)
+        })? {
+            trust.add(cert);
+        }
+        let intermediates = load_all(
+            &self.intermediate,
+            &CERTIFICATE_EXTENSIONS,
+            "intermediate certificate",
+            eseal::certfile::read_certificates,
+        )?;
+        let crls = load_all(
+            &self.crl,
+            &CRL_EXTENSIONS,
+            "CRL",
+            eseal::certfile::read_crls,
+        )?;
+        let at = match &self.at {
+            Some(text) => Time::parse_rfc3339(text).with_context(|| "--at".to_owned())?,
+            None => now()?,
+        };
+        Ok(Loaded {
+            trust,
+            intermediates,
+            crls,
+            at,
+        })
+    }
+}
+
+/// The current time from the system clock (the library never reads it).
+pub(crate) fn now() -> anyhow::Result<Time> {
+    let seconds = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .context("the system clock is before 1970")?
+        .as_secs();
+    Ok(Time::from_unix_seconds(seconds))
+}
+
+fn load_all<T, E: std::error::Error + Send + Sync + 'static>(
+    paths: &[PathBuf],
+    extensions: &[&str],
+    what: &str,
+    parse: impl Fn(&[u8]) -> Result<Vec<T>, E>,
+) -> anyhow::Result<Vec<T>> {
+    let mut out = Vec::new();
+    for path in paths {
+        for file in expand(path, extensions)? {
+            let data = crate::files::read(&file)?;
+            let items = parse(&data)
+                .with_context(|| format!("{} is not a readable {what} file", file.display()))?;
+            out.extend(items);
+        }
+    }
+    Ok(out)
+}
+
+/// A file stays itself; a directory becomes its files with one of `extensions`, sorted by
+/// name (hidden files and subdirectories are skipped).
+fn expand(path: &Path, extensions: &[&str]) -> anyhow::Result<Vec<PathBuf>> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    for entry in
+        std::fs::read_dir(path).with_context(|| format!("cannot list {}", path.display()))?
+    {
+        let entry = entry.with_context(|| format!("cannot list {}", path.display()))?;
+        let p = entry.path();
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        let wanted = p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)));
+        if hidden || !wanted || !p.is_file() {
+            continue;
+        }
+        if files.len() >= MAX_DIRECTORY_FILES {
+            bail!(
+                "{} holds more than {MAX_DIRECTORY_FILES} files to read",
+                path.display()
+            );
+        }
+        files.push(p);
+    }
+    if files.is_empty() {
+        bail!(
+            "{} holds no {} file",
+            path.display(),
+            extensions
+                .iter()
+                .map(|e| format!("*.{e}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    files.sort();
+    Ok(files)
+}
