@@ -10,10 +10,9 @@
 //! | `Sec1Pem`, `Sec1Der` | SEC1 / RFC 5915 `ECPrivateKey`, PEM label `EC PRIVATE KEY` (or `SM2 PRIVATE KEY`, as OpenSSL 3 labels it) | `openssl ec`, GmSSL |
 //! | `Pkcs12` | PKCS#12 `PFX` (RFC 7292), `.p12`/`.pfx` | Windows, Java keytool, most Chinese CAs |
 //!
-//! PKCS#12 is recognised but not read yet: [`read`] answers [`KeyFileError::Unsupported`]
-//! saying how to convert the file. Reading it lands with `eseal::pki::pkcs12`; it will fill
-//! [`KeyFile::certificates`] with the certificates the container carries, which is why
-//! [`read`] returns a [`KeyFile`] rather than a bare key.
+//! A PKCS#12 file yields its SM2 key and, in [`KeyFile::certificates`], the certificates it
+//! carries (the key's own first), which is why [`read`] returns a [`KeyFile`] rather than a bare
+//! key. Writing PKCS#12 needs the certificate too: use [`crate::pki::Pkcs12Builder`].
 //!
 //! An encrypted key read without a password is [`KeyFileError::PasswordRequired`], so a caller
 //! can ask for a password only when one is needed:
@@ -56,7 +55,7 @@ use zeroize::Zeroizing;
 use crate::certfile::pem;
 use crate::crypto::pbes2::EncryptOptions;
 use crate::crypto::{CryptoError, PublicKey, SecretKey};
-use crate::pki::Certificate;
+use crate::pki::{Certificate, Pkcs12, Pkcs12Error, PrivateKey};
 
 /// Largest key file read (1 MiB). An SM2 key file is a few hundred bytes; a PKCS#12 file with a
 /// certificate chain a few kilobytes.
@@ -185,6 +184,9 @@ pub enum KeyFileError {
         /// What is wrong.
         error: CryptoError,
     },
+    /// A PKCS#12 file that could not be read (other than a wrong password).
+    #[error("unreadable PKCS#12 file: {0}")]
+    Pkcs12(Pkcs12Error),
     /// Writing a key in the requested format failed.
     #[error("cannot write the key as {format}: {error}")]
     Encode {
@@ -258,8 +260,9 @@ pub fn detect(input: &[u8]) -> Result<KeyFormat, KeyFileError> {
 /// # Errors
 ///
 /// As [`detect`], plus [`KeyFileError::PasswordRequired`] when the file is encrypted and
-/// `password` is `None`, [`KeyFileError::WrongPassword`], [`KeyFileError::Unsupported`] for
-/// PKCS#12 (for now) and encryption schemes eseal does not implement, and
+/// `password` is `None`, [`KeyFileError::WrongPassword`], [`KeyFileError::Pkcs12`] for an
+/// unreadable PKCS#12 file, [`KeyFileError::Unsupported`] for encryption schemes eseal does not
+/// implement or a PKCS#12 file without an SM2 key, and
 /// [`KeyFileError::Invalid`] for a broken key or a key on another curve.
 pub fn read(input: &[u8], password: Option<&[u8]>) -> Result<KeyFile, KeyFileError> {
     let (format, der) = locate(input)?;
@@ -282,12 +285,8 @@ pub fn read(input: &[u8], password: Option<&[u8]>) -> Result<KeyFile, KeyFileErr
             })?
         }
         KeyFormat::Pkcs12 => {
-            // Extension point: `pki::pkcs12` will decrypt the PFX here and fill `certificates`.
-            return Err(KeyFileError::Unsupported {
-                detail: "PKCS#12 (.p12/.pfx) files are not read yet; convert with \
-                         `openssl pkcs12 -in FILE.p12 -nocerts -nodes -legacy | openssl pkcs8 -topk8 -v2 aes-256-cbc -out key.pem`"
-                    .into(),
-            });
+            let password = password.ok_or(KeyFileError::PasswordRequired { format })?;
+            return read_pkcs12(&der, password);
         }
     };
     Ok(KeyFile {
@@ -297,12 +296,53 @@ pub fn read(input: &[u8], password: Option<&[u8]>) -> Result<KeyFile, KeyFileErr
     })
 }
 
+/// The SM2 key of a PKCS#12 file and its certificates (the key's own certificate first).
+fn read_pkcs12(der: &[u8], password: &[u8]) -> Result<KeyFile, KeyFileError> {
+    let format = KeyFormat::Pkcs12;
+    // PKCS#12 passwords are text (BMPString for the legacy KDF, UTF-8 for PBES2).
+    let password = core::str::from_utf8(password).map_err(|_| KeyFileError::Unsupported {
+        detail: "PKCS#12 passwords must be UTF-8 text".into(),
+    })?;
+    let p12 = Pkcs12::from_der(der, password).map_err(|e| match e {
+        Pkcs12Error::WrongPassword { .. } => KeyFileError::WrongPassword { format },
+        other => KeyFileError::Pkcs12(other),
+    })?;
+    let Some((key, own)) = p12.key_and_certificate() else {
+        let detail = match p12.keys().first().map(|k| k.key()) {
+            Some(PrivateKey::Other { algorithm, .. }) => {
+                format!("the PKCS#12 file holds a non-SM2 key (algorithm {algorithm})")
+            }
+            _ => "the PKCS#12 file holds no SM2 private key with its certificate".to_owned(),
+        };
+        return Err(KeyFileError::Unsupported {
+            detail: detail.into(),
+        });
+    };
+    // SecretKey is deliberately not Clone: copy the scalar through a zeroizing buffer.
+    let key = SecretKey::from_bytes(key.to_bytes().as_ref())
+        .map_err(|error| KeyFileError::Invalid { format, error })?;
+    let mut certificates = vec![own.clone()];
+    certificates.extend(
+        p12.certificates()
+            .iter()
+            .map(|entry| entry.certificate())
+            .filter(|c| c.as_der() != own.as_der())
+            .cloned(),
+    );
+    Ok(KeyFile {
+        format,
+        key,
+        certificates,
+    })
+}
+
 /// Writes `key` in `format`. Encrypted formats need `password` (and use `options` and `rng`
 /// for PBES2); plain formats refuse one, so a password is never silently dropped.
 ///
 /// # Errors
 ///
-/// [`KeyFileError::Unsupported`] for [`KeyFormat::Pkcs12`] and for a password with a plain
+/// [`KeyFileError::Unsupported`] for [`KeyFormat::Pkcs12`] (use [`crate::pki::Pkcs12Builder`],
+/// which also takes the certificate) and for a password with a plain
 /// format, [`KeyFileError::PasswordRequired`] for an encrypted format without a password,
 /// [`KeyFileError::Encode`] when encryption fails (bad iteration count, RNG failure).
 pub fn encode<R: TryCryptoRng + ?Sized>(
@@ -385,10 +425,19 @@ fn locate(input: &[u8]) -> Result<(KeyFormat, Zeroizing<Vec<u8>>), KeyFileError>
     }
     if pem::looks_like_pem(input) {
         locate_pem(input)
+    } else if looks_like_ber_pfx(input) {
+        // Real PKCS#12 files are often BER (Java keytool, Windows, ofdrw): the DER sniffer below
+        // refuses indefinite lengths, and PFX is the only BER key container, so hand it over.
+        Ok((KeyFormat::Pkcs12, Zeroizing::new(input.to_vec())))
     } else {
         let format = detect_der(input)?;
         Ok((format, Zeroizing::new(input.to_vec())))
     }
+}
+
+/// `SEQUENCE` (indefinite length) `{ INTEGER 3, …`: the start of a BER-encoded PKCS#12 `PFX`.
+fn looks_like_ber_pfx(input: &[u8]) -> bool {
+    input.starts_with(&[0x30, 0x80, 0x02, 0x01, 0x03])
 }
 
 fn locate_pem(input: &[u8]) -> Result<(KeyFormat, Zeroizing<Vec<u8>>), KeyFileError> {
@@ -594,8 +643,14 @@ mod tests {
         }
         let pfx = [0x30, 0x06, 0x02, 0x01, 0x03, 0x30, 0x01, 0x00];
         assert_eq!(detect(&pfx).unwrap(), KeyFormat::Pkcs12);
-        let err = read(&pfx, Some(b"x")).unwrap_err();
-        assert!(err.to_string().contains("openssl pkcs12"), "{err}");
+        assert!(matches!(
+            read(&pfx, None),
+            Err(KeyFileError::PasswordRequired { .. })
+        ));
+        assert!(matches!(
+            read(&pfx, Some(b"x")),
+            Err(KeyFileError::Pkcs12(_))
+        ));
         assert!(matches!(
             read(&vec![b'a'; MAX_KEY_FILE_SIZE + 1], None),
             Err(KeyFileError::TooLarge { .. })

@@ -622,3 +622,23 @@ fn rsa_key_is_reported_not_decoded() {
         Err(e) => assert!(matches!(e, Pkcs12Error::Certificate { .. }), "{e:?}"),
     }
 }
+
+/// `keyfile::read` opens the ofdrw key stores: the SM2 key, its certificate first.
+#[test]
+fn keyfile_reads_pkcs12() {
+    use eseal::keyfile::{self, KeyFileError, KeyFormat};
+    let bytes = std::fs::read(cross::shared_vectors().join("ofdrw/USER.p12")).unwrap();
+    assert_eq!(keyfile::detect(&bytes).unwrap(), KeyFormat::Pkcs12);
+    assert!(matches!(
+        keyfile::read(&bytes, None),
+        Err(KeyFileError::PasswordRequired { .. })
+    ));
+    assert!(matches!(
+        keyfile::read(&bytes, Some(b"wrong")),
+        Err(KeyFileError::WrongPassword { .. })
+    ));
+    let file = keyfile::read(&bytes, Some(b"777777")).unwrap();
+    let cert = file.certificates().first().expect("the key's certificate");
+    let public = eseal::crypto::PublicKey::from_sec1_bytes(cert.sm2_public_key().unwrap()).unwrap();
+    assert_eq!(file.secret_key().public_key(), &public);
+}
