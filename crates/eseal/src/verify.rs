@@ -20,8 +20,10 @@
 //! The JSON form (feature `serde`) is documented in `docs/report-schema.md`; its version is
 //! [`REPORT_SCHEMA_VERSION`].
 
+mod document;
 mod report;
 
+pub use document::{DocumentFormat, DocumentReport, SignatureEntry};
 pub use report::{
     Check, CheckCategory, CheckId, CheckStatus, PictureFacts, REPORT_SCHEMA_VERSION, Report,
     ReportKind, SealFacts, SignatureFacts, SigningTimeSource, Status, Warning,

@@ -1,0 +1,215 @@
+//! The report for a whole file: a document with any number of signatures (OFD, later PDF), or a
+//! bare seal or signature file, as the CLI's `verify` and `audit`, the C ABI and WebAssembly see it.
+
+use super::report::{Check, CheckStatus, REPORT_SCHEMA_VERSION, Report, Status, Warning};
+use crate::time::Time;
+
+/// What kind of file was verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum DocumentFormat {
+    /// An OFD document (GB/T 33190).
+    Ofd,
+    /// A bare electronic seal (SESeal, `.esl`).
+    Seal,
+    /// A detached electronic signature (SES_Signature DER).
+    SesSignature,
+}
+
+impl DocumentFormat {
+    /// Lower-case name as used in the JSON report and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ofd => "ofd",
+            Self::Seal => "seal",
+            Self::SesSignature => "ses_signature",
+        }
+    }
+}
+
+/// One signature of a document and its report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct SignatureEntry {
+    /// The signature's identifier in the document (OFD `Signature/@ID`), if it has one.
+    pub id: Option<String>,
+    /// Where the signature lives in the document (OFD: the Signature.xml path), if anywhere.
+    pub location: Option<String>,
+    /// The signature's own report: SES or digital-signature checks plus the document-level
+    /// checks that concern it (reference digests, appearance, coverage).
+    pub report: Report,
+}
+
+impl SignatureEntry {
+    /// An entry for a signature found at `location` with identifier `id`.
+    pub fn new(id: Option<String>, location: Option<String>, report: Report) -> Self {
+        Self {
+            id,
+            location,
+            report,
+        }
+    }
+}
+
+/// The result of verifying one file.
+///
+/// The status is the worst over the document's own checks and every signature's status
+/// (`invalid` over `indeterminate` over `valid`). A document without any signature is
+/// `indeterminate`: nothing in it is forged, but nothing vouches for it either.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[must_use = "a report must be inspected: its status says whether the document is valid"]
+#[non_exhaustive]
+pub struct DocumentReport {
+    /// [`REPORT_SCHEMA_VERSION`] at the time the report was made.
+    pub schema_version: u32,
+    /// What kind of file this is.
+    pub format: DocumentFormat,
+    /// The overall verdict (see [`DocumentReport::derive_status`]).
+    pub status: Status,
+    /// The validation time the time checks used.
+    pub validation_time: Option<Time>,
+    /// Checks about the document as a whole (e.g. files no signature covers).
+    pub checks: Vec<Check>,
+    /// Every signature, in document order.
+    pub signatures: Vec<SignatureEntry>,
+    /// Notes about the document as a whole.
+    pub warnings: Vec<Warning>,
+}
+
+impl DocumentReport {
+    /// An empty report; its status is `indeterminate` until signatures or checks are added.
+    pub fn new(format: DocumentFormat, validation_time: Option<Time>) -> Self {
+        Self {
+            schema_version: REPORT_SCHEMA_VERSION,
+            format,
+            status: Status::Indeterminate,
+            validation_time,
+            checks: Vec::new(),
+            signatures: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A report for a file that is a single seal or signature.
+    pub fn single(format: DocumentFormat, report: Report) -> Self {
+        let mut doc = Self::new(format, report.validation_time);
+        doc.push_signature(SignatureEntry::new(None, None, report));
+        doc
+    }
+
+    /// Records a signature and updates the status.
+    pub fn push_signature(&mut self, entry: SignatureEntry) {
+        self.signatures.push(entry);
+        self.status = self.derive_status();
+    }
+
+    /// Records a document-level check and updates the status.
+    pub fn push_check(&mut self, check: Check) {
+        self.checks.push(check);
+        self.status = self.derive_status();
+    }
+
+    /// Records a warning.
+    pub fn warn(&mut self, warning: Warning) {
+        self.warnings.push(warning);
+    }
+
+    /// The verdict: the worst of the document checks and the signatures; `indeterminate`
+    /// when there is no signature at all.
+    pub fn derive_status(&self) -> Status {
+        let doc_checks = Report::derive_status(&self.checks);
+        let doc_has_checks = self
+            .checks
+            .iter()
+            .any(|c| c.status != CheckStatus::NotApplicable);
+        if self.signatures.is_empty() {
+            return if doc_checks == Status::Invalid {
+                Status::Invalid
+            } else {
+                Status::Indeterminate
+            };
+        }
+        let mut worst = if doc_has_checks {
+            doc_checks
+        } else {
+            Status::Valid
+        };
+        for s in self.signatures.iter().map(|s| s.report.status) {
+            worst = match (worst, s) {
+                (Status::Invalid, _) | (_, Status::Invalid) => Status::Invalid,
+                (Status::Indeterminate, _) | (_, Status::Indeterminate) => Status::Indeterminate,
+                _ => Status::Valid,
+            };
+        }
+        worst
+    }
+
+    /// The report as JSON (schema in `docs/report-schema.md`).
+    #[cfg(feature = "serde")]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self)
+            .unwrap_or_else(|_| format!("{{\"status\":\"{}\"}}", self.status.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::{CheckCategory, CheckId, ReportKind};
+
+    fn report(status_check: Check) -> Report {
+        let mut r = Report::new(ReportKind::Signature, None);
+        r.push(status_check);
+        r
+    }
+
+    #[test]
+    fn worst_signature_wins() {
+        let ok = report(Check::passed(
+            CheckId::SignatureValue,
+            CheckCategory::Cryptographic,
+            "ok",
+        ));
+        let expired = report(Check::failed(
+            CheckId::SignerValidity,
+            CheckCategory::Time,
+            "expired",
+        ));
+        let forged = report(Check::failed(
+            CheckId::SignatureValue,
+            CheckCategory::Cryptographic,
+            "bad",
+        ));
+        let mut doc = DocumentReport::new(DocumentFormat::Ofd, None);
+        doc.push_signature(SignatureEntry::new(Some("s1".into()), None, ok.clone()));
+        assert_eq!(doc.status, Status::Valid);
+        doc.push_signature(SignatureEntry::new(Some("s2".into()), None, expired));
+        assert_eq!(doc.status, Status::Indeterminate);
+        doc.push_signature(SignatureEntry::new(Some("s3".into()), None, forged));
+        assert_eq!(doc.status, Status::Invalid);
+        let single = DocumentReport::single(DocumentFormat::Seal, ok);
+        assert_eq!(single.status, Status::Valid);
+    }
+
+    #[test]
+    fn unsigned_document_is_indeterminate_and_document_failures_count() {
+        let mut doc = DocumentReport::new(DocumentFormat::Ofd, None);
+        assert_eq!(doc.derive_status(), Status::Indeterminate);
+        let ok = report(Check::passed(
+            CheckId::SignatureValue,
+            CheckCategory::Cryptographic,
+            "ok",
+        ));
+        doc.push_signature(SignatureEntry::new(None, None, ok));
+        doc.push_check(Check::failed(
+            CheckId::DataHash,
+            CheckCategory::Binding,
+            "altered",
+        ));
+        assert_eq!(doc.status, Status::Invalid);
+    }
+}
