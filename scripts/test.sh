@@ -11,6 +11,9 @@ scripts/install-test-tools.sh
 # Tools are installed now: a cross-test that cannot find its tool must fail, not skip.
 export ESEAL_REQUIRE_CROSS_TOOLS=1
 
+step "MSRV of dependencies"
+python3 scripts/check-msrv.py
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
