@@ -21,8 +21,10 @@ step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test (unit, integration, doc)"
-cargo test --workspace --all-targets --locked
-cargo test --workspace --doc --locked
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+cargo test --workspace --all-targets --locked 2>&1 | tee -a "$results"
+cargo test --workspace --doc --locked 2>&1 | tee -a "$results"
 
 step "cargo doc -D warnings"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
@@ -31,3 +33,5 @@ step "fuzz smoke (every target briefly)"
 scripts/fuzz-smoke.sh
 
 step "all checks passed"
+# One plain closing line with the totals of every cargo test run above.
+awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, i }' "$results"
