@@ -785,3 +785,25 @@ fn unreadable_certificates_are_indeterminate_not_valid() {
     );
     assert_eq!(report.seal.as_ref().unwrap().maker_subject, None);
 }
+
+/// A policy that requires revocation checking never passes without CRLs.
+#[test]
+fn required_revocation_without_crls_is_indeterminate() {
+    let pki = Pki::new();
+    let store = pki.store();
+    let sig = sign(&pki, &make_seal(&pki, SesVersion::V4));
+    let mut policy = eseal::pki::Policy::strict();
+    policy.require_revocation_check = true;
+    let opts = opts_at(&store, t(60))
+        .policy(policy)
+        .data(DataRef::Bytes(DOC));
+    let report = verify_signature(sig.as_der(), &opts).unwrap();
+    let check = report.check(CheckId::SignerRevocation).unwrap();
+    assert_eq!(
+        check.status,
+        CheckStatus::Indeterminate,
+        "{}",
+        check.message
+    );
+    assert_eq!(report.status, Status::Indeterminate);
+}

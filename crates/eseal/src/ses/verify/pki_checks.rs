@@ -267,6 +267,18 @@ pub(crate) fn revocation_check(
     at: Result<(Time, &str), &str>,
     time_attested: bool,
 ) {
+    if q.opts.crls.is_empty() && q.opts.policy.require_revocation_check {
+        report.push(Check::indeterminate(
+            q.id,
+            CheckCategory::Revocation,
+            format!(
+                "the policy requires revocation checking, but no CRLs were given: revocation \
+                 of the {} certificate is unknown",
+                q.role
+            ),
+        ));
+        return;
+    }
     if q.opts.crls.is_empty() {
         report.push(Check::not_applicable(
             q.id,
