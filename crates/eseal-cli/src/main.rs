@@ -17,6 +17,8 @@ mod inputs;
 mod key;
 mod output;
 mod password;
+mod report;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -49,6 +51,18 @@ enum Command {
     /// Issue, inspect and verify SM2 certificates.
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// Verify OFD documents, seals and detached signatures (format recognised from content).
+    #[command(after_help = "\
+Prints each check with its outcome, the seal and signer facts and the signing time (and whether
+a timestamp attests it). With --json: the report (docs/report-schema.md) plus \"file\"; an array
+when several files are given. Exit code: the worst over all files: 0 valid, 1 invalid,
+2 indeterminate, 3 a file could not be read or is of no supported format.
+
+Examples:
+  eseal verify signed.ofd --trust root.pem
+  eseal verify UserV4.esl --trust ofdrw-root.pem --at 2021-06-01T00:00:00Z --policy relaxed
+  eseal verify sig.dat --data contract.pdf --trust root.pem --json")]
+    Verify(verify::VerifyCommand),
 }
 
 fn main() {
@@ -83,6 +97,7 @@ fn main() {
     let result = match cli.command {
         Command::Key(c) => key::run(c),
         Command::Cert(c) => cert::run(c),
+        Command::Verify(c) => verify::run(&c),
     };
     match result {
         Ok(exit) => std::process::exit(exit.code()),
