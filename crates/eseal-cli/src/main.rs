@@ -10,14 +10,19 @@
 //! `files` (bounded reads, safe writes).
 #![forbid(unsafe_code)]
 
+mod audit;
 mod cert;
+mod credential;
 mod exit;
 mod files;
 mod inputs;
 mod key;
+mod ofd_sign;
 mod output;
 mod password;
 mod report;
+mod seal;
+mod sign;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -51,6 +56,22 @@ enum Command {
     /// Issue, inspect and verify SM2 certificates.
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// Make, inspect and verify electronic seals (SESeal, .esl).
+    #[command(subcommand)]
+    Seal(seal::SealCommand),
+    /// Sign with a seal: stamp an OFD document, or sign data into a detached SES_Signature.
+    #[command(after_help = "\
+The signing time is now. The signer's certificate must be listed in the seal. Exit 0 when
+written, 3 on any error.
+
+Examples:
+  eseal sign --seal seal.esl --key signer.key --cert signer.pem --in doc.ofd --out signed.ofd \\
+      --page 1 --x 120 --y 200
+  eseal sign --seal seal.esl --key signer.key --cert signer.pem --in doc.ofd --out riding.ofd --riding
+  eseal sign --sign --key signer.key --cert signer.pem --in doc.ofd --out digital.ofd
+  eseal sign --seal seal.esl --key signer.p12 --password-env PW --data contract.pdf --out contract.sig \\
+      --tsa-key tsa.key --tsa-cert tsa.pem")]
+    Sign(Box<sign::SignArgs>),
     /// Verify OFD documents, seals and detached signatures (format recognised from content).
     #[command(after_help = "\
 Prints each check with its outcome, the seal and signer facts and the signing time (and whether
@@ -63,6 +84,17 @@ Examples:
   eseal verify UserV4.esl --trust ofdrw-root.pem --at 2021-06-01T00:00:00Z --policy relaxed
   eseal verify sig.dat --data contract.pdf --trust root.pem --json")]
     Verify(verify::VerifyCommand),
+    /// Verify many files in parallel and summarise (by status, by failing check).
+    #[command(after_help = "\
+Directories are walked recursively for *.ofd, *.esl, *.sig, *.dat, *.der and *.ses files (other
+files of no supported format found there are skipped); files named on the command line are
+always verified. A progress bar shows on a terminal only. Exit code: the worst over all files
+(0 valid, 2 indeterminate, 1 invalid, 3 a file could not be read).
+
+Examples:
+  eseal audit archive/ --trust roots/ --html audit.html --json audit.json
+  eseal audit a.ofd b.ofd --trust root.pem --at 2025-01-01T00:00:00Z --jobs 4")]
+    Audit(audit::AuditArgs),
 }
 
 fn main() {
@@ -97,7 +129,10 @@ fn main() {
     let result = match cli.command {
         Command::Key(c) => key::run(c),
         Command::Cert(c) => cert::run(c),
+        Command::Seal(c) => seal::run(c),
+        Command::Sign(c) => sign::run(&c),
         Command::Verify(c) => verify::run(&c),
+        Command::Audit(c) => audit::run(&c),
     };
     match result {
         Ok(exit) => std::process::exit(exit.code()),

@@ -8,7 +8,7 @@ use std::path::Path;
 use eseal::document::{self, DocumentVerifyOptions};
 use eseal::ses::DataRef;
 use eseal::verify::{
-    Check, CheckStatus, DocumentFormat, DocumentReport, Report, SigningTimeSource, Status,
+    Check, CheckStatus, DocumentFormat, DocumentReport, Report, SigningTimeSource,
 };
 use serde_json::{Value, json};
 
@@ -307,12 +307,4 @@ pub(crate) fn worst(a: Exit, b: Exit) -> Exit {
         }
     }
     if rank(b) > rank(a) { b } else { a }
-}
-
-/// The verdict of a status, for counting.
-pub(crate) fn status_of(outcome: &Outcome) -> Option<Status> {
-    match outcome {
-        Outcome::Report(r) => Some(r.status),
-        Outcome::Error(_) => None,
-    }
 }
