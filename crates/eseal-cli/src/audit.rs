@@ -145,8 +145,8 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
             .collect();
         let doc = json!({
             "schema": AUDIT_SCHEMA,
-            "validation_time": context["validation_time"],
-            "policy": context["policy"],
+            "validation_time": at(&context, "validation_time"),
+            "policy": at(&context, "policy"),
             "summary": summary.to_json(),
             "files": files_json,
         });
@@ -355,7 +355,8 @@ h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.15rem;margin:1.8rem 0 .6rem}
 table{border-collapse:collapse;background:#fff;border:1px solid #d0d7de;width:100%}
 th,td{text-align:left;padding:.45rem .7rem;border-bottom:1px solid #eaeef2;vertical-align:top;font-size:.9rem}
 th{background:#f0f3f6;font-weight:600}
-td.file{font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-all}
+td.file{font-family:ui-monospace,Menlo,Consolas,monospace;min-width:16rem;overflow-wrap:anywhere}
+td:first-child{white-space:nowrap}
 .badge{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-size:.78rem;font-weight:700;color:#fff;text-transform:uppercase}
 .badge.valid{background:#1a7f37}.badge.invalid{background:#cf222e}.badge.indeterminate{background:#bf8700}.badge.error{background:#8250df}
 tr.invalid td{background:#fff5f5}tr.indeterminate td{background:#fffbeb}tr.error td{background:#f8f5ff}
@@ -374,8 +375,8 @@ fn html_report(summary: &Summary, entries: &[Entry], context: &Value) -> String 
     h.push_str(&format!(
         "<div class=\"meta\">{} file(s) verified at validation time <code>{}</code>, policy <code>{}</code>{}.</div>\n",
         summary.total,
-        esc(context["validation_time"].as_str().unwrap_or("?")),
-        esc(context["policy"].as_str().unwrap_or("?")),
+        esc(at(context, "validation_time").as_str().unwrap_or("?")),
+        esc(at(context, "policy").as_str().unwrap_or("?")),
         if summary.skipped > 0 {
             format!("; {} other file(s) skipped", summary.skipped)
         } else {
@@ -434,4 +435,9 @@ fn html_report(summary: &Summary, entries: &[Entry], context: &Value) -> String 
     h.push_str(env!("CARGO_PKG_VERSION"));
     h.push_str(". Invalid: a signature or digest does not verify, or the seal was misused. Indeterminate: authentic as far as can be told, but a certificate is expired, untrusted or revoked, or a check could not be performed.</p>\n</body></html>\n");
     h
+}
+
+/// A member of a JSON object, or null.
+fn at<'a>(value: &'a Value, key: &str) -> &'a Value {
+    value.get(key).unwrap_or(&Value::Null)
 }

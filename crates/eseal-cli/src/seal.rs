@@ -431,10 +431,10 @@ fn show(args: &ShowArgs) -> anyhow::Result<Exit> {
                 let v = cert_summary(c);
                 println!(
                     "  #{i} {} (serial {}, valid {} to {})",
-                    text(&v["subject"]),
-                    text(&v["serial"]),
-                    text(&v["not_before"]),
-                    text(&v["not_after"])
+                    text(at(&v, "subject")),
+                    text(at(&v, "serial")),
+                    text(at(&v, "not_before")),
+                    text(at(&v, "not_after"))
                 );
             }
         }
@@ -449,33 +449,33 @@ fn show(args: &ShowArgs) -> anyhow::Result<Exit> {
         }
         _ => field("Signers", "(unknown list)"),
     }
-    let exts = &value["ext_datas"];
+    let exts = at(&value, "ext_datas");
     match exts.as_array() {
         Some(list) if !list.is_empty() => {
             field("Extensions", list.len());
             for x in list {
                 println!(
                     "  {} critical={} {} bytes",
-                    text(&x["oid"]),
-                    text(&x["critical"]),
-                    text(&x["length"])
+                    text(at(x, "oid")),
+                    text(at(x, "critical")),
+                    text(at(x, "length"))
                 );
             }
         }
         _ => field("Extensions", "(none)"),
     }
-    let maker = &value["maker_certificate"];
-    field("Maker", text(&maker["subject"]));
-    field("Maker issuer", text(&maker["issuer"]));
+    let maker = at(&value, "maker_certificate");
+    field("Maker", text(at(maker, "subject")));
+    field("Maker issuer", text(at(maker, "issuer")));
     field(
         "Maker validity",
         format!(
             "{} to {}",
-            text(&maker["not_before"]),
-            text(&maker["not_after"])
+            text(at(maker, "not_before")),
+            text(at(maker, "not_after"))
         ),
     );
-    field("Maker cert SM3", text(&maker["fingerprint_sm3"]));
+    field("Maker cert SM3", text(at(maker, "fingerprint_sm3")));
     field("Signature alg.", seal.signature_algorithm());
     field("Maker signature", output::hex(seal.maker_signature()));
     field(
@@ -495,4 +495,9 @@ fn show(args: &ShowArgs) -> anyhow::Result<Exit> {
         }
     }
     Ok(Exit::Valid)
+}
+
+/// A member of a JSON object, or null.
+fn at<'a>(value: &'a Value, key: &str) -> &'a Value {
+    value.get(key).unwrap_or(&Value::Null)
 }
