@@ -4,15 +4,18 @@
 //! passwords, the clock, and output. Everything a C or WebAssembly user would also need lives
 //! in the library.
 //!
-//! Modules: one file per command group (`key`, `cert`), and the shared pieces every command
+//! Modules: one file per command group (`key`, `cert`, `seal`, `sign` with `ofd_sign`,
+//! `verify`, `audit`, `demo` with `picture`), and the shared pieces every command
 //! uses: `exit` (exit codes), `output` (human or JSON, colour), `password` (prompt, file,
-//! environment), `inputs` (trust anchors, intermediates, CRLs, validation time, policy) and
-//! `files` (bounded reads, safe writes).
+//! environment), `inputs` (trust anchors, intermediates, CRLs, validation time, policy),
+//! `files` (bounded reads, safe writes), `credential` (a key and its certificate) and `report`
+//! (verifying one file through `eseal::document` and printing its report).
 #![forbid(unsafe_code)]
 
 mod audit;
 mod cert;
 mod credential;
+mod demo;
 mod exit;
 mod files;
 mod inputs;
@@ -20,6 +23,7 @@ mod key;
 mod ofd_sign;
 mod output;
 mod password;
+mod picture;
 mod report;
 mod seal;
 mod sign;
@@ -38,6 +42,9 @@ use crate::exit::Exit;
     after_help = "\
 Exit codes: 0 valid, 1 invalid, 2 indeterminate, 3 usage or input error.
 
+Start here:
+  eseal demo
+
 Examples:
   eseal key gen --out maker.key
   eseal cert issue --profile root --cn \"Demo Root\" --o \"Demo\" --c CN --new-key root.key --out root.pem
@@ -50,6 +57,15 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Show what eseal does, with no setup: make a demo PKI and seals, stamp an OFD document,
+    /// verify everything and catch a tampered copy.
+    #[command(after_help = "\
+Writes every file it makes (keys, certificates, seals, documents) to --out and prints how to
+verify them again with eseal verify. Exit 0 when every result is as expected.
+
+Example:
+  eseal demo --out eseal-demo")]
+    Demo(demo::DemoArgs),
     /// Generate and inspect SM2 signing keys.
     #[command(subcommand)]
     Key(key::KeyCommand),
@@ -127,6 +143,7 @@ fn main() {
         }
     };
     let result = match cli.command {
+        Command::Demo(c) => demo::run(&c),
         Command::Key(c) => key::run(c),
         Command::Cert(c) => cert::run(c),
         Command::Seal(c) => seal::run(c),

@@ -139,16 +139,25 @@ fn print_check(style: Style, indent: &str, check: &Check) {
 
 /// Prints one file's outcome for a person.
 pub(crate) fn print_outcome(style: Style, file: &str, outcome: &Outcome) {
+    print_outcome_with(style, file, outcome, false);
+}
+
+/// Prints one file's outcome; with `only_problems`, the checks that passed or do not apply
+/// and the warnings are left out.
+pub(crate) fn print_outcome_with(style: Style, file: &str, outcome: &Outcome, only_problems: bool) {
     match outcome {
         Outcome::Error(message) => {
             println!("{}: {}", style.bold(file), style.bad("ERROR"));
             println!("  {}", crate::output::one_line(message));
         }
-        Outcome::Report(report) => print_report(style, file, report),
+        Outcome::Report(report) => print_report(style, file, report, only_problems),
     }
 }
 
-fn print_report(style: Style, file: &str, report: &DocumentReport) {
+fn print_report(style: Style, file: &str, report: &DocumentReport, only_problems: bool) {
+    let shown = |c: &&Check| {
+        !only_problems || matches!(c.status, CheckStatus::Failed | CheckStatus::Indeterminate)
+    };
     let count = report.signatures.len();
     let noun = if count == 1 {
         "signature"
@@ -168,10 +177,10 @@ fn print_report(style: Style, file: &str, report: &DocumentReport) {
             .map(|t| format!(", validated at {t}"))
             .unwrap_or_default()
     );
-    for check in &report.checks {
+    for check in report.checks.iter().filter(shown) {
         print_check(style, "  ", check);
     }
-    for warning in &report.warnings {
+    for warning in report.warnings.iter().filter(|_| !only_problems) {
         println!(
             "  {} {}: {}",
             style.warn("!"),
@@ -199,10 +208,10 @@ fn print_report(style: Style, file: &str, report: &DocumentReport) {
             "  "
         };
         print_facts(indent, &entry.report);
-        for check in &entry.report.checks {
+        for check in entry.report.checks.iter().filter(shown) {
             print_check(style, indent, check);
         }
-        for warning in &entry.report.warnings {
+        for warning in entry.report.warnings.iter().filter(|_| !only_problems) {
             println!(
                 "{indent}{} {}: {}",
                 style.warn("!"),

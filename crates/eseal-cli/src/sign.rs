@@ -20,15 +20,15 @@ use crate::password::{PasswordArgs, Source};
 pub(crate) struct SignArgs {
     /// The seal to sign with (.esl); it must list the signer's certificate.
     #[arg(long, value_name = "FILE", required_unless_present = "sign")]
-    seal: Option<PathBuf>,
+    pub(crate) seal: Option<PathBuf>,
     /// The signer's (签章者) private key: PKCS#8, encrypted PKCS#8, SEC1 or PKCS#12.
     #[arg(long, value_name = "FILE")]
-    key: PathBuf,
+    pub(crate) key: PathBuf,
     /// The signer's certificate (optional when --key is a PKCS#12 file that carries it).
     #[arg(long, value_name = "FILE")]
-    cert: Option<PathBuf>,
+    pub(crate) cert: Option<PathBuf>,
     #[command(flatten)]
-    password: PasswordArgs,
+    pub(crate) password: PasswordArgs,
     /// The OFD document to stamp.
     #[arg(
         long = "in",
@@ -36,48 +36,48 @@ pub(crate) struct SignArgs {
         conflicts_with = "data",
         required_unless_present = "data"
     )]
-    input: Option<PathBuf>,
+    pub(crate) input: Option<PathBuf>,
     /// Raw data to sign: writes a detached SES_Signature (DER) to --out.
     #[arg(long, value_name = "FILE")]
-    data: Option<PathBuf>,
+    pub(crate) data: Option<PathBuf>,
     /// Where to write the signed OFD document or the detached signature.
     #[arg(long, value_name = "FILE")]
-    out: PathBuf,
+    pub(crate) out: PathBuf,
     /// OFD: the page to stamp (1 = first).
     #[arg(long, value_name = "N", default_value_t = 1, requires = "input")]
-    page: u32,
+    pub(crate) page: u32,
     /// OFD: distance of the stamp's left edge from the page's left edge, in millimetres.
     #[arg(long, value_name = "MM", default_value_t = 120.0, requires = "input")]
-    x: f64,
+    pub(crate) x: f64,
     /// OFD: distance of the stamp's top edge from the page's top edge, in millimetres.
     #[arg(long, value_name = "MM", default_value_t = 200.0, requires = "input")]
-    y: f64,
+    pub(crate) y: f64,
     /// OFD: a riding seal (骑缝章) across the right edge of every page, instead of one stamp.
     #[arg(long, requires = "input", conflicts_with = "sign")]
-    riding: bool,
+    pub(crate) riding: bool,
     /// OFD: what the signature protects. continue: the document as it is (later signatures
     /// stay possible); protect: the whole package, so that any later change breaks it.
     #[arg(long, value_enum, default_value_t = ModeChoice::Continue, requires = "input")]
-    mode: ModeChoice,
+    pub(crate) mode: ModeChoice,
     /// OFD: a plain digital signature (Type="Sign", no seal picture) instead of a seal.
     #[arg(long, requires = "input")]
-    sign: bool,
+    pub(crate) sign: bool,
     /// A statement about what was signed (propertyInfo, ASCII) for --data [default: the data
     /// file's name].
     #[arg(long, value_name = "TEXT", requires = "data")]
-    property: Option<String>,
+    pub(crate) property: Option<String>,
     /// Timestamp the signature with a local TSA: its private key.
     #[arg(long, value_name = "FILE", requires = "tsa_cert")]
-    tsa_key: Option<PathBuf>,
+    pub(crate) tsa_key: Option<PathBuf>,
     /// The local TSA's certificate (extendedKeyUsage timeStamping).
     #[arg(long, value_name = "FILE", requires = "tsa_key")]
-    tsa_cert: Option<PathBuf>,
+    pub(crate) tsa_cert: Option<PathBuf>,
     /// Read the TSA key's password from the first line of FILE.
     #[arg(long, value_name = "FILE", requires = "tsa_key")]
-    tsa_password_file: Option<PathBuf>,
+    pub(crate) tsa_password_file: Option<PathBuf>,
     /// Replace --out if it exists.
     #[arg(long)]
-    force: bool,
+    pub(crate) force: bool,
 }
 
 /// `--mode`.
@@ -208,11 +208,4 @@ pub(crate) fn sign_data(
         None => signature,
     };
     Ok(signature.as_der().to_vec())
-}
-
-impl SignArgs {
-    /// The OFD input (present when --data is not).
-    pub(crate) fn ofd_input(&self) -> Option<&PathBuf> {
-        self.input.as_ref()
-    }
 }

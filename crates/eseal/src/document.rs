@@ -6,13 +6,14 @@
 //!
 //! | format | recognised by | verified with |
 //! |---|---|---|
-//! | OFD document | a ZIP local header (`PK\x03\x04`) and an `OFD.xml` entry name | the OFD verifier |
+//! | OFD document | a ZIP local header (`PK\x03\x04`) and an `OFD.xml` entry name | [`ofd::verify_document`] |
 //! | bare seal (SESeal, `.esl`) | parses as a seal of any version (leniently) | [`ses::verify_seal`] |
 //! | detached signature (SES_Signature DER) | parses as a signature of any version (leniently) | [`ses::verify_signature`], over the detached data if given |
 //!
 //! PDF files are recognised (`%PDF-`) and refused with [`DocumentError::Unsupported`] until the
 //! PDF module exists.
 
+use crate::ofd::{self, OfdError, OfdVerifyOptions};
 use crate::ses::{self, DataRef, ParseMode, SesError, VerifyOptions};
 use crate::verify::{DocumentFormat, DocumentReport};
 
@@ -113,6 +114,13 @@ pub enum DocumentError {
         /// The format's name, e.g. "PDF".
         format: &'static str,
     },
+    /// The file looks like an OFD package but cannot be read as one (not a ZIP within the
+    /// limits, no readable `OFD.xml`).
+    #[error("unreadable OFD document: {source}")]
+    Ofd {
+        /// Why it cannot be read.
+        source: OfdError,
+    },
     /// The file was recognised as a seal or signature but cannot be read even leniently.
     #[error("unreadable {}: {source}", format_name(*.format))]
     Ses {
@@ -143,8 +151,8 @@ fn describe_start(start: &[u8]) -> String {
 ///
 /// # Errors
 /// [`DocumentError::Unrecognised`] for content of no supported format,
-/// [`DocumentError::Unsupported`] for PDF, and [`DocumentError::Ses`] when a seal or signature
-/// cannot be read at all. A readable file always gets a report, however broken its signatures.
+/// [`DocumentError::Unsupported`] for PDF, [`DocumentError::Ofd`] when an OFD package cannot be
+/// read at all, and [`DocumentError::Ses`] when a seal or signature cannot be read at all. A readable file always gets a report, however broken its signatures.
 pub fn verify(
     bytes: &[u8],
     options: &DocumentVerifyOptions<'_>,
@@ -171,9 +179,11 @@ pub fn verify(
             let report = ses::verify_signature(bytes, &ses).map_err(ses_error)?;
             Ok(DocumentReport::single(DocumentFormat::SesSignature, report))
         }
-        _ => Err(DocumentError::Unsupported {
-            format: "OFD verification",
-        }),
+        _ => {
+            let ofd_options = OfdVerifyOptions::new(options.ses.clone());
+            ofd::verify_document(bytes, &ofd_options)
+                .map_err(|source| DocumentError::Ofd { source })
+        }
     }
 }
 
