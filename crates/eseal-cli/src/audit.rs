@@ -351,7 +351,7 @@ h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.15rem;margin:1.8rem 0 .6rem}
 .cards{display:flex;gap:1rem;flex-wrap:wrap}
 .card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:.8rem 1.2rem;min-width:9rem}
 .card .n{font-size:2rem;font-weight:700}.card .l{color:#57606a;text-transform:uppercase;font-size:.8rem;letter-spacing:.05em}
-.card.valid .n{color:#1a7f37}.card.invalid .n{color:#cf222e}.card.indeterminate .n{color:#9a6700}.card.error .n{color:#8250df}
+.card.zero .n{color:#8c959f!important}.card.valid .n{color:#1a7f37}.card.invalid .n{color:#cf222e}.card.indeterminate .n{color:#9a6700}.card.error .n{color:#8250df}
 table{border-collapse:collapse;background:#fff;border:1px solid #d0d7de;width:100%}
 th,td{text-align:left;padding:.45rem .7rem;border-bottom:1px solid #eaeef2;vertical-align:top;font-size:.9rem}
 th{background:#f0f3f6;font-weight:600}
@@ -387,7 +387,8 @@ fn html_report(summary: &Summary, entries: &[Entry], context: &Value) -> String 
     for status in STATUSES {
         let n = summary.by_status.get(status).copied().unwrap_or(0);
         h.push_str(&format!(
-            "<div class=\"card {status}\"><div class=\"n\">{n}</div><div class=\"l\">{status}</div></div>"
+            "<div class=\"card {status}{}\"><div class=\"n\">{n}</div><div class=\"l\">{status}</div></div>",
+            if n == 0 { " zero" } else { "" }
         ));
     }
     h.push_str("</div>\n");
