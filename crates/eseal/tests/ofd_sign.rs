@@ -343,3 +343,59 @@ fn requests_the_document_cannot_satisfy_are_refused() {
     assert!(matches!(err, OfdError::SigningFailed { .. }), "{err}");
     assert!(sign_document(b"garbage", &seal_request(&pki, &seal)).is_err());
 }
+
+/// The signed output still opens in easyofd (PyPI), an OFD reader written independently of
+/// eseal, which also reads the signature list and the seal pictures.
+#[test]
+fn signed_output_opens_in_the_independent_reader() {
+    if !cross::tool_available("python3 easyofd", &["python3", "-c", "import easyofd.ofd"]) {
+        return;
+    }
+    let pki = Pki::new();
+    let seal = make_seal(&pki, SesVersion::V4);
+    let second = second_seal(&pki);
+    let once = sign_document(
+        &built_document(2),
+        &seal_request(&pki, &seal)
+            .stamp(Stamp::on_page(PageSelector::Index(0), 150.0, 230.0))
+            .stamp(Stamp::riding(
+                eseal::ofd::PageRange::All,
+                eseal::ofd::Edge::Right,
+                100.0,
+            )),
+    )
+    .unwrap();
+    let twice = sign_document(
+        &once,
+        &SignRequest::seal(&second, &pki.stranger.cert, &pki.stranger.key, t(31))
+            .stamp(Stamp::on_page(PageSelector::Index(1), 20.0, 230.0)),
+    )
+    .unwrap();
+    let dir = cross::temp_dir();
+    let ofd_path = dir.path().join("signed.ofd");
+    let png_path = dir.path().join("page1.png");
+    std::fs::write(&ofd_path, &twice).unwrap();
+    let script = cross::workspace_root().join("scripts/ofd_reader_check.py");
+    let out = cross::run(
+        "python3",
+        &[
+            script.to_str().unwrap(),
+            ofd_path.to_str().unwrap(),
+            png_path.to_str().unwrap(),
+        ],
+        None,
+    );
+    let out = String::from_utf8(out).unwrap();
+    let result: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(result["pages"], 2, "{out}");
+    assert_eq!(result["rendered_pages"], 2, "{out}");
+    let texts: Vec<&str> = result["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(texts.contains(&"第 1 页 page 1"), "{texts:?}");
+    assert!(texts.contains(&"第 2 页 page 2"), "{texts:?}");
+    assert_eq!(&std::fs::read(&png_path).unwrap()[..4], b"\x89PNG");
+}
