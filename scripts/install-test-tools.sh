@@ -44,3 +44,7 @@ if ! python3 -c 'import easyofd.ofd' 2>/dev/null; then
 fi
 # A free CJK font, registered as 宋体 by scripts/ofd_reader_check.py so rendered text shows.
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || apt_install fonts-wqy-microhei
+
+# Headless Chromium: renders the HTML report of `eseal audit` to a screenshot
+# (crates/eseal-cli/tests/cli_ofd.rs).
+command -v chromium >/dev/null || apt_install chromium

@@ -544,7 +544,7 @@ fn verify(args: &VerifyCertArgs) -> anyhow::Result<Exit> {
     if loaded.trust.is_empty() {
         bail!("give at least one trust anchor with --trust FILE|DIR");
     }
-    let policy = args.common.policy.policy();
+    let policy = args.common.validation.policy.policy();
     let result = verify_path(
         &target,
         &loaded.intermediates,
@@ -649,7 +649,7 @@ fn verify_json(
         "file": args.cert.display().to_string(),
         "certificate": certificate_json(target),
         "validation_time": at.to_string(),
-        "policy": args.common.policy.name(),
+        "policy": args.common.validation.policy.name(),
         "chain": chain,
         "relaxations": relaxations,
         "revocation": revocation,
@@ -671,7 +671,7 @@ fn print_verify(
     );
     field("Subject", target.subject_string());
     field("Validation time", at);
-    field("Policy", args.common.policy.name());
+    field("Policy", args.common.validation.policy.name());
     field("Result", style.status(status));
     match result {
         Ok(path) => {
@@ -689,7 +689,10 @@ fn print_verify(
             if path.relaxations().is_empty() {
                 println!("Relaxations: none");
             } else {
-                println!("Relaxations ({} policy):", args.common.policy.name());
+                println!(
+                    "Relaxations ({} policy):",
+                    args.common.validation.policy.name()
+                );
                 for r in path.relaxations() {
                     println!("  {} {r} ({})", style.warn("!"), r.id());
                 }

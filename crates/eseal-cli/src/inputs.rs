@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
 use eseal::pki::{Certificate, Crl, Policy, TrustStore};
+use eseal::ses::{ParseMode, VerifyOptions};
 use eseal::time::Time;
 
 /// Most files taken from one directory given to `--trust`, `--intermediate` or `--crl`.
@@ -17,9 +18,9 @@ const CERTIFICATE_EXTENSIONS: [&str; 4] = ["pem", "crt", "cer", "der"];
 /// File name extensions read from a directory of CRLs.
 const CRL_EXTENSIONS: [&str; 3] = ["crl", "pem", "der"];
 
-/// Options shared by the verifying commands.
+/// Options shared by the verifying commands: what to validate against.
 #[derive(Debug, Clone, Args)]
-pub(crate) struct VerifyArgs {
+pub(crate) struct ValidationArgs {
     /// Trust anchors: PEM bundles or DER certificates, or directories of them (*.pem, *.crt,
     /// *.cer, *.der). Repeatable.
     #[arg(long, value_name = "FILE|DIR")]
@@ -34,14 +35,29 @@ pub(crate) struct VerifyArgs {
     /// Default: now.
     #[arg(long, value_name = "TIME")]
     pub(crate) at: Option<String>,
-    /// Path validation rules: strict RFC 5280, or relaxed (accept CA certificates without
-    /// cA=TRUE or keyCertSign, as several deployed Chinese roots are; the output names each
-    /// relaxation used).
+    /// Validation rules: strict (RFC 5280 paths, SES structures exactly as the standards
+    /// write them), or relaxed (accept CA certificates without cA=TRUE or keyCertSign, as
+    /// several deployed Chinese roots are, and read SES structures with the known deviations of
+    /// deployed producers as warnings; the output names each relaxation used).
     #[arg(long, value_enum, default_value_t = PolicyChoice::Strict)]
     pub(crate) policy: PolicyChoice,
+}
+
+/// [`ValidationArgs`] and `--json` (print the result as JSON).
+#[derive(Debug, Clone, Args)]
+pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    pub(crate) validation: ValidationArgs,
     /// Print the result as JSON on stdout instead of text.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+impl VerifyArgs {
+    /// See [`ValidationArgs::load`].
+    pub(crate) fn load(&self) -> anyhow::Result<Loaded> {
+        self.validation.load()
+    }
 }
 
 /// `--policy`.
@@ -67,6 +83,15 @@ impl PolicyChoice {
             Self::Relaxed => "relaxed",
         }
     }
+
+    /// How SES structures are parsed: deviations fail the format checks when strict and are
+    /// warnings when relaxed.
+    pub(crate) fn parse_mode(self) -> ParseMode {
+        match self {
+            Self::Strict => ParseMode::Strict,
+            Self::Relaxed => ParseMode::Lenient,
+        }
+    }
 }
 
 /// What the shared options name, loaded.
@@ -78,7 +103,7 @@ pub(crate) struct Loaded {
     pub(crate) at: Time,
 }
 
-impl VerifyArgs {
+impl ValidationArgs {
     /// Reads every file named, failing on the first unreadable one (with its name).
     pub(crate) fn load(&self) -> anyhow::Result<Loaded> {
         let mut trust = TrustStore::new();
@@ -109,6 +134,22 @@ impl VerifyArgs {
             crls,
             at,
         })
+    }
+}
+
+impl Loaded {
+    /// The SES verification options for what was loaded, under `policy`.
+    pub(crate) fn ses_options(&self, policy: PolicyChoice) -> VerifyOptions<'_> {
+        let mut options = VerifyOptions::new()
+            .intermediates(&self.intermediates)
+            .crls(&self.crls)
+            .policy(policy.policy())
+            .parse_mode(policy.parse_mode())
+            .validation_time(self.at);
+        if !self.trust.is_empty() {
+            options = options.trust_anchors(&self.trust);
+        }
+        options
     }
 }
 

@@ -4,19 +4,30 @@
 //! passwords, the clock, and output. Everything a C or WebAssembly user would also need lives
 //! in the library.
 //!
-//! Modules: one file per command group (`key`, `cert`), and the shared pieces every command
+//! Modules: one file per command group (`key`, `cert`, `seal`, `sign` with `ofd_sign`,
+//! `verify`, `audit`, `demo` with `picture`), and the shared pieces every command
 //! uses: `exit` (exit codes), `output` (human or JSON, colour), `password` (prompt, file,
-//! environment), `inputs` (trust anchors, intermediates, CRLs, validation time, policy) and
-//! `files` (bounded reads, safe writes).
+//! environment), `inputs` (trust anchors, intermediates, CRLs, validation time, policy),
+//! `files` (bounded reads, safe writes), `credential` (a key and its certificate) and `report`
+//! (verifying one file through `eseal::document` and printing its report).
 #![forbid(unsafe_code)]
 
+mod audit;
 mod cert;
+mod credential;
+mod demo;
 mod exit;
 mod files;
 mod inputs;
 mod key;
+mod ofd_sign;
 mod output;
 mod password;
+mod picture;
+mod report;
+mod seal;
+mod sign;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -31,6 +42,9 @@ use crate::exit::Exit;
     after_help = "\
 Exit codes: 0 valid, 1 invalid, 2 indeterminate, 3 usage or input error.
 
+Start here:
+  eseal demo
+
 Examples:
   eseal key gen --out maker.key
   eseal cert issue --profile root --cn \"Demo Root\" --o \"Demo\" --c CN --new-key root.key --out root.pem
@@ -43,12 +57,60 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Show what eseal does, with no setup: make a demo PKI and seals, stamp an OFD document,
+    /// verify everything and catch a tampered copy.
+    #[command(after_help = "\
+Writes every file it makes (keys, certificates, seals, documents) to --out and prints how to
+verify them again with eseal verify. Exit 0 when every result is as expected.
+
+Example:
+  eseal demo --out eseal-demo")]
+    Demo(demo::DemoArgs),
     /// Generate and inspect SM2 signing keys.
     #[command(subcommand)]
     Key(key::KeyCommand),
     /// Issue, inspect and verify SM2 certificates.
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// Make, inspect and verify electronic seals (SESeal, .esl).
+    #[command(subcommand)]
+    Seal(seal::SealCommand),
+    /// Sign with a seal: stamp an OFD document, or sign data into a detached SES_Signature.
+    #[command(after_help = "\
+The signing time is now. The signer's certificate must be listed in the seal. Exit 0 when
+written, 3 on any error.
+
+Examples:
+  eseal sign --seal seal.esl --key signer.key --cert signer.pem --in doc.ofd --out signed.ofd \\
+      --page 1 --x 120 --y 200
+  eseal sign --seal seal.esl --key signer.key --cert signer.pem --in doc.ofd --out riding.ofd --riding
+  eseal sign --sign --key signer.key --cert signer.pem --in doc.ofd --out digital.ofd
+  eseal sign --seal seal.esl --key signer.p12 --password-env PW --data contract.pdf --out contract.sig \\
+      --tsa-key tsa.key --tsa-cert tsa.pem")]
+    Sign(Box<sign::SignArgs>),
+    /// Verify OFD documents, seals and detached signatures (format recognised from content).
+    #[command(after_help = "\
+Prints each check with its outcome, the seal and signer facts and the signing time (and whether
+a timestamp attests it). With --json: the report (docs/report-schema.md) plus \"file\"; an array
+when several files are given. Exit code: the worst over all files: 0 valid, 1 invalid,
+2 indeterminate, 3 a file could not be read or is of no supported format.
+
+Examples:
+  eseal verify signed.ofd --trust root.pem
+  eseal verify UserV4.esl --trust ofdrw-root.pem --at 2021-06-01T00:00:00Z --policy relaxed
+  eseal verify sig.dat --data contract.pdf --trust root.pem --json")]
+    Verify(verify::VerifyCommand),
+    /// Verify many files in parallel and summarise (by status, by failing check).
+    #[command(after_help = "\
+Directories are walked recursively for *.ofd, *.esl, *.sig, *.dat, *.der and *.ses files (other
+files of no supported format found there are skipped); files named on the command line are
+always verified. A progress bar shows on a terminal only. Exit code: the worst over all files
+(0 valid, 2 indeterminate, 1 invalid, 3 a file could not be read).
+
+Examples:
+  eseal audit archive/ --trust roots/ --html audit.html --json audit.json
+  eseal audit a.ofd b.ofd --trust root.pem --at 2025-01-01T00:00:00Z --jobs 4")]
+    Audit(audit::AuditArgs),
 }
 
 fn main() {
@@ -81,8 +143,13 @@ fn main() {
         }
     };
     let result = match cli.command {
+        Command::Demo(c) => demo::run(&c),
         Command::Key(c) => key::run(c),
         Command::Cert(c) => cert::run(c),
+        Command::Seal(c) => seal::run(c),
+        Command::Sign(c) => sign::run(&c),
+        Command::Verify(c) => verify::run(&c),
+        Command::Audit(c) => audit::run(&c),
     };
     match result {
         Ok(exit) => std::process::exit(exit.code()),

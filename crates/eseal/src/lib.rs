@@ -19,6 +19,7 @@
 //! | [`pki`] | SM2 X.509 certificates (parse, build), path validation with a relaxable policy, CRLs |
 //! | [`keyfile`] | signing keys from key files: PKCS#8, encrypted PKCS#8 and SEC1 in PEM or DER, format sniffing, password errors |
 //! | [`certfile`] | certificates and CRLs from PEM bundles or DER, as users hand them over |
+//! | [`document`] | whole files: format sniffing (OFD, seal, signature) and one verification entry point into a `DocumentReport` |
 //!
 //! Later modules (`pdf`, `license`) build on these.
 //!
@@ -33,6 +34,7 @@
 
 pub mod certfile;
 pub mod crypto;
+pub mod document;
 #[doc(hidden)]
 pub mod internal;
 pub mod keyfile;

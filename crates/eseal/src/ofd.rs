@@ -14,6 +14,8 @@
 //! | [`SignatureCheck`], [`PackageCheck`] | reference digests, coverage and stamp placement |
 //! | [`PackageEdit`] | a copy of a package with added or replaced entries; splicing helpers for signing |
 //! | [`DocumentBuilder`] | writes a new OFD: pages, text, paths, images, attachments, custom tags |
+//! | [`sign_document`], [`SignRequest`], [`Stamp`], [`SignMode`], [`TimestampSource`] | signs a document with a seal or a digital signature (`docs/ofd.md`) |
+//! | [`verify_document`], [`OfdVerifyOptions`] | verifies every signature into a [`DocumentReport`](crate::verify::DocumentReport) |
 //!
 //! Reading is tolerant where producers differ harmlessly (namespace URI and prefix, element
 //! order, absolute or relative locations, `Signatures.xml` beside `Document.xml`) and strict
@@ -26,7 +28,9 @@ mod edit;
 mod error;
 mod package;
 mod path;
+mod sign;
 mod signatures;
+mod verify;
 mod writer;
 mod xml;
 
@@ -41,10 +45,15 @@ pub use edit::{
 pub use error::OfdError;
 pub use package::OfdPackage;
 pub use path::{parent_dir, resolve_location};
+pub use sign::{
+    Edge, LocalTsaSource, PageRange, PageSelector, SignKind, SignMode, SignRequest, Stamp,
+    TimestampSource, sign_document,
+};
 pub use signatures::{
     Provider, Reference, Signature, SignatureEntry, SignatureFile, SignatureList, SignatureType,
     SignedInfo, StampAnnot,
 };
+pub use verify::{OfdVerifyOptions, verify_document};
 pub use writer::{
     Attachment, Color, CustomTag, DocumentBuilder, DocumentMeta, FontId, ImageFormat, ImageId,
     PageBuilder, PageSize,

@@ -172,3 +172,10 @@ pub const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
 /// SHA-256 (`2.16.840.1.101.3.4.2.1`): PKCS#12 MACs, the default hash of ESS
 /// `signingCertificateV2` (RFC 5035) and an accepted timestamp imprint algorithm.
 pub const SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");
+
+// Policies of eseal's own test and demo services.
+
+/// The TSA policy of the `eseal` command's local (demo and offline) time-stamping authority
+/// (`1.3.6.1.4.1.32473.1`): under IANA enterprise number 32473, which RFC 5612 reserves for
+/// examples, so it can never collide with a real TSA policy.
+pub const ESEAL_LOCAL_TSA_POLICY: Oid = Oid::new_unwrap("1.3.6.1.4.1.32473.1");

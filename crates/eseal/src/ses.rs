@@ -46,7 +46,7 @@ mod signature;
 mod time;
 pub mod v1;
 pub mod v4;
-mod verify;
+pub(crate) mod verify;
 mod version;
 
 pub use common::{

@@ -457,7 +457,11 @@ fn report_as_json() {
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    for id in CheckId::ALL {
+    // Every SES check id (the OFD and document ids belong to document reports).
+    for id in CheckId::ALL
+        .iter()
+        .filter(|id| id.as_str().starts_with("seal.") || id.as_str().starts_with("signature."))
+    {
         assert!(
             ids.contains(&id.as_str()),
             "{} not in the report",

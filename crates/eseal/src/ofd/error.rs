@@ -124,6 +124,25 @@ pub enum OfdError {
         /// What was wrong with the request.
         detail: String,
     },
+    /// A signature of the document references `Signatures.xml` (whole-document protection):
+    /// any further signature would change that file and break it, so signing is refused.
+    #[error(
+        "signature {id:?} protects Signatures.xml (whole-document protection): adding a \
+         signature would invalidate it; sign a copy made before it, or not at all"
+    )]
+    WholeProtected {
+        /// The ID of the protecting signature.
+        id: String,
+    },
+    /// Making the signature failed: the signer, the seal signature, the SignedData or the
+    /// timestamp source reported an error.
+    #[error("signing failed at {stage}: {detail}")]
+    SigningFailed {
+        /// Which step (`"seal signature"`, `"SignedData"`, `"timestamp"`, …).
+        stage: &'static str,
+        /// The underlying error's message.
+        detail: String,
+    },
 }
 
 fn in_entry(entry: &Option<String>) -> String {

@@ -8,8 +8,8 @@
 //! that can be read gets a report; in strict mode a tolerated deviation fails `seal.format` or
 //! `signature.format`, so strictness changes the verdict, not whether there is a report.
 
-mod pki_checks;
-mod timestamp;
+pub(crate) mod pki_checks;
+pub(crate) mod timestamp;
 
 use super::common::PictureTypeCheck;
 use super::deviation::{Deviation, ParseMode};

@@ -135,6 +135,25 @@ pub enum CheckId {
     Timestamp,
     /// The data hash in the signature matches the document or data.
     DataHash,
+    /// OFD: `Signature.xml` could be read (present, well-formed, locations inside the package).
+    OfdSignatureFile,
+    /// OFD: `SignedValue.dat` is present and holds the structure its `Type` announces.
+    OfdSignedValue,
+    /// OFD: every `Reference`'s file exists and its SM3 digest equals `CheckValue`.
+    OfdReferences,
+    /// OFD: no content file was added or left unprotected after the signature (files of later
+    /// signatures and, in continue-sign mode, `Signatures.xml` excepted).
+    OfdCoverage,
+    /// OFD: each `StampAnnot` names an existing page and its visible part lies on that page.
+    OfdAppearance,
+    /// OFD: `Seal.esl` is byte-identical to the seal embedded in the signature.
+    OfdSealFile,
+    /// Document: `OFD.xml`, `Document.xml` and `Signatures.xml` could be read.
+    DocumentStructure,
+    /// Document: the document carries at least one signature.
+    DocumentSignatures,
+    /// Document: every content file is protected by at least one signature.
+    DocumentCoverage,
 }
 
 impl CheckId {
@@ -161,6 +180,15 @@ impl CheckId {
             Self::SignerRevocation => "signature.signer_revocation",
             Self::Timestamp => "signature.timestamp",
             Self::DataHash => "signature.data_hash",
+            Self::OfdSignatureFile => "ofd.signature_file",
+            Self::OfdSignedValue => "ofd.signed_value",
+            Self::OfdReferences => "ofd.references",
+            Self::OfdCoverage => "ofd.coverage",
+            Self::OfdAppearance => "ofd.appearance",
+            Self::OfdSealFile => "ofd.seal_file",
+            Self::DocumentStructure => "document.structure",
+            Self::DocumentSignatures => "document.signatures",
+            Self::DocumentCoverage => "document.coverage",
         }
     }
 
@@ -186,6 +214,15 @@ impl CheckId {
         Self::SignerRevocation,
         Self::Timestamp,
         Self::DataHash,
+        Self::OfdSignatureFile,
+        Self::OfdSignedValue,
+        Self::OfdReferences,
+        Self::OfdCoverage,
+        Self::OfdAppearance,
+        Self::OfdSealFile,
+        Self::DocumentStructure,
+        Self::DocumentSignatures,
+        Self::DocumentCoverage,
     ];
 }
 

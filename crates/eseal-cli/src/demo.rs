@@ -1,0 +1,429 @@
+//! `eseal demo`: everything eseal does, with no setup, in a few seconds. A demo trust
+//! hierarchy, three seals, an OFD document stamped with a normal and a riding seal (both
+//! timestamped), a detached signature, the verification of all of it, and a tampered copy that
+//! is caught. Every file is left in the output directory for the user to open and re-verify.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+use eseal::crypto::SecretKey;
+use eseal::crypto::pbes2::EncryptOptions;
+use eseal::document::DocumentVerifyOptions;
+use eseal::keyfile::{self, KeyFormat};
+use eseal::ofd::{
+    Color, DocumentBuilder, DocumentMeta, Edge, ImageFormat, LocalTsaSource, OfdPackage, PageRange,
+    PageSelector, PageSize, Rect, SignMode, SignRequest, Stamp,
+};
+use eseal::pki::tsp::LocalTsa;
+use eseal::pki::{
+    Certificate, CertificateAuthority, CertificateProfile, CertificateTemplate, DistinguishedName,
+    Signer as _, SoftwareSigner, TrustStore,
+};
+use eseal::ses::{
+    ParseMode, PictureFormat, Seal, SealBuilder, SealPicture, SealType, SealValidity, SesVersion,
+    VerifyOptions,
+};
+use eseal::verify::Status;
+
+use crate::exit::Exit;
+use crate::files::{self, Secrecy};
+use crate::output::Style;
+use crate::report::{self, Outcome};
+
+/// `eseal demo`
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// Directory for the demo's files (created if missing; files of an earlier demo run in it
+    /// are replaced).
+    #[arg(long, value_name = "DIR", default_value = "eseal-demo")]
+    out: PathBuf,
+    /// Print every check of every verification (by default the stamped document's report in
+    /// full and the tampered copy's failed checks).
+    #[arg(long)]
+    verbose: bool,
+}
+
+const DAY: u64 = 86_400;
+
+fn rng() -> eseal::rand_core::UnwrapErr<getrandom::SysRng> {
+    eseal::rand_core::UnwrapErr(getrandom::SysRng)
+}
+
+fn dn(cn: &str) -> DistinguishedName {
+    DistinguishedName::new()
+        .country("CN")
+        .organization("eseal 演示单位")
+        .common_name(cn)
+}
+
+/// A generated key, also written to `dir/name` as PKCS#8 PEM (mode 0600).
+fn new_key(dir: &Path, name: &str) -> anyhow::Result<SoftwareSigner> {
+    let key = SecretKey::generate().context("cannot generate a key")?;
+    let pem = keyfile::encode(
+        &key,
+        KeyFormat::Pkcs8Pem,
+        None,
+        &EncryptOptions::new(),
+        &mut getrandom::SysRng,
+    )?;
+    files::write(&dir.join(name), &pem, true, Secrecy::Secret)?;
+    Ok(SoftwareSigner::from_secret_key(key))
+}
+
+fn write_cert(dir: &Path, name: &str, cert: &Certificate) -> anyhow::Result<()> {
+    files::write(
+        &dir.join(name),
+        cert.to_pem().as_bytes(),
+        true,
+        Secrecy::Public,
+    )
+}
+
+/// What the demo made, for the final listing.
+struct Made {
+    files: Vec<(String, &'static str)>,
+}
+
+impl Made {
+    fn add(&mut self, name: &str, what: &'static str) {
+        self.files.push((name.to_owned(), what));
+    }
+}
+
+pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
+    let dir = &args.out;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let style = Style::detect();
+    let step = |n: u32, text: &str| println!("\n{}", style.bold(&format!("[{n}/6] {text}")));
+    let now = crate::inputs::now()?;
+    // Certificates start an hour back, so that clocks a little behind still accept them.
+    let start = now.saturating_sub_seconds(3600);
+    let mut made = Made { files: Vec::new() };
+    println!(
+        "{}",
+        style.bold(&format!(
+            "eseal demo: making, stamping and verifying electronic seals in {}",
+            dir.display()
+        ))
+    );
+
+    // 1. The trust hierarchy.
+    step(
+        1,
+        "A demo PKI: root CA, seal maker (制章者), signer (签章者), time-stamping authority",
+    );
+    let root = CertificateAuthority::self_signed(
+        new_key(dir, "root.key")?,
+        &CertificateTemplate::new(
+            CertificateProfile::Root { path_len: None },
+            dn("eseal Demo Root CA"),
+            start,
+            now.saturating_add_seconds(3650 * DAY),
+        ),
+        &mut rng(),
+    )
+    .context("cannot make the root CA")?;
+    write_cert(dir, "root.pem", root.certificate())?;
+    made.add(
+        "root.pem",
+        "trust anchor (root CA certificate); root.key is its key",
+    );
+    let issue = |profile, cn: &str, name: &str| -> anyhow::Result<(SoftwareSigner, Certificate)> {
+        let signer = new_key(dir, &format!("{name}.key"))?;
+        let spki = signer.public_key_spki()?;
+        let cert = root
+            .issue(
+                &CertificateTemplate::new(
+                    profile,
+                    dn(cn),
+                    start,
+                    now.saturating_add_seconds(3 * 365 * DAY),
+                ),
+                &spki,
+                &mut rng(),
+            )
+            .with_context(|| format!("cannot issue the {name} certificate"))?;
+        write_cert(dir, &format!("{name}.pem"), &cert)?;
+        Ok((signer, cert))
+    };
+    let (maker_key, maker_cert) = issue(CertificateProfile::SealMaker, "演示制章系统", "maker")?;
+    made.add("maker.pem", "seal maker certificate (maker.key: its key)");
+    let (signer_key, signer_cert) = issue(CertificateProfile::Signer, "张三", "signer")?;
+    made.add("signer.pem", "signer certificate (signer.key: its key)");
+    let (tsa_key, tsa_cert) = issue(CertificateProfile::Tsa, "eseal Demo TSA", "tsa")?;
+    made.add("tsa.pem", "TSA certificate (tsa.key: its key)");
+    let tsa = LocalTsa::new(
+        tsa_cert.clone(),
+        tsa_key,
+        eseal::oid::ESEAL_LOCAL_TSA_POLICY,
+    )
+    .context("cannot start the demo TSA")?;
+    for (label, cert) in [
+        ("root", root.certificate()),
+        ("seal maker", &maker_cert),
+        ("signer", &signer_cert),
+        ("TSA", &tsa_cert),
+    ] {
+        println!("  {label:<11} {}", cert.subject_string());
+    }
+
+    // 2. Seals.
+    step(
+        2,
+        "Seals (制章): GB/T 38540 (v4), GM/T 0031-2014 (v1), GM/T 0031-2025 (v5)",
+    );
+    let png = crate::picture::seal_png(256)?;
+    files::write(&dir.join("seal.png"), &png, true, Secrecy::Public)?;
+    made.add("seal.png", "the seal picture (印模) drawn by the demo");
+    let validity = SealValidity::new(now, start, now.saturating_add_seconds(2 * 365 * DAY))?;
+    let mut seals = Vec::new();
+    for (version, name, file) in [
+        (SesVersion::V4, "eseal 演示单位公章", "seal-v4.esl"),
+        (SesVersion::V1, "eseal 演示单位公章 (v1)", "seal-v1.esl"),
+        (SesVersion::V5, "eseal 演示单位公章 (v5)", "seal-v5.esl"),
+    ] {
+        let picture = SealPicture::new(PictureFormat::Png, png.clone(), 40, 40)?;
+        let mut builder = SealBuilder::new(
+            format!("DEMO{}", version.number()),
+            name,
+            SealType::Official,
+            validity,
+            picture,
+        );
+        builder
+            .version(version)
+            .add_signer_certificate(&signer_cert);
+        let seal = builder
+            .build(&maker_key, &maker_cert)
+            .with_context(|| format!("cannot make the {version} seal"))?;
+        files::write(&dir.join(file), seal.as_der(), true, Secrecy::Public)?;
+        made.add(file, "electronic seal (SESeal)");
+        println!("  {file:<12} {version}, \"{name}\", for signer 张三");
+        seals.push((file, seal));
+    }
+    let seal_v4 = Seal::from_der(
+        seals.first().map(|(_, s)| s.as_der()).unwrap_or_default(),
+        ParseMode::Strict,
+    )?;
+
+    // 3. A document, stamped.
+    step(
+        3,
+        "An OFD document, stamped (签章): a seal on page 1 and a riding seal (骑缝章) across both pages, timestamped",
+    );
+    let document = demo_document(&png)?;
+    files::write(&dir.join("document.ofd"), &document, true, Secrecy::Public)?;
+    made.add("document.ofd", "the unsigned OFD document");
+    let tsa_source = LocalTsaSource::new(&tsa, now);
+    let stamped = eseal::ofd::sign_document(
+        &document,
+        &SignRequest::seal(&seal_v4, &signer_cert, &signer_key, now)
+            .stamp(Stamp::on_page(PageSelector::Index(0), 140.0, 215.0))
+            .timestamp(&tsa_source),
+    )
+    .context("cannot stamp the document")?;
+    let signed = eseal::ofd::sign_document(
+        &stamped,
+        &SignRequest::seal(&seal_v4, &signer_cert, &signer_key, now)
+            .stamp(Stamp::riding(PageRange::All, Edge::Right, 120.0))
+            .mode(SignMode::ContinueSigning)
+            .timestamp(&tsa_source),
+    )
+    .context("cannot add the riding seal")?;
+    files::write(&dir.join("signed.ofd"), &signed, true, Secrecy::Public)?;
+    made.add("signed.ofd", "the document with a seal and a riding seal");
+    println!("  signed.ofd   2 seal signatures, timestamped by the demo TSA");
+
+    // A detached signature over raw data.
+    let contract = "eseal demo: 本合同一式两份，双方签章后生效。\n".as_bytes();
+    files::write(&dir.join("contract.txt"), contract, true, Secrecy::Public)?;
+    let signer_credential = crate::credential::Credential {
+        signer: signer_key,
+        certificate: signer_cert,
+    };
+    let sig = crate::sign::sign_data(
+        &seal_v4,
+        &signer_credential,
+        contract,
+        "contract.txt",
+        now,
+        Some(&tsa),
+    )?;
+    files::write(&dir.join("contract.sig"), &sig, true, Secrecy::Public)?;
+    made.add("contract.txt", "some data");
+    made.add("contract.sig", "a detached SES_Signature over contract.txt");
+    println!("  contract.sig detached signature over contract.txt");
+
+    // 4. Tampering.
+    step(
+        4,
+        "A tampered copy: one word of page 1 changed after signing",
+    );
+    let tampered = tamper(&signed)?;
+    files::write(&dir.join("tampered.ofd"), &tampered, true, Secrecy::Public)?;
+    made.add(
+        "tampered.ofd",
+        "signed.ofd with page 1 altered: must verify invalid",
+    );
+    println!("  tampered.ofd \"1,000,000\" became \"9,000,000\" in page 1");
+
+    // 5. Verification.
+    step(5, "Verification (验章) against the demo root, now");
+    let trust = TrustStore::from_certificates([root.certificate().clone()]);
+    let options = DocumentVerifyOptions::new(
+        VerifyOptions::new()
+            .trust_anchors(&trust)
+            .validation_time(now),
+    );
+    let mut all_as_expected = true;
+    let cases: [(&str, Option<&[u8]>, Status); 7] = [
+        ("seal-v4.esl", None, Status::Valid),
+        ("seal-v1.esl", None, Status::Valid),
+        ("seal-v5.esl", None, Status::Valid),
+        ("contract.sig", Some(contract), Status::Valid),
+        ("document.ofd", None, Status::Indeterminate),
+        ("signed.ofd", None, Status::Valid),
+        ("tampered.ofd", None, Status::Invalid),
+    ];
+    let mut full = Vec::new();
+    for (file, data, expected) in cases {
+        let outcome = report::verify_path(&dir.join(file), &options, data);
+        let ok = matches!(&outcome, Outcome::Report(r) if r.status == expected);
+        all_as_expected &= ok;
+        let note = match (file, expected) {
+            ("document.ofd", _) => "unsigned: nothing vouches for it",
+            (_, Status::Invalid) => "tampering caught",
+            _ => "genuine",
+        };
+        println!(
+            "  {file:<13} {:<24} {note}{}",
+            report::status_word(style, &outcome),
+            if ok { "" } else { "  <-- NOT AS EXPECTED" }
+        );
+        if args.verbose || matches!(file, "signed.ofd" | "tampered.ofd") || !ok {
+            // The tampered copy: what failed is what matters.
+            let only_problems = !args.verbose && ok && file == "tampered.ofd";
+            full.push((file, outcome, only_problems));
+        }
+    }
+    for (file, outcome, only_problems) in &full {
+        println!();
+        if *only_problems {
+            println!("What caught the tampering (checks that failed):");
+        }
+        report::print_outcome_with(
+            style,
+            &dir.join(file).display().to_string(),
+            outcome,
+            *only_problems,
+        );
+    }
+
+    // 6. Where everything is.
+    step(6, "Files");
+    for (name, what) in &made.files {
+        println!("  {:<40} {what}", dir.join(name).display());
+    }
+    let d = dir.display();
+    println!("\nVerify them yourself (exit code 0 valid, 1 invalid, 2 indeterminate):");
+    println!("  eseal verify --trust {d}/root.pem {d}/signed.ofd {d}/tampered.ofd");
+    println!("  eseal verify --trust {d}/root.pem --data {d}/contract.txt {d}/contract.sig");
+    println!("  eseal seal show {d}/seal-v4.esl --picture-out seal-picture.png");
+    println!("  eseal audit --trust {d}/root.pem {d} --html audit.html");
+    if !all_as_expected {
+        bail!("the demo's results are not as expected (see above): please report this bug");
+    }
+    println!(
+        "\n{}",
+        style.good("Demo complete: every genuine file is valid, the tampered copy invalid.")
+    );
+    Ok(Exit::Valid)
+}
+
+/// The demo's two-page OFD document.
+fn demo_document(png: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut meta = DocumentMeta::default();
+    meta.title = Some("eseal 演示合同".into());
+    meta.author = Some("eseal demo".into());
+    meta.creator = Some("eseal".into());
+    meta.creator_version = Some(env!("CARGO_PKG_VERSION").into());
+    let mut doc = DocumentBuilder::new(meta);
+    let font = doc.add_font("宋体", None);
+    let logo = doc.add_image(ImageFormat::Png, png.to_vec());
+    let dark = Color::rgb(30, 30, 30);
+    doc.add_page(PageSize::A4)
+        .image(logo, Rect::new(20.0, 16.0, 14.0, 14.0))
+        .text(font, 9.0, 40.0, 18.0, "采购合同（演示）", dark)
+        .line((20.0, 36.0), (190.0, 36.0), 0.4, Color::rgb(180, 0, 20))
+        .text(font, 5.0, 20.0, 50.0, "甲方：eseal 演示单位", dark)
+        .text(font, 5.0, 20.0, 60.0, "乙方：示例供应商有限公司", dark)
+        .text(
+            font,
+            5.0,
+            20.0,
+            75.0,
+            "第一条 合同金额：人民币 1,000,000 元。",
+            dark,
+        )
+        .text(
+            font,
+            5.0,
+            20.0,
+            85.0,
+            "第二条 交货期限：签订后三十日内。",
+            dark,
+        )
+        .text(
+            font,
+            5.0,
+            20.0,
+            95.0,
+            "第三条 本合同以电子签章签署，与纸质合同具有同等效力。",
+            dark,
+        )
+        .text(font, 5.0, 120.0, 205.0, "甲方（签章）：", dark);
+    doc.add_page(PageSize::A4)
+        .text(
+            font,
+            5.0,
+            20.0,
+            30.0,
+            "第四条 争议解决：双方协商解决。",
+            dark,
+        )
+        .text(font, 5.0, 20.0, 40.0, "（以下无正文）", dark)
+        .rect(
+            Rect::new(20.0, 60.0, 170.0, 30.0),
+            Some((0.3, Color::rgb(160, 160, 160))),
+            None,
+        )
+        .text(
+            font,
+            4.0,
+            24.0,
+            66.0,
+            "This document was written and stamped by `eseal demo`.",
+            dark,
+        );
+    Ok(doc.finish()?)
+}
+
+/// `signed` with the amount on page 1 changed, re-zipped: a change a verifier must catch.
+fn tamper(signed: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let package = OfdPackage::from_bytes(signed, &eseal::ofd::Limits::default())?;
+    let mut edit = package.edit();
+    let target = edit
+        .file_names()
+        .into_iter()
+        .find(|name| {
+            name.ends_with("Content.xml")
+                && edit
+                    .get(name)
+                    .is_some_and(|d| String::from_utf8_lossy(d).contains("1,000,000"))
+        })
+        .context("the demo document has no page with the amount")?;
+    let text = String::from_utf8_lossy(edit.get(&target).unwrap_or_default()).into_owned();
+    edit.put(&target, text.replace("1,000,000", "9,000,000").into_bytes())?;
+    Ok(edit.finish()?)
+}

@@ -1,0 +1,319 @@
+//! Verifying one file through `eseal::document` and showing its report: the human form (a
+//! header line per file, then each signature's facts, checks and warnings) and the JSON form
+//! (the library's `DocumentReport` with the file name added). Shared by `verify`, `seal verify`,
+//! `audit` and `demo`.
+
+use std::path::Path;
+
+use eseal::document::{self, DocumentVerifyOptions};
+use eseal::ses::DataRef;
+use eseal::verify::{
+    Check, CheckStatus, DocumentFormat, DocumentReport, Report, SigningTimeSource,
+};
+use serde_json::{Value, json};
+
+use crate::exit::Exit;
+use crate::output::Style;
+
+/// The result for one file: a report, or why there is none.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// The file was read and verified.
+    Report(Box<DocumentReport>),
+    /// The file could not be read or is of no supported format (exit code 3).
+    Error(String),
+}
+
+impl Outcome {
+    /// The exit code this outcome alone would give.
+    pub(crate) fn exit(&self) -> Exit {
+        match self {
+            Self::Report(r) => Exit::from_status(r.status),
+            Self::Error(_) => Exit::Usage,
+        }
+    }
+
+    /// `valid`, `invalid`, `indeterminate` or `error`.
+    pub(crate) fn status_name(&self) -> &'static str {
+        match self {
+            Self::Report(r) => r.status.as_str(),
+            Self::Error(_) => "error",
+        }
+    }
+}
+
+/// Reads and verifies `path`; `data` is the detached data for an SES signature file.
+pub(crate) fn verify_path(
+    path: &Path,
+    options: &DocumentVerifyOptions<'_>,
+    data: Option<&[u8]>,
+) -> Outcome {
+    match crate::files::read(path) {
+        Ok(bytes) => verify_bytes(&bytes, options, data),
+        Err(e) => Outcome::Error(format!("{e:#}")),
+    }
+}
+
+/// Verifies a file's bytes.
+pub(crate) fn verify_bytes(
+    bytes: &[u8],
+    options: &DocumentVerifyOptions<'_>,
+    data: Option<&[u8]>,
+) -> Outcome {
+    let options = match data {
+        Some(d) => options.clone().detached_data(DataRef::Bytes(d)),
+        None => options.clone(),
+    };
+    match document::verify(bytes, &options) {
+        Ok(report) => Outcome::Report(Box::new(report)),
+        Err(e) => Outcome::Error(e.to_string()),
+    }
+}
+
+/// The JSON of one file's outcome: the `DocumentReport` schema (docs/report-schema.md) plus
+/// `"file"`; an error is `{"file", "status": "error", "error"}`.
+pub(crate) fn outcome_json(file: &str, outcome: &Outcome) -> Value {
+    match outcome {
+        Outcome::Report(report) => {
+            let mut value = serde_json::to_value(report.as_ref())
+                .unwrap_or_else(|_| json!({"status": report.status.as_str()}));
+            if let Some(obj) = value.as_object_mut() {
+                obj.insert("file".into(), json!(file));
+            }
+            value
+        }
+        Outcome::Error(message) => json!({
+            "file": file,
+            "status": "error",
+            "error": message,
+        }),
+    }
+}
+
+/// The status word of an outcome, coloured.
+pub(crate) fn status_word(style: Style, outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Report(r) => style.status(r.status),
+        Outcome::Error(_) => style.bad("ERROR"),
+    }
+}
+
+fn format_name(format: DocumentFormat) -> &'static str {
+    match format {
+        DocumentFormat::Ofd => "OFD document",
+        DocumentFormat::Seal => "electronic seal",
+        DocumentFormat::SesSignature => "electronic signature",
+        _ => "file",
+    }
+}
+
+/// The mark in front of a check: ✓ passed, ✗ failed, ? indeterminate, - not applicable.
+fn check_mark(style: Style, status: CheckStatus) -> String {
+    match status {
+        CheckStatus::Passed => style.good("✓"),
+        CheckStatus::Failed => style.bad("✗"),
+        CheckStatus::Indeterminate => style.warn("?"),
+        _ => "-".to_owned(),
+    }
+}
+
+fn check_status_word(style: Style, status: CheckStatus) -> String {
+    let word = format!("{:<14}", status.as_str());
+    match status {
+        CheckStatus::Passed => style.good(&word),
+        CheckStatus::Failed => style.bad(&word),
+        CheckStatus::Indeterminate => style.warn(&word),
+        _ => word,
+    }
+}
+
+fn print_check(style: Style, indent: &str, check: &Check) {
+    println!(
+        "{indent}{} {:<36} {} {}",
+        check_mark(style, check.status),
+        check.id.as_str(),
+        check_status_word(style, check.status),
+        crate::output::one_line(&check.message)
+    );
+}
+
+/// Prints one file's outcome for a person.
+pub(crate) fn print_outcome(style: Style, file: &str, outcome: &Outcome) {
+    print_outcome_with(style, file, outcome, false);
+}
+
+/// Prints one file's outcome; with `only_problems`, the checks that passed or do not apply
+/// and the warnings are left out.
+pub(crate) fn print_outcome_with(style: Style, file: &str, outcome: &Outcome, only_problems: bool) {
+    match outcome {
+        Outcome::Error(message) => {
+            println!("{}: {}", style.bold(file), style.bad("ERROR"));
+            println!("  {}", crate::output::one_line(message));
+        }
+        Outcome::Report(report) => print_report(style, file, report, only_problems),
+    }
+}
+
+fn print_report(style: Style, file: &str, report: &DocumentReport, only_problems: bool) {
+    let shown = |c: &&Check| {
+        !only_problems || matches!(c.status, CheckStatus::Failed | CheckStatus::Indeterminate)
+    };
+    let count = report.signatures.len();
+    let noun = if count == 1 {
+        "signature"
+    } else {
+        "signatures"
+    };
+    let what = match report.format {
+        DocumentFormat::Ofd => format!("{}, {count} {noun}", format_name(report.format)),
+        other => format_name(other).to_owned(),
+    };
+    println!(
+        "{}: {} ({what}{})",
+        style.bold(file),
+        style.status(report.status),
+        report
+            .validation_time
+            .map(|t| format!(", validated at {t}"))
+            .unwrap_or_default()
+    );
+    for check in report.checks.iter().filter(shown) {
+        print_check(style, "  ", check);
+    }
+    for warning in report.warnings.iter().filter(|_| !only_problems) {
+        println!(
+            "  {} {}: {}",
+            style.warn("!"),
+            warning.code,
+            crate::output::one_line(&warning.message)
+        );
+    }
+    let many = count > 1 || report.format == DocumentFormat::Ofd;
+    for (i, entry) in report.signatures.iter().enumerate() {
+        let indent = if many {
+            let mut label = format!("Signature {} of {count}", i + 1);
+            if let Some(id) = &entry.id {
+                label.push_str(&format!(" [{id}]"));
+            }
+            if let Some(loc) = &entry.location {
+                label.push_str(&format!(" {loc}"));
+            }
+            println!(
+                "  {}: {}",
+                style.bold(&label),
+                style.status(entry.report.status)
+            );
+            "    "
+        } else {
+            "  "
+        };
+        print_facts(indent, &entry.report);
+        for check in entry.report.checks.iter().filter(shown) {
+            print_check(style, indent, check);
+        }
+        for warning in entry.report.warnings.iter().filter(|_| !only_problems) {
+            println!(
+                "{indent}{} {}: {}",
+                style.warn("!"),
+                warning.code,
+                crate::output::one_line(&warning.message)
+            );
+        }
+    }
+}
+
+fn print_facts(indent: &str, report: &Report) {
+    let line = |label: &str, value: String| println!("{indent}{:<20}{value}", format!("{label}:"));
+    if let Some(seal) = &report.seal {
+        line(
+            "Seal",
+            format!(
+                "{} (esID {}, type {}, {})",
+                seal.name, seal.es_id, seal.seal_type, seal.version
+            ),
+        );
+        let range = |a: Option<eseal::time::Time>| a.map(|t| t.to_string()).unwrap_or("?".into());
+        line(
+            "Seal validity",
+            format!(
+                "{} to {} (made {})",
+                range(seal.valid_from),
+                range(seal.valid_to),
+                range(seal.created)
+            ),
+        );
+        if let Some(maker) = &seal.maker_subject {
+            line("Seal maker", maker.clone());
+        }
+    }
+    if let Some(sig) = &report.signature {
+        if let Some(signer) = &sig.signer_subject {
+            line("Signer", signer.clone());
+        }
+        let time = match (sig.signing_time, sig.signing_time_source) {
+            (Some(t), Some(SigningTimeSource::Timestamp)) => {
+                format!("{t} (from a verified timestamp)")
+            }
+            (Some(t), _) => format!("{t} (claimed by the signer, not timestamped)"),
+            (None, _) => "unknown".to_owned(),
+        };
+        line("Signing time", time);
+        if !sig.property_info.is_empty() {
+            line("Property", sig.property_info.clone());
+        }
+    }
+}
+
+/// The first check that keeps a report from being valid: a decisive failure first, then any
+/// failure, then an indeterminate check. Searches the document checks, then each signature.
+pub(crate) fn first_problem(report: &DocumentReport) -> Option<&Check> {
+    let all: Vec<&Check> = report
+        .checks
+        .iter()
+        .chain(
+            report
+                .signatures
+                .iter()
+                .flat_map(|s| s.report.checks.iter()),
+        )
+        .collect();
+    all.iter()
+        .find(|c| c.decisive)
+        .or_else(|| all.iter().find(|c| c.status == CheckStatus::Failed))
+        .or_else(|| all.iter().find(|c| c.status == CheckStatus::Indeterminate))
+        .copied()
+}
+
+/// Every check id that failed or stayed indeterminate in a report, each once, in order.
+pub(crate) fn problem_ids(report: &DocumentReport) -> Vec<&'static str> {
+    let mut ids = Vec::new();
+    let checks = report.checks.iter().chain(
+        report
+            .signatures
+            .iter()
+            .flat_map(|s| s.report.checks.iter()),
+    );
+    for c in checks {
+        if matches!(c.status, CheckStatus::Failed | CheckStatus::Indeterminate) {
+            let id = c.id.as_str();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    ids
+}
+
+/// Whether a status is worse than another for the exit code: valid < indeterminate < invalid
+/// < input error.
+pub(crate) fn worst(a: Exit, b: Exit) -> Exit {
+    fn rank(e: Exit) -> u8 {
+        match e {
+            Exit::Valid => 0,
+            Exit::Indeterminate => 1,
+            Exit::Invalid => 2,
+            Exit::Usage => 3,
+        }
+    }
+    if rank(b) > rank(a) { b } else { a }
+}
