@@ -406,3 +406,31 @@ fn an_unsigned_document_is_indeterminate_and_garbage_is_an_error() {
     );
     assert!(verify_document(b"not a zip", &OfdVerifyOptions::default()).is_err());
 }
+
+#[test]
+fn a_digital_signature_detects_a_changed_signature_xml_and_signed_value() {
+    let pki = fixture::Pki::new();
+    let store = pki.store();
+    let request = SignRequest::digital(&pki.signer.cert, &pki.signer.key, fixture::t(30));
+    let ofd = sign_document(&document("数字签名 digital"), &request).unwrap();
+    let s = Signed { pki, store, ofd };
+    assert_eq!(s.verify(&s.ofd).status, Status::Valid);
+    let tampered = s.with("Doc_0/Signs/Sign_0/Signature.xml", |d| {
+        replace(d, "ProviderName=\"eseal\"", "ProviderName=\"esEal\"");
+    });
+    assert_invalid_by(
+        &s.verify(&tampered),
+        CheckId::DataHash,
+        "Sign: Signature.xml",
+    );
+    let tampered = s.with("Doc_0/Signs/Sign_0/SignedValue.dat", |d| {
+        // The SignerInfo signature is the last field: flip a byte of s.
+        let last = d.len() - 1;
+        d[last] ^= 0x01;
+    });
+    assert_invalid_by(
+        &s.verify(&tampered),
+        CheckId::SignatureValue,
+        "Sign: SignedValue.dat",
+    );
+}

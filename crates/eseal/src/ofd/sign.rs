@@ -496,8 +496,9 @@ fn stamp_annots(
 ///
 /// - the package cannot be read, or its `OFD.xml`, `Document.xml` or `Signatures.xml` is
 ///   malformed ([`OfdError`] from the reader);
-/// - [`OfdError::WholeProtected`] when an existing signature references `Signatures.xml`
-///   (also when an existing `Signature.xml` cannot be read: its protection is then unknown);
+/// - [`OfdError::WholeProtected`] when an existing signature references `Signatures.xml`;
+///   the reader's error when an existing `Signature.xml` cannot be read (its protection is then
+///   unknown, so signing is refused rather than risk breaking it);
 /// - [`OfdError::ApiMisuse`] for a document index, page or page range the document does not
 ///   have, a stamp size that is not positive, or a stamp without size on a digital signature;
 /// - [`OfdError::SigningFailed`] when the seal signature (signer not listed in the seal,
@@ -519,9 +520,8 @@ pub fn sign_document(package: &[u8], request: &SignRequest<'_>) -> Result<Vec<u8
     // 1. Whole protection by an existing signature forbids any further signature.
     if let Some(list) = &list {
         for entry in &list.entries {
-            let sig = pkg.signature(entry).map_err(|e| OfdError::WholeProtected {
-                id: format!("{} (unreadable: {e})", entry.id),
-            })?;
+            // An unreadable Signature.xml is an error: its protection cannot be known.
+            let sig = pkg.signature(entry)?;
             let protects =
                 sig.signature.signed_info.references.iter().any(|r| {
                     pkg.resolve(&sig.path, &r.file_ref).ok().as_deref() == Some(&list.path)

@@ -83,7 +83,7 @@ pub fn verify_document(
     let mut doc = DocumentReport::new(DocumentFormat::Ofd, options.ses.validation_time);
     let info = match pkg.ofd() {
         Ok(info) => info,
-        Err(e @ (OfdError::InvalidLocation { .. } | OfdError::InvalidValue { .. })) => {
+        Err(e @ OfdError::InvalidLocation { .. }) => {
             doc.push_check(Check::failed(
                 CheckId::DocumentStructure,
                 CheckCategory::Format,
