@@ -11,15 +11,15 @@
 //! | module | what it holds |
 //! |---|---|
 //! | [`crypto`] | SM2 keys, signatures and encryption; SM3, HMAC-SM3, PBKDF2; SM4 modes; encrypted PKCS#8 |
-//! | [`verify`] | the verification report: checks, verdict, facts, JSON |
-//! | [`ofd`] | OFD packages: safe reading, Signatures.xml/Signature.xml, reference digests, editing for signing, writing documents |
+//! | [`pki`] | SM2 X.509 certificates (parse, build), path validation with a relaxable policy, CRLs, CMS SignedData, RFC 3161 timestamps, PKCS#12 |
+//! | [`ses`] | electronic seals and seal signatures (GM/T 0031-2014, GB/T 38540-2020, GM/T 0031-2025): typed ASN.1, parsing with version detection and deviations; making seals, signing, verifying into a report |
+//! | [`ofd`] | OFD documents (GB/T 33190): safe reading, writing simple documents, signing (seals, riding seals, digital signatures) and verifying every signature |
+//! | [`document`] | whole files: format sniffing (OFD, seal, signature) and one verification entry point into a `DocumentReport` |
+//! | [`verify`] | the verification reports: checks, verdict, facts, JSON |
+//! | [`keyfile`] | signing keys from key files: PKCS#8, encrypted PKCS#8, SEC1 and PKCS#12, format sniffing, password errors |
+//! | [`certfile`] | certificates and CRLs from PEM bundles or DER, as users hand them over |
 //! | [`time`] | UTC instants with one-second precision; RFC 3339 text |
 //! | [`oid`] | object identifiers of the national algorithms and the CMS/PKCS structures |
-//! | [`ses`] | electronic seals and seal signatures (GM/T 0031-2014, GB/T 38540-2020, GM/T 0031-2025): typed ASN.1, parsing with version detection and deviations, DER encoding; making seals, signing, verifying into a report |
-//! | [`pki`] | SM2 X.509 certificates (parse, build), path validation with a relaxable policy, CRLs |
-//! | [`keyfile`] | signing keys from key files: PKCS#8, encrypted PKCS#8 and SEC1 in PEM or DER, format sniffing, password errors |
-//! | [`certfile`] | certificates and CRLs from PEM bundles or DER, as users hand them over |
-//! | [`document`] | whole files: format sniffing (OFD, seal, signature) and one verification entry point into a `DocumentReport` |
 //!
 //! Later modules (`pdf`, `license`) build on these.
 //!

@@ -237,11 +237,25 @@ impl fmt::Debug for SignKind<'_> {
 /// Everything [`sign_document`] needs besides the package: what signs, when, how the seal
 /// appears, the mode, an optional timestamp source.
 ///
-/// ```ignore
-/// let request = SignRequest::seal(&seal, &cert, &key, signing_time)
-///     .stamp(Stamp::on_page(PageSelector::Index(0), 150.0, 230.0))
-///     .mode(SignMode::ContinueSigning);
-/// let signed = eseal::ofd::sign_document(&ofd, &request)?;
+/// ```
+/// use eseal::ofd::{OfdError, PageSelector, SignMode, SignRequest, Stamp, sign_document};
+/// use eseal::pki::{Certificate, SoftwareSigner};
+/// use eseal::ses::Seal;
+/// use eseal::time::Time;
+///
+/// /// Stamps page 1 of `ofd` with `seal`, 150 mm from the left and 230 mm from the top.
+/// fn stamp(
+///     ofd: &[u8],
+///     seal: &Seal,
+///     cert: &Certificate,
+///     key: &SoftwareSigner,
+///     signing_time: Time,
+/// ) -> Result<Vec<u8>, OfdError> {
+///     let request = SignRequest::seal(seal, cert, key, signing_time)
+///         .stamp(Stamp::on_page(PageSelector::Index(0), 150.0, 230.0))
+///         .mode(SignMode::ContinueSigning);
+///     sign_document(ofd, &request)
+/// }
 /// ```
 #[derive(Clone)]
 pub struct SignRequest<'a> {
