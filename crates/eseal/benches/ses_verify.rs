@@ -10,85 +10,25 @@
 //! `-- --quick` (about 1 s).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/fixture.rs"]
+mod fixture;
+
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+
+use fixture::{Fixture, budget, rate, t};
 
 use eseal::crypto::{PublicKey, Signature as Sm2Signature};
-use eseal::pki::{
-    CertificateAuthority, CertificateProfile, CertificateTemplate, DistinguishedName, Signer,
-    SoftwareSigner, TrustStore,
-};
-use eseal::ses::{
-    DataRef, DataToSign, PictureFormat, SealBuilder, SealPicture, SealType, SealValidity,
-    SignatureBuilder, VerifyOptions, verify_signature,
-};
-use eseal::time::Time;
+use eseal::ses::{DataRef, DataToSign, SignatureBuilder, VerifyOptions, verify_signature};
 use eseal::verify::Status;
 
-fn t(days: u64) -> Time {
-    Time::from_unix_seconds(1_704_067_200 + days * 86_400)
-}
-
-fn rng() -> eseal::rand_core::UnwrapErr<sm2::elliptic_curve::common::getrandom::SysRng> {
-    eseal::rand_core::UnwrapErr(sm2::elliptic_curve::common::getrandom::SysRng)
-}
-
-/// Runs `f` repeatedly for about `budget`; returns operations per second.
-fn rate(budget: Duration, mut f: impl FnMut()) -> (f64, u64) {
-    for _ in 0..3 {
-        f();
-    }
-    let start = Instant::now();
-    let mut n = 0u64;
-    while start.elapsed() < budget {
-        f();
-        n += 1;
-    }
-    (n as f64 / start.elapsed().as_secs_f64(), n)
-}
-
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let budget = Duration::from_secs(if quick { 1 } else { 3 });
-
-    let name = |cn: &str| DistinguishedName::new().country("CN").common_name(cn);
-    let root = CertificateAuthority::self_signed(
-        SoftwareSigner::generate(&mut rng()).unwrap(),
-        &CertificateTemplate::new(
-            CertificateProfile::Root { path_len: None },
-            name("bench root"),
-            t(0),
-            t(3650),
-        ),
-        &mut rng(),
-    )
-    .unwrap();
-    let party = |profile, cn: &str| {
-        let key = SoftwareSigner::generate(&mut rng()).unwrap();
-        let cert = root
-            .issue(
-                &CertificateTemplate::new(profile, name(cn), t(0), t(1000)),
-                &key.public_key_spki().unwrap(),
-                &mut rng(),
-            )
-            .unwrap();
-        (key, cert)
-    };
-    let (maker_key, maker_cert) = party(CertificateProfile::SealMaker, "bench maker");
-    let (signer_key, signer_cert) = party(CertificateProfile::Signer, "bench signer");
-
-    // The PNG signature and IHDR header: all the picture check reads.
-    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\0\0\0\0".to_vec();
-    let picture = SealPicture::new(PictureFormat::Png, png, 40, 40).unwrap();
-    let mut builder = SealBuilder::new(
-        "33010600000001",
-        "bench seal",
-        SealType::Official,
-        SealValidity::new(t(1), t(1), t(365)).unwrap(),
-        picture,
-    );
-    builder.add_signer_certificate(&signer_cert);
-    let seal = builder.build(&maker_key, &maker_cert).unwrap();
+    let budget = budget();
+    let Fixture {
+        store,
+        signer_key,
+        signer_cert,
+        seal,
+    } = Fixture::new();
     let document = vec![0x5Au8; 4096];
     let signature = SignatureBuilder::new(
         &seal,
@@ -101,7 +41,6 @@ fn main() {
     .unwrap();
     let der = signature.as_der().to_vec();
 
-    let store = TrustStore::from_certificates([root.certificate().clone()]);
     let opts = VerifyOptions::new()
         .trust_anchors(&store)
         .validation_time(t(60))

@@ -101,6 +101,14 @@ pub enum PkiError {
     Rng,
 }
 
+/// A `der` decoding error as text: its kind and, where known, the byte offset.
+pub(crate) fn der_detail(err: der::Error) -> String {
+    match err.position() {
+        Some(pos) => format!("{} at byte {}", err.kind(), u32::from(pos)),
+        None => err.kind().to_string(),
+    }
+}
+
 impl PkiError {
     /// Shorthand for [`PkiError::Malformed`].
     pub(crate) fn malformed(what: &'static str, detail: impl Into<Cow<'static, str>>) -> Self {
@@ -112,11 +120,7 @@ impl PkiError {
 
     /// A DER decoding error, keeping its kind and byte position.
     pub(crate) fn der(what: &'static str, err: der::Error) -> Self {
-        let detail = match err.position() {
-            Some(pos) => format!("{} at byte {}", err.kind(), u32::from(pos)),
-            None => err.kind().to_string(),
-        };
-        Self::malformed(what, detail)
+        Self::malformed(what, der_detail(err))
     }
 
     /// Shorthand for [`PkiError::InvalidArgument`].

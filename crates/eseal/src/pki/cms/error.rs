@@ -120,11 +120,7 @@ impl CmsError {
 
     /// A DER decoding error, keeping its kind and byte position.
     pub(crate) fn der(what: &'static str, err: der::Error) -> Self {
-        let detail = match err.position() {
-            Some(pos) => format!("{} at byte {}", err.kind(), u32::from(pos)),
-            None => err.kind().to_string(),
-        };
-        Self::malformed(what, detail)
+        Self::malformed(what, crate::pki::error::der_detail(err))
     }
 
     pub(crate) fn invalid(what: &'static str, detail: impl Into<Cow<'static, str>>) -> Self {

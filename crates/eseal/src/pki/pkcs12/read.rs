@@ -361,9 +361,5 @@ fn ber_sequence_of<'a, T>(
 
 /// A DER/BER decoding error with its kind and byte position.
 pub(super) fn der_error(what: &'static str, err: der::Error) -> Pkcs12Error {
-    let detail = match err.position() {
-        Some(pos) => format!("{} at byte {}", err.kind(), u32::from(pos)),
-        None => err.kind().to_string(),
-    };
-    Pkcs12Error::malformed(what, detail)
+    Pkcs12Error::malformed(what, crate::pki::error::der_detail(err))
 }
