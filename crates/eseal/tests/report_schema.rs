@@ -63,3 +63,38 @@ fn json_has_the_documented_fields() {
         );
     }
 }
+
+#[test]
+fn document_report_fields_are_documented() {
+    use eseal::verify::{DocumentFormat, DocumentReport, SignatureEntry};
+    let mut inner = Report::new(ReportKind::Signature, None);
+    inner.push(Check::passed(
+        CheckId::SignatureValue,
+        CheckCategory::Cryptographic,
+        "verifies",
+    ));
+    let mut doc = DocumentReport::new(DocumentFormat::Ofd, None);
+    doc.push_signature(SignatureEntry::new(
+        Some("s001".into()),
+        Some("Doc_0/Signs/Sign_0/Signature.xml".into()),
+        inner,
+    ));
+    let json: serde_json::Value = serde_json::from_str(&doc.to_json()).unwrap();
+    assert_eq!(json["format"], "ofd");
+    assert_eq!(json["status"], "valid");
+    assert_eq!(json["signatures"][0]["id"], "s001");
+    assert_eq!(json["signatures"][0]["report"]["kind"], "signature");
+    let doc_text = schema_doc();
+    for field in json.as_object().unwrap().keys() {
+        assert!(
+            doc_text.contains(&format!("| `{field}` |")),
+            "document report field {field} is not documented"
+        );
+    }
+    for field in json["signatures"][0].as_object().unwrap().keys() {
+        assert!(
+            doc_text.contains(&format!("\"{field}\"")),
+            "signature entry field {field} is not documented"
+        );
+    }
+}
