@@ -10,8 +10,7 @@ use eseal::crypto::{PublicKey, SecretKey};
 use eseal::keyfile::{self, KeyFileError};
 use eseal::pki::{
     Certificate, CertificateAuthority, CertificateProfile, CertificateTemplate, DistinguishedName,
-    ErrorClass, PathError, PathErrorKind, RevocationStatus, SoftwareSigner, VerifiedPath,
-    verify_path,
+    PathError, RevocationStatus, SoftwareSigner, VerifiedPath, verify_path,
 };
 use eseal::time::Time;
 use eseal::verify::Status;
@@ -511,29 +510,6 @@ fn certificate_json(cert: &Certificate) -> Value {
     })
 }
 
-/// What a failed path means for the verdict. A signature that does not verify, or an issuer
-/// key that cannot be a key, is proof of forgery or corruption: invalid. An algorithm eseal
-/// does not implement proves nothing, and time, trust, revocation and work-limit failures
-/// leave an authentic certificate possibly fine at another time or under other anchors:
-/// indeterminate.
-fn failure_status(err: &PathError) -> Status {
-    match (&err.kind, err.class()) {
-        (PathErrorKind::UnsupportedSignatureAlgorithm { .. }, _) => Status::Indeterminate,
-        (_, ErrorClass::Crypto) => Status::Invalid,
-        _ => Status::Indeterminate,
-    }
-}
-
-fn class_name(class: ErrorClass) -> &'static str {
-    match class {
-        ErrorClass::Crypto => "crypto",
-        ErrorClass::Time => "time",
-        ErrorClass::Trust => "trust",
-        ErrorClass::Limit => "limit",
-        _ => "other",
-    }
-}
-
 fn verify(args: &VerifyCertArgs) -> anyhow::Result<Exit> {
     let mut certs = read_certificates(&args.cert)?.into_iter();
     let target = certs
@@ -555,7 +531,7 @@ fn verify(args: &VerifyCertArgs) -> anyhow::Result<Exit> {
     );
     let status = match &result {
         Ok(_) => Status::Valid,
-        Err(e) => failure_status(e),
+        Err(e) => e.verdict(),
     };
     if args.common.json {
         output::json(&verify_json(&target, &result, status, loaded.at, args))?;
@@ -636,7 +612,7 @@ fn verify_json(
             Vec::new(),
             json!({
                 "id": e.id(),
-                "class": class_name(e.class()),
+                "class": e.class().as_str(),
                 "position": e.position,
                 "subject": e.subject,
                 "message": e.kind.to_string(),
@@ -711,7 +687,7 @@ fn print_verify(
             println!(
                 "{mark} failed rule {} ({} problem) at certificate #{} \"{}\": {}",
                 e.id(),
-                class_name(e.class()),
+                e.class().as_str(),
                 e.position,
                 e.subject,
                 e.kind

@@ -795,3 +795,23 @@ fn crl_round_trip_and_bad_input() {
     ));
     assert!(Crl::from_pem(b"-----BEGIN X509 CRL-----\n!!!\n-----END X509 CRL-----\n").is_err());
 }
+
+/// The verdict of a path failure: forgery is invalid, everything else indeterminate.
+#[test]
+fn path_error_verdicts() {
+    use eseal::verify::Status;
+    let c = chain();
+    let inters = [c.inter.certificate().clone()];
+    let root = c.root.certificate();
+    let expired = verify(&c.leaf, &inters, root, &Policy::strict(), t(100_000)).unwrap_err();
+    assert_eq!(expired.class().as_str(), "time");
+    assert_eq!(expired.verdict(), Status::Indeterminate);
+    // Flip a bit in the signature value (the last bytes of the certificate).
+    let mut der = c.leaf.as_der().to_vec();
+    let last = der.len() - 3;
+    der[last] ^= 0x01;
+    let forged = Certificate::from_der(&der).unwrap();
+    let bad = verify(&forged, &inters, root, &Policy::strict(), t(10)).unwrap_err();
+    assert_eq!(bad.class().as_str(), "crypto");
+    assert_eq!(bad.verdict(), Status::Invalid);
+}

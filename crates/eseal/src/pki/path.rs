@@ -263,6 +263,19 @@ pub enum ErrorClass {
     Limit,
 }
 
+impl ErrorClass {
+    /// Lower-case name, as in JSON output: `crypto`, `time`, `trust`, `limit`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Crypto => "crypto",
+            Self::Time => "time",
+            Self::Trust => "trust",
+            Self::Limit => "limit",
+        }
+    }
+}
+
 /// Which rule failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -485,6 +498,22 @@ impl PathError {
     #[must_use]
     pub fn class(&self) -> ErrorClass {
         self.kind.class()
+    }
+
+    /// What this failure means for the certificate: a signature that does not verify, or an
+    /// issuer key that cannot be a key, is proof of forgery or corruption (`Invalid`); an
+    /// algorithm eseal does not implement proves nothing, and time, trust, revocation and
+    /// work-limit failures leave an authentic certificate possibly fine at another time or
+    /// under other anchors (`Indeterminate`).
+    #[must_use]
+    pub fn verdict(&self) -> crate::verify::Status {
+        match (&self.kind, self.class()) {
+            (PathErrorKind::UnsupportedSignatureAlgorithm { .. }, _) => {
+                crate::verify::Status::Indeterminate
+            }
+            (_, ErrorClass::Crypto) => crate::verify::Status::Invalid,
+            _ => crate::verify::Status::Indeterminate,
+        }
     }
 
     fn new(kind: PathErrorKind, position: usize, cert: &Certificate) -> Self {
