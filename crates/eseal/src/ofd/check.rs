@@ -273,6 +273,10 @@ impl OfdPackage {
             let result = self.signature(entry).map(|sig| {
                 infrastructure.insert(sig.path.clone());
                 infrastructure.insert(sig.signed_value_path.clone());
+                // The seal copy belongs to the signature, as in `verify_document`'s coverage.
+                if let Some(seal) = &sig.seal_path {
+                    infrastructure.insert(seal.clone());
+                }
                 let check = self.check_signature(&list, &sig, Some(&document));
                 covered.extend(check.references.iter().filter_map(|r| r.path.clone()));
                 protected |= check.protects_signatures_xml;
