@@ -127,7 +127,7 @@ pub struct PackageCheck {
     pub signatures_path: Option<String>,
     /// Each signature entry with its check, or why its `Signature.xml` could not be read.
     pub signatures: Vec<(SignatureEntry, Result<SignatureCheck, OfdError>)>,
-    /// Files referenced by no signature (leaving out each signature's own `Signature.xml`
+    /// Files referenced by no signature (leaving out each signature's own `Signature.xml`,
     /// `SignedValue.dat` and `Seal.esl`, and `Signatures.xml`). Sorted. Every file when unsigned.
     pub not_covered_by_any: Vec<String>,
     /// Whether some signature references `Signatures.xml` (no further signature possible).
