@@ -26,6 +26,7 @@ mod check;
 mod document;
 mod edit;
 mod error;
+mod modification;
 mod package;
 mod path;
 mod sign;

@@ -20,9 +20,14 @@
 //! The JSON form (feature `serde`) is documented in `docs/report-schema.md`; its version is
 //! [`REPORT_SCHEMA_VERSION`].
 
+mod coverage;
 mod document;
 mod report;
 
+pub use coverage::{
+    ChangedFile, FileChange, FileOrigin, FileRole, PageRange, PageSet, SignatureCoverage,
+    UnprotectedFile,
+};
 pub use document::{DocumentFormat, DocumentReport, SignatureEntry};
 pub use report::{
     Check, CheckCategory, CheckId, CheckStatus, PictureFacts, REPORT_SCHEMA_VERSION, Report,

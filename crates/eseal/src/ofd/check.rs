@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use super::modification::{Analysis, truncate};
+
 use super::document::{DocBody, Document, Rect};
 use super::signatures::{SignatureEntry, SignatureFile, SignatureList};
 use super::{OfdError, OfdPackage};
@@ -127,9 +129,15 @@ pub struct PackageCheck {
     pub signatures_path: Option<String>,
     /// Each signature entry with its check, or why its `Signature.xml` could not be read.
     pub signatures: Vec<(SignatureEntry, Result<SignatureCheck, OfdError>)>,
-    /// Files referenced by no signature (leaving out each signature's own `Signature.xml`,
-    /// `SignedValue.dat` and `Seal.esl`, and `Signatures.xml`). Sorted. Every file when unsigned.
+    /// Files protected by no signature — referenced by none, or only by references whose
+    /// digest no longer matches — leaving out each signature's own `Signature.xml`,
+    /// `SignedValue.dat` and `Seal.esl`, and `Signatures.xml`. Sorted. Every file when unsigned.
     pub not_covered_by_any: Vec<String>,
+    /// Per signature (as `signatures`), the modification analysis: what it protects, what it
+    /// does not (classified) and what changed after it; `None` where `Signature.xml` could not
+    /// be read. The same analysis as [`crate::ofd::verify_document`]'s `ofd.coverage`, with
+    /// every signature's protection counted.
+    pub coverage: Vec<Option<crate::verify::SignatureCoverage>>,
     /// Whether some signature references `Signatures.xml` (no further signature possible).
     pub signatures_xml_protected: bool,
 }
@@ -253,53 +261,59 @@ impl OfdPackage {
     pub fn check_signatures(&self, body: &DocBody) -> Result<PackageCheck, OfdError> {
         let document = self.document(body)?;
         let Some(list) = self.signature_list(body)? else {
+            let analysis = Analysis::new(self, None, Some(&document), Vec::new(), &[]);
             return Ok(PackageCheck {
                 signatures_path: None,
                 signatures: Vec::new(),
-                not_covered_by_any: self
-                    .file_names()
-                    .map(str::to_owned)
-                    .collect::<BTreeSet<_>>()
+                not_covered_by_any: analysis
+                    .unprotected_by_any()
                     .into_iter()
+                    .map(|(p, _)| p)
                     .collect(),
                 signatures_xml_protected: false,
+                coverage: Vec::new(),
             });
         };
-        let mut infrastructure = BTreeSet::from([list.path.clone()]);
-        let mut covered = BTreeSet::new();
-        let mut signatures = Vec::with_capacity(list.entries.len());
-        let mut protected = false;
-        for entry in &list.entries {
-            let result = self.signature(entry).map(|sig| {
-                infrastructure.insert(sig.path.clone());
-                infrastructure.insert(sig.signed_value_path.clone());
-                // The seal copy belongs to the signature, as in `verify_document`'s coverage.
-                if let Some(seal) = &sig.seal_path {
-                    infrastructure.insert(seal.clone());
-                }
-                let check = self.check_signature(&list, &sig, Some(&document));
-                covered.extend(check.references.iter().filter_map(|r| r.path.clone()));
-                protected |= check.protects_signatures_xml;
-                check
-            });
-            if result.is_err() {
-                // Its files are still signature infrastructure, not uncovered content.
-                infrastructure.insert(entry.path.clone());
-            }
-            signatures.push((entry.clone(), result));
-        }
-        let not_covered_by_any = self
-            .file_names()
-            .filter(|f| !covered.contains(*f) && !infrastructure.contains(*f))
-            .map(str::to_owned)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
+        let files: Vec<Result<SignatureFile, OfdError>> =
+            list.entries.iter().map(|e| self.signature(e)).collect();
+        let checks: Vec<Result<SignatureCheck, OfdError>> = files
+            .iter()
+            .map(|f| match f {
+                Ok(sig) => Ok(self.check_signature(&list, sig, Some(&document))),
+                Err(e) => Err(e.clone()),
+            })
             .collect();
+        let protected = checks.iter().flatten().any(|c| c.protects_signatures_xml);
+        let items = list
+            .entries
+            .iter()
+            .zip(files.iter().zip(&checks))
+            .map(|(e, (f, c))| (e.id.clone(), f.as_ref().ok().zip(c.as_ref().ok())))
+            .collect();
+        let (not_covered_by_any, coverage) = {
+            let analysis = Analysis::new(self, Some(&list), Some(&document), items, &[]);
+            let coverage = (0..list.entries.len())
+                .map(|i| {
+                    analysis.signature(i).map(|mut c| {
+                        truncate(&mut c);
+                        c
+                    })
+                })
+                .collect();
+            let uncovered = analysis
+                .unprotected_by_any()
+                .into_iter()
+                .map(|(p, _)| p)
+                .collect();
+            (uncovered, coverage)
+        };
+        let signatures = list.entries.iter().cloned().zip(checks).collect();
         Ok(PackageCheck {
             signatures_path: Some(list.path.clone()),
             signatures,
             not_covered_by_any,
             signatures_xml_protected: protected,
+            coverage,
         })
     }
 }

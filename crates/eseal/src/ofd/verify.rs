@@ -9,16 +9,15 @@
 
 mod sign_checks;
 
-use std::collections::BTreeSet;
-
 use super::check::{ReferenceStatus, SignatureCheck};
-use super::signatures::{SignatureFile, SignatureList, SignatureType};
+use super::modification::{self, Analysis};
+use super::signatures::{SignatureFile, SignatureType};
 use super::{DocBody, Limits, OfdError, OfdPackage};
 use crate::pki::Certificate;
 use crate::ses::{self, DataRef, ParseMode};
 use crate::verify::{
-    Check, CheckCategory, CheckId, DocumentFormat, DocumentReport, Report, ReportKind,
-    SignatureEntry, Warning,
+    Check, CheckCategory, CheckId, DocumentFormat, DocumentReport, FileRole, Report, ReportKind,
+    SignatureEntry, Status, Warning,
 };
 
 /// How to verify an OFD document: the SES / PKI options (anchors, intermediates, CRLs,
@@ -94,8 +93,7 @@ pub fn verify_document(
         Err(e) => return Err(e),
     };
     let mut structure_problems = Vec::new();
-    let mut covered = BTreeSet::new();
-    let mut infrastructure = BTreeSet::new();
+    let mut unprotected = Vec::new();
     let mut signature_count = 0usize;
     for body in &info.bodies {
         verify_body(
@@ -105,8 +103,7 @@ pub fn verify_document(
             &mut doc,
             &mut BodyState {
                 problems: &mut structure_problems,
-                covered: &mut covered,
-                infrastructure: &mut infrastructure,
+                unprotected: &mut unprotected,
                 count: &mut signature_count,
             },
         );
@@ -145,28 +142,11 @@ pub fn verify_document(
             "no signature: coverage does not apply",
         ));
     } else {
-        let uncovered: Vec<&str> = pkg
-            .file_names()
-            .filter(|f| !covered.contains(*f) && !infrastructure.contains(*f))
-            .collect();
-        doc.push_check(if uncovered.is_empty() {
-            Check::passed(
-                CheckId::DocumentCoverage,
-                CheckCategory::Binding,
-                "every content file is protected by at least one signature",
-            )
-        } else {
-            Check::failed(
-                CheckId::DocumentCoverage,
-                CheckCategory::Binding,
-                format!(
-                    "{} file(s) are protected by no signature (added or changed after signing, or \
-                     left out): {}",
-                    uncovered.len(),
-                    list_names(&uncovered)
-                ),
-            )
-        });
+        let unprotected = modification::merge_unprotected(&unprotected);
+        doc.push_check(modification::document_coverage_check(
+            &unprotected,
+            strict(options),
+        ));
     }
     Ok(doc)
 }
@@ -174,9 +154,15 @@ pub fn verify_document(
 /// Accumulators across the `DocBody`s.
 struct BodyState<'s> {
     problems: &'s mut Vec<String>,
-    covered: &'s mut BTreeSet<String>,
-    infrastructure: &'s mut BTreeSet<String>,
+    /// Per document, the files no signature of it protects.
+    unprotected: &'s mut Vec<Vec<(String, FileRole)>>,
     count: &'s mut usize,
+}
+
+/// Whether the strict policy applies (for now: the SES parse mode; unprotected visible content
+/// then fails instead of being indeterminate).
+fn strict(options: &OfdVerifyOptions<'_>) -> bool {
+    options.ses.mode == ParseMode::Strict
 }
 
 /// At most 20 names, then a count.
@@ -206,69 +192,97 @@ fn verify_body(
     };
     let list = match pkg.signature_list(body) {
         Ok(Some(list)) => list,
-        Ok(None) => return,
+        Ok(None) => {
+            let analysis = Analysis::new(pkg, None, document.as_ref(), Vec::new(), &[]);
+            state.unprotected.push(analysis.unprotected_by_any());
+            return;
+        }
         Err(e) => {
             state.problems.push(format!(
                 "the signature list {}: {e}",
                 body.signatures.as_deref().unwrap_or("?")
             ));
-            // The file is still signature infrastructure, not content.
-            if let Some(p) = &body.signatures {
-                state.infrastructure.insert(p.clone());
-            }
+            // The list cannot be read: what it would protect is unknown, and the file is
+            // signature infrastructure, not content; this document adds nothing to coverage.
             return;
         }
     };
-    state.infrastructure.insert(list.path.clone());
     let files: Vec<Result<SignatureFile, OfdError>> =
         list.entries.iter().map(|e| pkg.signature(e)).collect();
-    // The files each signature brings (its own description, value and seal copy).
-    let mut own_files = BTreeSet::new();
-    for (entry, file) in list.entries.iter().zip(&files) {
-        own_files.insert(entry.path.clone());
-        if let Ok(f) = file {
-            own_files.insert(f.signed_value_path.clone());
-            if let Some(s) = &f.seal_path {
-                own_files.insert(s.clone());
-            }
-        }
-    }
-    state.infrastructure.extend(own_files.iter().cloned());
-    for (entry, file) in list.entries.iter().zip(files) {
+    let checks: Vec<Option<SignatureCheck>> = files
+        .iter()
+        .map(|f| {
+            f.as_ref()
+                .ok()
+                .map(|sig| pkg.check_signature(&list, sig, document.as_ref()))
+        })
+        .collect();
+    // Everything but coverage first: a signature already invalid vouches for nothing.
+    let mut reports: Vec<Report> = files
+        .iter()
+        .zip(&checks)
+        .map(|(file, check)| match (file, check) {
+            (Ok(sig), Some(check)) => verify_signature(pkg, sig, check, options),
+            (Err(e), _) => unreadable(e, options),
+            (Ok(_), None) => Report::new(ReportKind::Signature, options.ses.validation_time),
+        })
+        .collect();
+    let counted: Vec<bool> = reports
+        .iter()
+        .zip(&checks)
+        .map(|(r, c)| c.is_some() && r.status != Status::Invalid)
+        .collect();
+    let items = list
+        .entries
+        .iter()
+        .zip(files.iter().zip(&checks))
+        .map(|(e, (f, c))| (e.id.clone(), f.as_ref().ok().zip(c.as_ref())))
+        .collect();
+    let analysis = Analysis::new(pkg, Some(&list), document.as_ref(), items, &counted);
+    for (i, (entry, report)) in list.entries.iter().zip(reports.iter_mut()).enumerate() {
         *state.count += 1;
-        let report = match file {
-            Err(e) => {
-                let mut r = Report::new(ReportKind::Signature, options.ses.validation_time);
-                r.push(Check::failed(
-                    CheckId::OfdSignatureFile,
-                    CheckCategory::Format,
-                    format!("the signature description cannot be read: {e}"),
-                ));
-                r
-            }
-            Ok(sig) => {
-                let check = pkg.check_signature(&list, &sig, document.as_ref());
-                state
-                    .covered
-                    .extend(check.references.iter().filter_map(|r| r.path.clone()));
-                verify_signature(pkg, &list, &sig, &check, &own_files, options)
-            }
-        };
-        doc.push_signature(SignatureEntry::new(
+        let mut signature_entry = SignatureEntry::new(
             Some(entry.id.clone()),
             Some(entry.path.clone()),
+            Report::new(ReportKind::Signature, options.ses.validation_time),
+        );
+        if let Some(mut coverage) = analysis.signature(i) {
+            let (check, warnings) =
+                modification::coverage_check(&analysis, i, &coverage, strict(options));
+            // After ofd.signature_file and ofd.references, as before.
+            let at = report.checks.len().min(2);
+            report.checks.insert(at, check);
+            report.warnings.extend(warnings);
+            report.status = Report::derive_status(&report.checks);
+            let summary = modification::summary(report, &coverage);
+            modification::truncate(&mut coverage);
+            signature_entry = signature_entry.with_coverage(coverage, summary);
+        }
+        signature_entry.report = std::mem::replace(
             report,
-        ));
+            Report::new(ReportKind::Signature, options.ses.validation_time),
+        );
+        doc.push_signature(signature_entry);
     }
+    state.unprotected.push(analysis.unprotected_by_any());
+}
+
+/// The report of a signature whose `Signature.xml` cannot be read.
+fn unreadable(e: &OfdError, options: &OfdVerifyOptions<'_>) -> Report {
+    let mut r = Report::new(ReportKind::Signature, options.ses.validation_time);
+    r.push(Check::failed(
+        CheckId::OfdSignatureFile,
+        CheckCategory::Format,
+        format!("the signature description cannot be read: {e}"),
+    ));
+    r
 }
 
 /// The report of one signature whose `Signature.xml` was read.
 fn verify_signature(
     pkg: &OfdPackage,
-    list: &SignatureList,
     sig: &SignatureFile,
     check: &SignatureCheck,
-    signature_files: &BTreeSet<String>,
     options: &OfdVerifyOptions<'_>,
 ) -> Report {
     let mut ofd_checks = vec![Check::passed(
@@ -281,7 +295,7 @@ fn verify_signature(
         ),
     )];
     ofd_checks.push(references_check(check));
-    ofd_checks.push(coverage_check(list, check, signature_files));
+    // ofd.coverage is inserted after these, once every signature's protection is known.
     ofd_checks.push(appearance_check(check));
     let mut warnings = Vec::new();
 
@@ -449,45 +463,6 @@ fn references_check(check: &SignatureCheck) -> Check {
             id,
             cat,
             format!("all {total} referenced files match their SM3 CheckValue"),
-        )
-    }
-}
-
-/// Files present now that this signature does not protect, apart from signature files
-/// (this signature's, earlier and later ones') and `Signatures.xml` in continue-sign mode.
-fn coverage_check(
-    list: &SignatureList,
-    check: &SignatureCheck,
-    signature_files: &BTreeSet<String>,
-) -> Check {
-    let id = CheckId::OfdCoverage;
-    let cat = CheckCategory::Binding;
-    let extra: Vec<&String> = check
-        .not_covered
-        .iter()
-        .filter(|f| !signature_files.contains(*f) && **f != list.path)
-        .collect();
-    if extra.is_empty() {
-        let mode = if check.protects_signatures_xml {
-            "whole-document protection: Signatures.xml is protected too"
-        } else {
-            "continue-sign mode: Signatures.xml is not protected"
-        };
-        Check::passed(
-            id,
-            cat,
-            format!("every content file of the package is protected by this signature ({mode})"),
-        )
-    } else {
-        Check::failed(
-            id,
-            cat,
-            format!(
-                "{} file(s) are not protected by this signature (added after signing, or left \
-                 out when it was made): {}",
-                extra.len(),
-                list_names(&extra)
-            ),
         )
     }
 }

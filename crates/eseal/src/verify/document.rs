@@ -1,6 +1,7 @@
 //! The report for a whole file: a document with any number of signatures (OFD, later PDF), or a
 //! bare seal or signature file, as the CLI's `verify` and `audit`, the C ABI and WebAssembly see it.
 
+use super::coverage::SignatureCoverage;
 use super::report::{Check, CheckStatus, REPORT_SCHEMA_VERSION, Report, Status, Warning};
 use crate::time::Time;
 
@@ -41,6 +42,12 @@ pub struct SignatureEntry {
     /// The signature's own report: SES or digital-signature checks plus the document-level
     /// checks that concern it (reference digests, appearance, coverage).
     pub report: Report,
+    /// What the signature protects, what it does not and what changed after it (OFD), when
+    /// its description could be read.
+    pub coverage: Option<SignatureCoverage>,
+    /// One line for a person: the verdict and what is changed or unprotected, e.g.
+    /// "signature valid; OFD.xml (document metadata) is not protected by any signature".
+    pub summary: Option<String>,
 }
 
 impl SignatureEntry {
@@ -50,7 +57,17 @@ impl SignatureEntry {
             id,
             location,
             report,
+            coverage: None,
+            summary: None,
         }
+    }
+
+    /// The entry with its coverage and one-line summary.
+    #[must_use]
+    pub fn with_coverage(mut self, coverage: SignatureCoverage, summary: String) -> Self {
+        self.coverage = Some(coverage);
+        self.summary = Some(summary);
+        self
     }
 }
 
