@@ -699,3 +699,85 @@ fn the_ofdrw_samples_are_not_invalid_because_of_coverage() {
         assert_package_check_agrees(&ofd, &report);
     }
 }
+
+#[test]
+fn a_left_out_image_is_a_resource_of_the_pages() {
+    let env = Env::new();
+    let mut b = DocumentBuilder::new(DocumentMeta::default());
+    let image = b.add_image(eseal::ofd::ImageFormat::Png, fixture::tiny_png());
+    b.add_page(eseal::ofd::PageSize::A4)
+        .image(image, eseal::ofd::Rect::new(10.0, 10.0, 20.0, 20.0));
+    b.add_page(eseal::ofd::PageSize::A4);
+    let input = b.finish().unwrap();
+    let pkg = OfdPackage::from_bytes(&input, &Limits::default()).unwrap();
+    let png = pkg
+        .file_names()
+        .find(|n| n.starts_with("Doc_0/Res/"))
+        .unwrap()
+        .to_owned();
+    let ofd = sign_leaving_out(&env.pki, &env.seal, &input, &[&png]);
+    let report = env.verify(&ofd);
+    assert_eq!(report.status, Status::Indeterminate, "{}", report.to_json());
+    let f = coverage(&report, 0)
+        .unprotected
+        .iter()
+        .find(|f| f.path == png)
+        .unwrap();
+    // DocumentRes resources may be drawn on any page.
+    assert_eq!(f.role, FileRole::PageResource { pages: pages(1, 2) });
+    assert_eq!(f.origin, FileOrigin::LeftOutAtSigning);
+    assert!(
+        summary(&report, 0).ends_with("a resource of pages 1–2 is not protected by any signature"),
+        "{}",
+        summary(&report, 0)
+    );
+}
+
+#[test]
+fn signature_files_left_out_are_named() {
+    let env = Env::new();
+    // The first signature leaves its own seal copy out; the second leaves out the first's
+    // SignedValue.dat.
+    let first = sign_leaving_out(
+        &env.pki,
+        &env.seal,
+        &plain(1),
+        &["Doc_0/Signs/Sign_0/Seal.esl"],
+    );
+    let report = env.verify(&first);
+    assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+    assert!(warning_codes(&report, 0).contains(&"ofd.unprotected_signature_files"));
+    let second = sign_leaving_out(
+        &env.pki,
+        &env.seal,
+        &first,
+        &[
+            "Doc_0/Signs/Sign_0/Seal.esl",
+            "Doc_0/Signs/Sign_0/SignedValue.dat",
+        ],
+    );
+    let report = env.verify(&second);
+    assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+    let codes = warning_codes(&report, 1);
+    assert!(
+        codes.contains(&"ofd.unprotected_signature_files"),
+        "{codes:?}"
+    );
+    let warning = report.signatures[1]
+        .report
+        .warnings
+        .iter()
+        .find(|w| w.code == "ofd.unprotected_signature_files")
+        .unwrap();
+    assert!(
+        warning
+            .message
+            .contains("Doc_0/Signs/Sign_0/SignedValue.dat")
+    );
+    // The first signature is not warned about the second's files: they came later.
+    assert!(
+        !warning_codes(&report, 0).contains(&"ofd.covered_by_other_signature"),
+        "{:?}",
+        warning_codes(&report, 0)
+    );
+}

@@ -28,6 +28,8 @@ struct Roles {
     referrer: HashMap<String, String>,
     /// The signature list and every signature's files (of this document).
     infrastructure: HashSet<String>,
+    /// Which signature (list index) each signature file belongs to.
+    owner: HashMap<String, usize>,
 }
 
 impl Roles {
@@ -117,7 +119,7 @@ fn add_resource_index(
     let base = root
         .attr("BaseLoc")
         .and_then(|b| locate(pkg, index, &format!("{}/_", b.trim().trim_end_matches('/'))));
-    for text in descendant_texts(root, &["FontFile", "MediaFile", "ICCFile", "File"]) {
+    for text in descendant_texts(root, &["FontFile", "MediaFile", "ICCFile"]) {
         let found = base
             .as_deref()
             .and_then(|b| locate(pkg, b, &text))
@@ -140,6 +142,7 @@ fn classify(
         roles: HashMap::new(),
         referrer: HashMap::new(),
         infrastructure: HashSet::new(),
+        owner: HashMap::new(),
     };
     let mut parsed = Parsed {
         pkg,
@@ -291,13 +294,15 @@ fn classify(
             .referrer
             .entry(list.path.clone())
             .or_insert_with(|| "OFD.xml".to_owned());
-        for entry in &list.entries {
+        for (i, entry) in list.entries.iter().enumerate() {
             roles.infrastructure.insert(entry.path.clone());
-        }
-        for sig in signatures.iter().flatten() {
-            roles.infrastructure.insert(sig.signed_value_path.clone());
-            if let Some(seal) = &sig.seal_path {
-                roles.infrastructure.insert(seal.clone());
+            roles.owner.entry(entry.path.clone()).or_insert(i);
+            let Some(sig) = signatures.get(i).copied().flatten() else {
+                continue;
+            };
+            for path in std::iter::once(&sig.signed_value_path).chain(&sig.seal_path) {
+                roles.infrastructure.insert(path.clone());
+                roles.owner.entry(path.clone()).or_insert(i);
             }
         }
         for path in &roles.infrastructure.clone() {
@@ -638,22 +643,11 @@ fn infrastructure_worth_warning(
     index: usize,
     f: &UnprotectedFile,
 ) -> bool {
-    let Some((_, Some((sig, _)))) = analysis.signatures.get(index) else {
-        return false;
-    };
-    if sig.seal_path.as_deref() == Some(f.path.as_str()) {
-        return true;
-    }
     analysis
-        .signatures
-        .iter()
-        .take(index)
-        .filter_map(|(_, s)| s.map(|(file, _)| file))
-        .any(|earlier| {
-            earlier.path == f.path
-                || earlier.signed_value_path == f.path
-                || earlier.seal_path.as_deref() == Some(f.path.as_str())
-        })
+        .roles
+        .owner
+        .get(&f.path)
+        .is_some_and(|&owner| owner <= index)
 }
 
 /// `ofd.coverage` for one signature and the warnings that go with it (docs/ofd.md): visible

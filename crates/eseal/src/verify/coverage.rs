@@ -332,3 +332,67 @@ impl SignatureCoverage {
             .filter(|f| f.protected_by.is_none() && f.role.is_visible())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(pages: &[u32]) -> PageSet {
+        let mut s = PageSet::new();
+        for &p in pages {
+            s.insert(p);
+        }
+        s
+    }
+
+    #[test]
+    fn page_sets_merge_and_describe() {
+        assert_eq!(set(&[3]).describe(), "page 3");
+        assert_eq!(set(&[1, 2, 3, 4, 5]).describe(), "pages 1–5");
+        assert_eq!(set(&[1, 2, 3, 4, 5]), PageSet::all(5));
+        // Out of order and duplicates.
+        let s = set(&[7, 1, 5, 6, 3, 1, 2]);
+        assert_eq!(s.describe(), "pages 1–3, 5–7");
+        assert_eq!(s.len(), 6);
+        assert!(s.contains(6) && !s.contains(4));
+        let mut u = set(&[10]);
+        u.union(&s);
+        u.union(&set(&[4]));
+        assert_eq!(u.describe(), "pages 1–7, 10");
+        assert!(PageSet::all(0).is_empty());
+        let many = set(&(1..=40).map(|p| p * 2).collect::<Vec<_>>());
+        assert!(
+            many.describe().ends_with("and 32 more ranges"),
+            "{}",
+            many.describe()
+        );
+    }
+
+    #[test]
+    fn visible_roles() {
+        assert!(FileRole::PageContent { page: 1 }.is_visible());
+        assert!(
+            !FileRole::Template {
+                pages: PageSet::new(),
+                background: true
+            }
+            .is_visible()
+        );
+        assert!(
+            FileRole::Annotation {
+                pages: PageSet::all(1)
+            }
+            .is_visible()
+        );
+        assert!(!FileRole::AnnotationIndex.is_visible());
+        assert!(!FileRole::DocumentMetadata.is_visible());
+        assert_eq!(
+            FileRole::Template {
+                pages: PageSet::all(5),
+                background: true
+            }
+            .describe(),
+            "the background template of pages 1–5"
+        );
+    }
+}
