@@ -47,24 +47,58 @@ impl Roles {
     }
 }
 
-/// The XML files already parsed (a content file shared by many pages is read once). A file
-/// that does not parse is remembered as `None`: its references are unknown, the file itself
-/// keeps its role.
+/// What a page or template content file refers to.
+#[derive(Default)]
+struct ContentFacts {
+    /// `Template@TemplateID` and whether it is drawn in the background.
+    templates: Vec<(String, bool)>,
+    /// `PageRes`, resolved.
+    page_res: Vec<String>,
+}
+
+/// Reads XML files for the analysis. Only the facts of content files are kept (one entry per
+/// distinct file, however many pages share it), never whole trees: memory stays proportional
+/// to the references found. A file that does not parse refers to nothing; it keeps its role.
 struct Parsed<'p> {
     pkg: &'p OfdPackage,
-    cache: HashMap<String, Option<Element>>,
+    contents: HashMap<String, ContentFacts>,
 }
 
 impl<'p> Parsed<'p> {
-    fn get(&mut self, path: &str) -> Option<&Element> {
-        if !self.cache.contains_key(path) {
-            let parsed = self
-                .pkg
-                .get(path)
-                .and_then(|data| self.pkg.parse_xml(path, data).ok());
-            self.cache.insert(path.to_owned(), parsed);
+    fn parse(&self, path: &str) -> Option<Element> {
+        self.pkg
+            .get(path)
+            .and_then(|data| self.pkg.parse_xml(path, data).ok())
+    }
+
+    fn content(&mut self, path: &str) -> &ContentFacts {
+        if !self.contents.contains_key(path) {
+            let pkg = self.pkg;
+            let facts = self
+                .parse(path)
+                .map(|root| ContentFacts {
+                    templates: root
+                        .children_named("Template")
+                        .filter_map(|t| {
+                            let id = t.attr("TemplateID")?.trim().to_owned();
+                            let background =
+                                t.attr("ZOrder").is_none_or(|z| z.trim() != "Foreground");
+                            Some((id, background))
+                        })
+                        .collect(),
+                    page_res: root
+                        .children_named("PageRes")
+                        .filter_map(|r| locate(pkg, path, r.text.trim()))
+                        .collect(),
+                })
+                .unwrap_or_default();
+            self.contents.insert(path.to_owned(), facts);
         }
-        self.cache.get(path).and_then(Option::as_ref)
+        static EMPTY: ContentFacts = ContentFacts {
+            templates: Vec::new(),
+            page_res: Vec::new(),
+        };
+        self.contents.get(path).unwrap_or(&EMPTY)
     }
 }
 
@@ -112,14 +146,14 @@ fn add_resource_index(
     add_pages(resources, index.to_owned(), pages);
     referrers.push((index.to_owned(), referrer.to_owned()));
     let pkg = parsed.pkg;
-    let Some(root) = parsed.get(index) else {
+    let Some(root) = parsed.parse(index) else {
         return;
     };
     // Media locations are relative to the index's BaseLoc directory, if it names one.
     let base = root
         .attr("BaseLoc")
         .and_then(|b| locate(pkg, index, &format!("{}/_", b.trim().trim_end_matches('/'))));
-    for text in descendant_texts(root, &["FontFile", "MediaFile", "ICCFile"]) {
+    for text in descendant_texts(&root, &["FontFile", "MediaFile", "ICCFile"]) {
         let found = base
             .as_deref()
             .and_then(|b| locate(pkg, b, &text))
@@ -146,7 +180,7 @@ fn classify(
     };
     let mut parsed = Parsed {
         pkg,
-        cache: HashMap::new(),
+        contents: HashMap::new(),
     };
     let mut resources: BTreeMap<String, PageSet> = BTreeMap::new();
     let mut referrers: Vec<(String, String)> = Vec::new();
@@ -154,7 +188,7 @@ fn classify(
         let all = PageSet::all(u32::try_from(doc.pages.len()).unwrap_or(u32::MAX));
         // Templates declared in Document.xml: ID → path.
         let mut templates: HashMap<String, String> = HashMap::new();
-        if let Some(root) = parsed.get(&doc.path) {
+        if let Some(root) = parsed.parse(&doc.path) {
             if let Some(common) = root.child("CommonData") {
                 for t in common.children_named("TemplatePage") {
                     if let (Some(id), Some(loc)) = (t.attr("ID"), t.attr("BaseLoc")) {
@@ -166,7 +200,8 @@ fn classify(
             }
         }
         let mut template_use: BTreeMap<String, (PageSet, bool)> = BTreeMap::new();
-        let mut page_res: Vec<(String, String, u32)> = Vec::new();
+        // Page-level resource indexes: the pages drawing each, and the first page naming it.
+        let mut page_res: BTreeMap<String, (PageSet, String)> = BTreeMap::new();
         for (i, page) in doc.pages.iter().enumerate() {
             let n = page_number(i);
             roles.set(
@@ -174,24 +209,22 @@ fn classify(
                 FileRole::PageContent { page: n },
                 Some(&doc.path),
             );
-            let Some(root) = parsed.get(&page.path) else {
-                continue;
-            };
-            for t in root.children_named("Template") {
-                let Some(path) = t.attr("TemplateID").and_then(|id| templates.get(id.trim()))
-                else {
+            let facts = parsed.content(&page.path);
+            for (id, background) in &facts.templates {
+                let Some(path) = templates.get(id) else {
                     continue;
                 };
-                let background = t.attr("ZOrder").is_none_or(|z| z.trim() != "Foreground");
                 let entry = template_use
                     .entry(path.clone())
-                    .or_insert_with(|| (PageSet::new(), background));
+                    .or_insert_with(|| (PageSet::new(), *background));
                 entry.0.insert(n);
             }
-            for r in root.children_named("PageRes") {
-                if let Some(p) = locate(pkg, &page.path, r.text.trim()) {
-                    page_res.push((p, page.path.clone(), n));
-                }
+            for p in &facts.page_res {
+                page_res
+                    .entry(p.clone())
+                    .or_insert_with(|| (PageSet::new(), page.path.clone()))
+                    .0
+                    .insert(n);
             }
         }
         for path in templates.values() {
@@ -209,25 +242,9 @@ fn classify(
                 Some(&doc.path),
             );
             // A template's own resources are drawn on the pages that use it.
-            let locs: Vec<String> = parsed
-                .get(path)
-                .map(|root| {
-                    root.children_named("PageRes")
-                        .map(|r| r.text.trim().to_owned())
-                        .collect()
-                })
-                .unwrap_or_default();
-            for loc in locs {
-                if let Some(p) = locate(pkg, path, &loc) {
-                    add_resource_index(
-                        &mut parsed,
-                        &mut resources,
-                        &mut referrers,
-                        &p,
-                        path,
-                        pages,
-                    );
-                }
+            let locs = parsed.content(path).page_res.clone();
+            for p in locs {
+                add_resource_index(&mut parsed, &mut resources, &mut referrers, &p, path, pages);
             }
         }
         for index in doc.public_res.iter().chain(&doc.document_res) {
@@ -240,16 +257,14 @@ fn classify(
                 &all,
             );
         }
-        for (index, page_path, n) in page_res {
-            let mut one = PageSet::new();
-            one.insert(n);
+        for (index, (pages, page_path)) in page_res {
             add_resource_index(
                 &mut parsed,
                 &mut resources,
                 &mut referrers,
                 &index,
                 &page_path,
-                &one,
+                &pages,
             );
         }
         classify_annotations(pkg, &mut parsed, &mut roles, doc);
@@ -329,7 +344,7 @@ fn classify_annotations(
         .enumerate()
         .map(|(i, p)| (p.id, page_number(i)))
         .collect();
-    let Some(root) = parsed.get(&index) else {
+    let Some(root) = parsed.parse(&index) else {
         return;
     };
     let mut files: BTreeMap<String, PageSet> = BTreeMap::new();
@@ -368,7 +383,7 @@ fn classify_indexed(
         return;
     };
     roles.set(index.to_owned(), role.clone(), Some(doc_path));
-    let Some(root) = parsed.get(index) else {
+    let Some(root) = parsed.parse(index) else {
         return;
     };
     let mut found = Vec::new();
@@ -455,9 +470,9 @@ impl<'a> Analysis<'a> {
     /// else the first earlier one.
     fn other_protector(&self, path: &str, me: usize) -> Option<usize> {
         let v = self.protected_by.get(path)?;
-        v.iter()
-            .find(|&&j| j > me)
-            .or_else(|| v.iter().find(|&&j| j != me))
+        // `v` is ascending: the first later one by binary search, else the first one.
+        v.get(v.partition_point(|&j| j <= me))
+            .or_else(|| v.first().filter(|&&j| j != me))
             .copied()
     }
 
@@ -492,7 +507,7 @@ impl<'a> Analysis<'a> {
             let changed_by = self
                 .protected_by
                 .get(&path)
-                .and_then(|v| v.iter().find(|&&j| j > index))
+                .and_then(|v| v.get(v.partition_point(|&j| j <= index)))
                 .and_then(|&j| self.id(j));
             changed.push(ChangedFile {
                 // A removed file keeps the role the document's structure gives it.
@@ -533,6 +548,7 @@ impl<'a> Analysis<'a> {
                 .then_with(|| a.path.cmp(&b.path))
         });
         Some(SignatureCoverage {
+            protected_count: protected.len(),
             protected: protected.into_iter().collect(),
             unprotected,
             unlisted: 0,
@@ -573,8 +589,10 @@ fn importance(f: &UnprotectedFile) -> u8 {
     }
 }
 
-/// Keeps at most [`SignatureCoverage::MAX_LISTED`] unprotected files, counting the rest.
+/// Keeps at most [`SignatureCoverage::MAX_LISTED`] protected and unprotected files, counting
+/// the rest.
 pub(crate) fn truncate(coverage: &mut SignatureCoverage) {
+    coverage.protected.truncate(SignatureCoverage::MAX_LISTED);
     let extra = coverage
         .unprotected
         .len()

@@ -303,8 +303,11 @@ pub struct ChangedFile {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SignatureCoverage {
-    /// Files the signature protects and that still match (sorted).
+    /// Files the signature protects and that still match (sorted; at most
+    /// [`SignatureCoverage::MAX_LISTED`]).
     pub protected: Vec<String>,
+    /// How many files the signature protects (listed or not).
+    pub protected_count: usize,
     /// Files present that it does not protect, most important first (shown and protected by
     /// no signature; other files protected by none; protected by another signature; signature
     /// files), then by path; at most [`SignatureCoverage::MAX_LISTED`], the rest counted in
@@ -322,7 +325,7 @@ pub struct SignatureCoverage {
 }
 
 impl SignatureCoverage {
-    /// The most unprotected files listed per signature.
+    /// The most protected and unprotected files listed per signature.
     pub const MAX_LISTED: usize = 200;
 
     /// Files that a reader sees, protected by no signature.
