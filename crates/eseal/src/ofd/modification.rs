@@ -182,9 +182,9 @@ fn classify(
         pkg,
         contents: HashMap::new(),
     };
-    let mut resources: BTreeMap<String, PageSet> = BTreeMap::new();
-    let mut referrers: Vec<(String, String)> = Vec::new();
     if let Some(doc) = document {
+        let mut resources: BTreeMap<String, PageSet> = BTreeMap::new();
+        let mut referrers: Vec<(String, String)> = Vec::new();
         let all = PageSet::all(u32::try_from(doc.pages.len()).unwrap_or(u32::MAX));
         // Templates declared in Document.xml: ID → path.
         let mut templates: HashMap<String, String> = HashMap::new();
@@ -267,6 +267,13 @@ fn classify(
                 &pages,
             );
         }
+        // Visible roles first: a file that is also named as something else stays visible.
+        for (path, pages) in resources {
+            roles.set(path, FileRole::PageResource { pages }, None);
+        }
+        for (path, referrer) in referrers {
+            roles.referrer.entry(path).or_insert(referrer);
+        }
         classify_annotations(pkg, &mut parsed, &mut roles, doc);
         classify_indexed(
             pkg,
@@ -288,12 +295,6 @@ fn classify(
             &["FileLoc", "SchemaLoc"],
             &FileRole::CustomTags,
         );
-    }
-    for (path, pages) in resources {
-        roles.set(path, FileRole::PageResource { pages }, None);
-    }
-    for (path, referrer) in referrers {
-        roles.referrer.entry(path).or_insert(referrer);
     }
     roles.set("OFD.xml".to_owned(), FileRole::DocumentMetadata, None);
     if let Some(doc) = document {
