@@ -11,7 +11,7 @@
 //! | [`OfdPackage`] | a package read with bounded work ([`Limits`]): entries, the document structure, the signatures |
 //! | [`OfdInfo`], [`DocBody`], [`Document`], [`Page`] | `OFD.xml` and `Document.xml` |
 //! | [`SignatureList`], [`SignatureEntry`], [`Signature`] | `Signatures.xml` and `Signature.xml` (parse and serialise) |
-//! | [`SignatureCheck`], [`PackageCheck`] | reference digests, coverage and stamp placement |
+//! | [`SignatureCheck`], [`PackageCheck`] | reference digests, coverage (the modification analysis, [`SignatureCoverage`](crate::verify::SignatureCoverage)) and stamp placement |
 //! | [`PackageEdit`] | a copy of a package with added or replaced entries; splicing helpers for signing |
 //! | [`DocumentBuilder`] | writes a new OFD: pages, text, paths, images, attachments, custom tags |
 //! | [`sign_document`], [`SignRequest`], [`Stamp`], [`SignMode`], [`TimestampSource`] | signs a document with a seal or a digital signature (`docs/ofd.md`) |

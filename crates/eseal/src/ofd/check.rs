@@ -251,8 +251,9 @@ impl OfdPackage {
         }
     }
 
-    /// Checks every signature of a document (see [`OfdPackage::check_signature`]) and
-    /// computes overall coverage.
+    /// Checks every signature of a document (see [`OfdPackage::check_signature`]) and runs
+    /// the modification analysis (what each signature protects, what it does not, what changed
+    /// after it; the same rule as [`crate::ofd::verify_document`]'s `ofd.coverage`).
     ///
     /// # Errors
     ///
@@ -274,21 +275,25 @@ impl OfdPackage {
                 coverage: Vec::new(),
             });
         };
-        let files: Vec<Result<SignatureFile, OfdError>> =
-            list.entries.iter().map(|e| self.signature(e)).collect();
-        let checks: Vec<Result<SignatureCheck, OfdError>> = files
+        let checked: Vec<Result<(SignatureFile, SignatureCheck), OfdError>> = list
+            .entries
             .iter()
-            .map(|f| match f {
-                Ok(sig) => Ok(self.check_signature(&list, sig, Some(&document))),
-                Err(e) => Err(e.clone()),
+            .map(|e| {
+                self.signature(e).map(|sig| {
+                    let check = self.check_signature(&list, &sig, Some(&document));
+                    (sig, check)
+                })
             })
             .collect();
-        let protected = checks.iter().flatten().any(|c| c.protects_signatures_xml);
+        let protected = checked
+            .iter()
+            .flatten()
+            .any(|(_, c)| c.protects_signatures_xml);
         let items = list
             .entries
             .iter()
-            .zip(files.iter().zip(&checks))
-            .map(|(e, (f, c))| (e.id.clone(), f.as_ref().ok().zip(c.as_ref().ok())))
+            .zip(&checked)
+            .map(|(e, c)| (e.id.clone(), c.as_ref().ok().map(|(f, c)| (f, c))))
             .collect();
         let (not_covered_by_any, coverage) = {
             let analysis = Analysis::new(self, Some(&list), Some(&document), items, &[]);
@@ -307,7 +312,12 @@ impl OfdPackage {
                 .collect();
             (uncovered, coverage)
         };
-        let signatures = list.entries.iter().cloned().zip(checks).collect();
+        let signatures = list
+            .entries
+            .iter()
+            .cloned()
+            .zip(checked.into_iter().map(|c| c.map(|(_, check)| check)))
+            .collect();
         Ok(PackageCheck {
             signatures_path: Some(list.path.clone()),
             signatures,

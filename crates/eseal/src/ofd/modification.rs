@@ -952,3 +952,39 @@ pub(crate) fn summary(report: &Report, coverage: &SignatureCoverage) -> String {
     }
     format!("{head}; {}", parts.join("; "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merged_documents_keep_files_unprotected_in_all_with_the_most_specific_role() {
+        let page = FileRole::PageContent { page: 1 };
+        let a = vec![
+            ("Doc_1/Pages/Page_0/Content.xml".to_owned(), FileRole::Other),
+            ("OFD.xml".to_owned(), FileRole::DocumentMetadata),
+            ("x".to_owned(), FileRole::Other),
+        ];
+        let b = vec![
+            ("Doc_1/Pages/Page_0/Content.xml".to_owned(), page.clone()),
+            ("OFD.xml".to_owned(), FileRole::DocumentMetadata),
+        ];
+        assert_eq!(
+            merge_unprotected(&[a, b]),
+            [
+                ("Doc_1/Pages/Page_0/Content.xml".to_owned(), page),
+                ("OFD.xml".to_owned(), FileRole::DocumentMetadata),
+            ]
+        );
+        assert!(merge_unprotected(&[]).is_empty());
+    }
+
+    #[test]
+    fn lists_are_bounded() {
+        assert_eq!(
+            join_limited((1..=5).map(|i| i.to_string()), 3),
+            "1, 2, 3, and 2 more"
+        );
+        assert_eq!(join_limited(std::iter::empty(), 3), "");
+    }
+}

@@ -207,36 +207,34 @@ fn verify_body(
             return;
         }
     };
-    let files: Vec<Result<SignatureFile, OfdError>> =
-        list.entries.iter().map(|e| pkg.signature(e)).collect();
-    let checks: Vec<Option<SignatureCheck>> = files
+    let checked: Vec<Result<(SignatureFile, SignatureCheck), OfdError>> = list
+        .entries
         .iter()
-        .map(|f| {
-            f.as_ref()
-                .ok()
-                .map(|sig| pkg.check_signature(&list, sig, document.as_ref()))
+        .map(|e| {
+            pkg.signature(e).map(|sig| {
+                let check = pkg.check_signature(&list, &sig, document.as_ref());
+                (sig, check)
+            })
         })
         .collect();
     // Everything but coverage first: a signature already invalid vouches for nothing.
-    let mut reports: Vec<Report> = files
+    let mut reports: Vec<Report> = checked
         .iter()
-        .zip(&checks)
-        .map(|(file, check)| match (file, check) {
-            (Ok(sig), Some(check)) => verify_signature(pkg, sig, check, options),
-            (Err(e), _) => unreadable(e, options),
-            (Ok(_), None) => Report::new(ReportKind::Signature, options.ses.validation_time),
+        .map(|c| match c {
+            Ok((sig, check)) => verify_signature(pkg, sig, check, options),
+            Err(e) => unreadable(e, options),
         })
         .collect();
     let counted: Vec<bool> = reports
         .iter()
-        .zip(&checks)
-        .map(|(r, c)| c.is_some() && r.status != Status::Invalid)
+        .zip(&checked)
+        .map(|(r, c)| c.is_ok() && r.status != Status::Invalid)
         .collect();
     let items = list
         .entries
         .iter()
-        .zip(files.iter().zip(&checks))
-        .map(|(e, (f, c))| (e.id.clone(), f.as_ref().ok().zip(c.as_ref())))
+        .zip(&checked)
+        .map(|(e, c)| (e.id.clone(), c.as_ref().ok().map(|(f, c)| (f, c))))
         .collect();
     let analysis = Analysis::new(pkg, Some(&list), document.as_ref(), items, &counted);
     for (i, (entry, report)) in list.entries.iter().zip(reports.iter_mut()).enumerate() {
