@@ -22,6 +22,7 @@
 
 mod coverage;
 mod document;
+pub mod policy;
 mod report;
 
 pub use coverage::{
@@ -29,6 +30,7 @@ pub use coverage::{
     UnprotectedFile,
 };
 pub use document::{DocumentFormat, DocumentReport, SignatureEntry};
+pub use policy::{Level, ValidationPolicy};
 pub use report::{
     Check, CheckCategory, CheckId, CheckStatus, PictureFacts, REPORT_SCHEMA_VERSION, Report,
     ReportKind, SealFacts, SignatureFacts, SigningTimeSource, Status, Warning,

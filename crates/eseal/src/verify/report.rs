@@ -1,12 +1,13 @@
 //! The report types of [`crate::verify`].
 
+use super::policy::{Level, ValidationPolicy};
 use crate::time::Time;
 use std::borrow::Cow;
 
 /// Version of the JSON report schema (`docs/report-schema.md`). Bumped on any change that
 /// removes or renames a field or changes a value's meaning; adding fields or enum values
 /// does not bump it.
-pub const REPORT_SCHEMA_VERSION: u32 = 1;
+pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
 /// The overall verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -92,7 +93,7 @@ impl CheckCategory {
 
 /// Stable identifiers of checks. The dotted string form ([`CheckId::as_str`]) is part of the
 /// report schema: C and WASM callers and scripts match on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CheckId {
     /// The seal parses, its header says "ES" and a known version.
@@ -249,6 +250,9 @@ pub struct Check {
     pub decisive: bool,
     /// What was found, for a person: what was checked against what, and why it failed.
     pub message: Cow<'static, str>,
+    /// The validation policy's level for this check, which decided its effect on the verdict
+    /// (only `fail` checks count; see [`crate::verify::policy`]).
+    pub level: Level,
 }
 
 impl Check {
@@ -301,14 +305,29 @@ impl Check {
             status,
             decisive: status == CheckStatus::Failed && category.failure_invalidates(),
             message: message.into(),
+            level: Level::Fail,
         }
     }
 
     /// Marks a failed time, trust or revocation check as invalidating the result
     /// (e.g. revoked before the trusted signing time). No effect on other outcomes.
     pub fn make_decisive(mut self) -> Self {
-        if self.status == CheckStatus::Failed {
+        if self.status == CheckStatus::Failed && self.level == Level::Fail {
             self.decisive = true;
+        }
+        self
+    }
+
+    /// Whether this check's outcome counts towards the verdict (its level is `fail`).
+    pub fn counts(&self) -> bool {
+        self.level == Level::Fail
+    }
+
+    /// Applies a policy level: below `fail`, the outcome no longer decides anything.
+    pub(crate) fn with_level(mut self, level: Level) -> Self {
+        self.level = level;
+        if level != Level::Fail {
+            self.decisive = false;
         }
         self
     }
@@ -450,6 +469,8 @@ pub struct Report {
     pub seal: Option<SealFacts>,
     /// Facts about the signature (absent for a bare seal).
     pub signature: Option<SignatureFacts>,
+    /// The name of the validation policy the levels came from.
+    pub policy: Cow<'static, str>,
 }
 
 impl Report {
@@ -464,12 +485,44 @@ impl Report {
             warnings: Vec::new(),
             seal: None,
             signature: None,
+            policy: Cow::Borrowed("default"),
         }
     }
 
     /// Records a check and updates the status.
     pub fn push(&mut self, check: Check) {
         self.checks.push(check);
+        self.status = Self::derive_status(&self.checks);
+    }
+
+    /// Applies `policy`'s levels to every check recorded so far and names the policy in the
+    /// report: a check below `fail` that did not pass becomes a warning naming it (`warn`) or
+    /// stays in the report only (`inform`, `ignore`). The status is derived again.
+    pub fn apply_policy(&mut self, policy: &ValidationPolicy) {
+        self.policy = Cow::Owned(policy.name().to_owned());
+        let mut notes = Vec::new();
+        for check in &mut self.checks {
+            let level = policy.check_level(check.id);
+            *check = check.clone().with_level(level);
+            let not_passed = matches!(check.status, CheckStatus::Failed | CheckStatus::Indeterminate);
+            if level == Level::Warn && not_passed {
+                notes.push(Warning::new(
+                    format!("policy.{}", check.id.as_str()),
+                    format!(
+                        "{} {} (the policy sets this check to warn, so it does not affect the \
+                         verdict): {}",
+                        check.id.as_str(),
+                        check.status.as_str(),
+                        check.message
+                    ),
+                ));
+            }
+        }
+        for note in notes {
+            if !self.warnings.contains(&note) {
+                self.warnings.push(note);
+            }
+        }
         self.status = Self::derive_status(&self.checks);
     }
 
@@ -485,13 +538,13 @@ impl Report {
 
     /// The verdict over a list of checks (fail-closed, see the module docs).
     pub fn derive_status(checks: &[Check]) -> Status {
-        if checks.iter().any(|c| c.decisive) {
+        let counted = || checks.iter().filter(|c| c.counts());
+        if counted().any(|c| c.decisive) {
             return Status::Invalid;
         }
-        let unresolved = checks
-            .iter()
-            .any(|c| matches!(c.status, CheckStatus::Failed | CheckStatus::Indeterminate));
-        let any_passed = checks.iter().any(|c| c.status == CheckStatus::Passed);
+        let unresolved =
+            counted().any(|c| matches!(c.status, CheckStatus::Failed | CheckStatus::Indeterminate));
+        let any_passed = counted().any(|c| c.status == CheckStatus::Passed);
         if unresolved || !any_passed {
             Status::Indeterminate
         } else {
