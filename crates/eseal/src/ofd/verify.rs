@@ -11,7 +11,7 @@ mod sign_checks;
 
 use std::collections::BTreeSet;
 
-use super::check::{ReferenceStatus, SignatureCheck};
+use super::check::{ReferenceStatus, SignatureCheck, VerifyWork};
 use super::signatures::{SignatureFile, SignatureList, SignatureType};
 use super::{DocBody, Limits, OfdError, OfdPackage};
 use crate::pki::Certificate;
@@ -72,7 +72,8 @@ impl<'a> OfdVerifyOptions<'a> {
 ///
 /// Only when the bytes are not a readable OFD at all: not a ZIP within the limits (the
 /// reader's [`OfdError`]s), no `OFD.xml`, or an `OFD.xml` that is not well-formed or has no
-/// `DocBody`/`DocRoot`. Everything after that — a `DocRoot`, `Signatures` or `BaseLoc` that
+/// `DocBody`/`DocRoot`; or when the signatures exceed a work budget of [`Limits`]
+/// (`max_total_references`, `max_coverage_pairs`). Everything after that — a `DocRoot`, `Signatures` or `BaseLoc` that
 /// points outside the package, a missing or malformed `Document.xml`, `Signatures.xml` or
 /// `Signature.xml` — is a failed check in the report.
 pub fn verify_document(
@@ -97,6 +98,8 @@ pub fn verify_document(
     let mut covered = BTreeSet::new();
     let mut infrastructure = BTreeSet::new();
     let mut signature_count = 0usize;
+    // Shared by every signature of every body: each file is hashed once.
+    let mut work = VerifyWork::default();
     for body in &info.bodies {
         verify_body(
             &pkg,
@@ -108,8 +111,9 @@ pub fn verify_document(
                 covered: &mut covered,
                 infrastructure: &mut infrastructure,
                 count: &mut signature_count,
+                work: &mut work,
             },
-        );
+        )?;
     }
 
     doc.push_check(if structure_problems.is_empty() {
@@ -177,6 +181,7 @@ struct BodyState<'s> {
     covered: &'s mut BTreeSet<String>,
     infrastructure: &'s mut BTreeSet<String>,
     count: &'s mut usize,
+    work: &'s mut VerifyWork,
 }
 
 /// At most 20 names, then a count.
@@ -196,7 +201,7 @@ fn verify_body(
     options: &OfdVerifyOptions<'_>,
     doc: &mut DocumentReport,
     state: &mut BodyState<'_>,
-) {
+) -> Result<(), OfdError> {
     let document = match pkg.document(body) {
         Ok(d) => Some(d),
         Err(e) => {
@@ -206,7 +211,7 @@ fn verify_body(
     };
     let list = match pkg.signature_list(body) {
         Ok(Some(list)) => list,
-        Ok(None) => return,
+        Ok(None) => return Ok(()),
         Err(e) => {
             state.problems.push(format!(
                 "the signature list {}: {e}",
@@ -216,12 +221,11 @@ fn verify_body(
             if let Some(p) = &body.signatures {
                 state.infrastructure.insert(p.clone());
             }
-            return;
+            return Ok(());
         }
     };
     state.infrastructure.insert(list.path.clone());
-    let files: Vec<Result<SignatureFile, OfdError>> =
-        list.entries.iter().map(|e| pkg.signature(e)).collect();
+    let files = pkg.load_signatures(&list, state.work)?;
     // The files each signature brings (its own description, value and seal copy).
     let mut own_files = BTreeSet::new();
     for (entry, file) in list.entries.iter().zip(&files) {
@@ -247,7 +251,7 @@ fn verify_body(
                 r
             }
             Ok(sig) => {
-                let check = pkg.check_signature(&list, &sig, document.as_ref());
+                let check = pkg.check_signature_with(&list, &sig, document.as_ref(), state.work);
                 state
                     .covered
                     .extend(check.references.iter().filter_map(|r| r.path.clone()));
@@ -260,6 +264,7 @@ fn verify_body(
             report,
         ));
     }
+    Ok(())
 }
 
 /// The report of one signature whose `Signature.xml` was read.
