@@ -61,18 +61,23 @@ fn content_xml(size: usize) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// `Signature.xml` whose `refs` references all name `/target` (written as `/dN/../target`,
-/// so that the text does not compress past the ratio limit, yet resolves to one file), with
-/// `check_value` as every digest.
-fn signature_xml(k: usize, refs: usize, target: &str, check_value: &[u8]) -> Vec<u8> {
+/// `Signature.xml` whose `refs` references all name `/target` with `check_value` as every
+/// digest. When `vary`, they are written `/dN/../target`: the text then does not compress
+/// past the ratio limit (for files over `Limits::ratio_threshold`), yet names one file.
+fn signature_xml(k: usize, refs: usize, target: &str, check_value: &[u8], vary: bool) -> Vec<u8> {
     let value = B64.encode(check_value);
     let mut s = String::from(
         "<Signature><SignedInfo><Provider ProviderName=\"hostile\"/>\
          <References CheckMethod=\"1.2.156.10197.1.401\">",
     );
     for i in 0..refs {
+        let file_ref = if vary {
+            format!("/d{i}/../{target}")
+        } else {
+            format!("/{target}")
+        };
         s.push_str(&format!(
-            "<Reference FileRef=\"/d{i}/../{target}\"><CheckValue>{value}</CheckValue></Reference>"
+            "<Reference FileRef=\"{file_ref}\"><CheckValue>{value}</CheckValue></Reference>"
         ));
     }
     s.push_str(&format!(
@@ -112,6 +117,25 @@ fn compressible(size: usize) -> Vec<u8> {
 /// of `refs` references each to `big.bin` (`big` bytes), all digests right.
 fn signed_package(signatures: usize, refs: usize, big: &[u8], shared: bool) -> Vec<u8> {
     let digest = eseal::crypto::sm3::sm3(big);
+    package_with(signatures, refs, ("big.bin", big), shared, &digest, true)
+}
+
+/// Like [`signed_package`] with references as short as they get (`/b`, a 3-byte digest that
+/// does not match): the most references a package of at most `max_total_size` can hold.
+fn budget_package(signatures: usize, refs: usize, shared: bool) -> Vec<u8> {
+    // About 66 bytes a reference; over 1 MiB the ratio check needs varied text.
+    let vary = refs * 66 > 1 << 20;
+    package_with(signatures, refs, ("b", b"tiny"), shared, &[0; 3], vary)
+}
+
+fn package_with(
+    signatures: usize,
+    refs: usize,
+    (target, data): (&str, &[u8]),
+    shared: bool,
+    check_value: &[u8],
+    vary: bool,
+) -> Vec<u8> {
     let mut entries = vec![
         ("OFD.xml".to_owned(), OFD_XML.as_bytes().to_vec()),
         ("Doc_0/Document.xml".to_owned(), document_xml(1)),
@@ -119,7 +143,7 @@ fn signed_package(signatures: usize, refs: usize, big: &[u8], shared: bool) -> V
             "Doc_0/Pages/Page_0/Content.xml".to_owned(),
             content_xml(100),
         ),
-        ("big.bin".to_owned(), big.to_vec()),
+        (target.to_owned(), data.to_vec()),
         (
             "Doc_0/Signs/Signatures.xml".to_owned(),
             signatures_xml(signatures, shared),
@@ -129,7 +153,7 @@ fn signed_package(signatures: usize, refs: usize, big: &[u8], shared: bool) -> V
     for k in 0..files {
         entries.push((
             format!("Doc_0/Signs/Sign_{k}/Signature.xml"),
-            signature_xml(k, refs, "big.bin", &digest),
+            signature_xml(k, refs, target, check_value, vary),
         ));
         entries.push((
             format!("Doc_0/Signs/Sign_{k}/SignedValue.dat"),
@@ -296,7 +320,7 @@ fn coverage_pairs_budget_refuses_before_reading_signatures() {
 #[test]
 fn signatures_sharing_one_description_are_refused() {
     // 1 000 entries naming one Signature.xml of 7 500 references: a 100 KB package.
-    let bytes = signed_package(1_000, 7_500, b"tiny", true);
+    let bytes = budget_package(1_000, 7_500, true);
     assert!(bytes.len() < 200 << 10, "{}", bytes.len());
     let start = Instant::now();
     let pkg = OfdPackage::from_bytes(&bytes, &Limits::default()).unwrap();
@@ -326,13 +350,24 @@ fn signatures_sharing_one_description_are_refused() {
 #[test]
 #[ignore = "7 500 references × 1 000 signatures is 440 MB of XML: slow to build in debug; run with --release"]
 fn references_times_signatures_full_size_is_refused() {
-    let bytes = signed_package(1_000, 7_500, b"tiny", false);
+    let bytes = budget_package(1_000, 7_500, false);
     let start = Instant::now();
+    // 1 000 signatures × 2 005 files: refused before a Signature.xml is parsed.
     assert_budget_refusal(
         verify(&bytes, Limits::default()),
-        "max_total_references",
-        500_000,
+        "max_coverage_pairs",
+        1_000_000,
     );
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    // Without that budget, the references budget refuses it.
+    let mut limits = Limits::default();
+    limits.max_coverage_pairs = u64::MAX;
+    let start = Instant::now();
+    assert_budget_refusal(verify(&bytes, limits), "max_total_references", 500_000);
     assert!(
         start.elapsed() < Duration::from_secs(3),
         "{:?}",
@@ -343,7 +378,7 @@ fn references_times_signatures_full_size_is_refused() {
 #[test]
 #[ignore = "50 signatures × 100 000 references is 350 MB of XML: slow to build in debug; run with --release"]
 fn fifty_signatures_of_100k_references_are_refused() {
-    let bytes = signed_package(50, 100_000, b"tiny", false);
+    let bytes = budget_package(50, 100_000, false);
     let start = Instant::now();
     assert_budget_refusal(
         verify(&bytes, Limits::default()),
@@ -412,11 +447,11 @@ fn write_reproductions() {
         ),
         (
             "refs_7500_x_sigs_1000.ofd",
-            signed_package(1_000, 7_500, b"tiny", false),
+            budget_package(1_000, 7_500, false),
         ),
         (
             "refs_7500_x_sigs_1000_shared.ofd",
-            signed_package(1_000, 7_500, b"tiny", true),
+            budget_package(1_000, 7_500, true),
         ),
         (
             "refs_100k_to_64mib.ofd",
@@ -424,11 +459,11 @@ fn write_reproductions() {
         ),
         (
             "sigs_50_x_refs_100k.ofd",
-            signed_package(50, 100_000, b"tiny", false),
+            budget_package(50, 100_000, false),
         ),
         (
             "sigs_150_x_refs_100k.ofd",
-            signed_package(150, 100_000, b"tiny", false),
+            budget_package(150, 100_000, false),
         ),
     ] {
         std::fs::write(dir.join(name), bytes).unwrap();

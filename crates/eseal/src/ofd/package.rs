@@ -376,6 +376,41 @@ fn check_local_headers(bytes: &[u8], cd: &CentralDirectory) -> Result<(), OfdErr
     Ok(())
 }
 
+/// The size limits on the sizes the central directory declares, before anything is
+/// inflated: a package over `max_total_size` is refused at once, not after inflating
+/// 512 MiB. (Inflated sizes must then equal the declared ones; they are checked again.)
+fn check_declared_sizes(cd: &CentralDirectory, limits: &Limits) -> Result<(), OfdError> {
+    let mut total: u64 = 0;
+    for e in &cd.entries {
+        let name = || String::from_utf8_lossy(&e.name).into_owned();
+        if e.uncompressed > limits.max_entry_size {
+            return Err(limit(
+                "uncompressed entry size",
+                limits.max_entry_size,
+                &name(),
+            ));
+        }
+        if e.uncompressed > limits.ratio_threshold
+            && e.uncompressed / e.compressed.max(1) > limits.max_compression_ratio
+        {
+            return Err(limit(
+                "compression ratio",
+                limits.max_compression_ratio,
+                &name(),
+            ));
+        }
+        total = total.saturating_add(e.uncompressed);
+        if total > limits.max_total_size {
+            return Err(limit(
+                "total uncompressed size",
+                limits.max_total_size,
+                &name(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Refuses a file name that is also a directory: `a` beside `a/` or `a/b`. Extracted, one
 /// would replace the other; viewers disagree about which one is shown.
 fn check_shadowing(entries: &[Entry]) -> Result<(), OfdError> {
@@ -439,6 +474,7 @@ impl OfdPackage {
             }
         }
         check_local_headers(bytes, &cd)?;
+        check_declared_sizes(&cd, limits)?;
         let mut archive =
             zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| OfdError::NotZip {
                 detail: e.to_string(),
