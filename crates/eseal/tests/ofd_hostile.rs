@@ -277,6 +277,19 @@ enum Item<'a> {
     Hidden(&'a str, &'a [u8]),
     /// Raw bytes between entries.
     Junk(&'a [u8]),
+    /// A listed entry with these extra fields in its central record and its local header.
+    WithExtras(&'a str, &'a [u8], &'a [u8], &'a [u8]),
+}
+
+/// An Info-ZIP Unicode Path extra field (0x7075) naming `name` for the header name `header`.
+fn unicode_path_extra(header: &str, name: &str) -> Vec<u8> {
+    let mut body = vec![1u8];
+    body.extend_from_slice(&crc32(header.as_bytes()).to_le_bytes());
+    body.extend_from_slice(name.as_bytes());
+    let mut out = 0x7075u16.to_le_bytes().to_vec();
+    out.extend_from_slice(&(body.len() as u16).to_le_bytes());
+    out.extend_from_slice(&body);
+    out
 }
 
 fn crc32(data: &[u8]) -> u32 {
@@ -301,10 +314,12 @@ fn raw_zip(items: &[Item<'_>]) -> (Vec<u8>, Vec<usize>) {
     let mut offsets = Vec::new();
     let mut count = 0u16;
     for item in items {
-        let (name, data, listed, descriptor) = match item {
-            Item::Listed(n, d) => (*n, *d, true, false),
-            Item::WithDescriptor(n, d) => (*n, *d, true, true),
-            Item::Hidden(n, d) => (*n, *d, false, false),
+        let none: &[u8] = &[];
+        let (name, data, listed, descriptor, central_extra, local_extra) = match item {
+            Item::Listed(n, d) => (*n, *d, true, false, none, none),
+            Item::WithDescriptor(n, d) => (*n, *d, true, true, none, none),
+            Item::Hidden(n, d) => (*n, *d, false, false, none, none),
+            Item::WithExtras(n, d, c, l) => (*n, *d, true, false, *c, *l),
             Item::Junk(j) => {
                 out.extend_from_slice(j);
                 continue;
@@ -325,8 +340,9 @@ fn raw_zip(items: &[Item<'_>]) -> (Vec<u8>, Vec<usize>) {
         out.extend_from_slice(&local_size.to_le_bytes());
         out.extend_from_slice(&local_size.to_le_bytes());
         out.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(&(local_extra.len() as u16).to_le_bytes());
         out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(local_extra);
         out.extend_from_slice(data);
         if descriptor {
             out.extend_from_slice(&0x0807_4b50u32.to_le_bytes());
@@ -350,9 +366,11 @@ fn raw_zip(items: &[Item<'_>]) -> (Vec<u8>, Vec<usize>) {
         central.extend_from_slice(&size.to_le_bytes());
         central.extend_from_slice(&size.to_le_bytes());
         central.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        central.extend_from_slice(&[0u8; 12]); // extra, comment, disk, attributes
+        central.extend_from_slice(&(central_extra.len() as u16).to_le_bytes());
+        central.extend_from_slice(&[0u8; 10]); // comment, disk, attributes
         central.extend_from_slice(&(offset as u32).to_le_bytes());
         central.extend_from_slice(name.as_bytes());
+        central.extend_from_slice(central_extra);
     }
     let cd_offset = out.len() as u32;
     out.extend_from_slice(&central);
@@ -544,4 +562,49 @@ fn duplicate_names_in_hand_built_zips_are_refused() {
         Item::Listed("OFD.xml", b"<other/>"),
     ]);
     assert!(matches!(open(&zip), Err(OfdError::DuplicateEntry { .. })));
+}
+
+#[test]
+fn data_descriptors_that_disagree_are_refused() {
+    let data = b"<Document/>";
+    let (zip, offsets) = raw_zip(&[
+        Item::Listed("OFD.xml", OFD),
+        Item::WithDescriptor("Doc_0/Document.xml", data),
+    ]);
+    // signature, CRC-32, then the compressed size.
+    let at = offsets[1] + 30 + "Doc_0/Document.xml".len() + data.len() + 8;
+    let mut bad = zip.clone();
+    bad[at..at + 4].copy_from_slice(&(data.len() as u32 + 1).to_le_bytes());
+    match open(&bad) {
+        Err(OfdError::LocalHeaderMismatch { field, detail, .. }) => {
+            assert_eq!(field, "data descriptor");
+            assert!(detail.contains("12"), "{detail}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn unicode_path_extra_fields_that_rename_are_refused() {
+    // The zip crate (like 7-Zip) would call this entry OFD.xml; readers ignoring the extra
+    // field call it Doc_0/x.png.
+    let rename = unicode_path_extra("Doc_0/x.png", "OFD.xml");
+    let (zip, _) = raw_zip(&[Item::WithExtras("Doc_0/x.png", OFD, &rename, &[])]);
+    match open(&zip) {
+        Err(OfdError::UnsupportedEntry { entry, reason }) => {
+            assert_eq!(entry, "Doc_0/x.png");
+            assert!(reason.contains("Unicode Path"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // In the local header only: streaming readers would rename it.
+    let (zip, _) = raw_zip(&[Item::WithExtras("Doc_0/x.png", OFD, &[], &rename)]);
+    assert!(matches!(
+        open(&zip),
+        Err(OfdError::LocalHeaderMismatch { field: "name", .. })
+    ));
+    // A Unicode Path that repeats the name is harmless.
+    let same = unicode_path_extra("OFD.xml", "OFD.xml");
+    let (zip, _) = raw_zip(&[Item::WithExtras("OFD.xml", OFD, &same, &same)]);
+    assert_eq!(open(&zip).unwrap().get("OFD.xml"), Some(OFD));
 }

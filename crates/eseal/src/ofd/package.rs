@@ -83,28 +83,42 @@ const DESCRIPTOR_SIG: u32 = 0x0807_4b50;
 const FLAG_DESCRIPTOR: u64 = 1 << 3;
 const U32_MAX: u64 = 0xFFFF_FFFF;
 
+/// The body of the extra field `id` in a ZIP extra area, if present and well-formed.
+fn extra_field(extra: &[u8], id: u64) -> Option<&[u8]> {
+    let mut at = 0usize;
+    while at.checked_add(4)? <= extra.len() {
+        let this = le16(extra, at)?;
+        let len = le16(extra, at + 2)? as usize;
+        let end = at.checked_add(4)?.checked_add(len)?;
+        let body = extra.get(at + 4..end)?;
+        if this == id {
+            return Some(body);
+        }
+        at = end;
+    }
+    None
+}
+
 /// The ZIP64 extended information (extra field 0x0001) values: for each field of `wanted`
 /// that is set, the next 8 bytes of the record, in the fixed order of the specification.
 fn zip64_values(extra: &[u8], wanted: [bool; 3]) -> Option<[Option<u64>; 3]> {
-    let mut at = 0usize;
-    while at.checked_add(4)? <= extra.len() {
-        let id = le16(extra, at)?;
-        let len = le16(extra, at + 2)? as usize;
-        let body = extra.get(at + 4..at.checked_add(4)?.checked_add(len)?)?;
-        if id == 1 {
-            let mut out = [None; 3];
-            let mut pos = 0usize;
-            for (slot, want) in out.iter_mut().zip(wanted) {
-                if want {
-                    *slot = Some(le64(body, pos)?);
-                    pos += 8;
-                }
-            }
-            return Some(out);
+    let body = extra_field(extra, 1)?;
+    let mut out = [None; 3];
+    let mut pos = 0usize;
+    for (slot, want) in out.iter_mut().zip(wanted) {
+        if want {
+            *slot = Some(le64(body, pos)?);
+            pos += 8;
         }
-        at = at.checked_add(4)?.checked_add(len)?;
     }
-    None
+    Some(out)
+}
+
+/// The name in an Info-ZIP Unicode Path extra field (0x7075: version, CRC-32 of the
+/// header's name, the UTF-8 name). Readers that honour it (the `zip` crate, 7-Zip, Info-ZIP)
+/// show this name instead of the header's.
+fn unicode_path(extra: &[u8]) -> Option<&[u8]> {
+    extra_field(extra, 0x7075).map(|body| body.get(5..).unwrap_or_default())
 }
 
 /// Walks the central directory ourselves.
@@ -212,6 +226,18 @@ fn central_directory(bytes: &[u8], limits: &Limits) -> Result<CentralDirectory, 
             compressed = c.unwrap_or(compressed);
             local_offset = o.unwrap_or(local_offset);
         }
+        if let Some(other) = unicode_path(extra) {
+            if other != name {
+                return Err(OfdError::UnsupportedEntry {
+                    entry: String::from_utf8_lossy(name).into_owned(),
+                    reason: format!(
+                        "an Info-ZIP Unicode Path extra field renames it {:?}: readers would \
+                         disagree on its name",
+                        String::from_utf8_lossy(other)
+                    ),
+                });
+            }
+        }
         entries.push(CentralEntry {
             name: name.to_vec(),
             method: field16(10)?,
@@ -281,6 +307,18 @@ fn check_local_headers(bytes: &[u8], cd: &CentralDirectory) -> Result<(), OfdErr
         let extra = bytes
             .get(name_end..data_start)
             .ok_or_else(|| corrupt("truncated extra field"))?;
+        if let Some(other) = unicode_path(extra) {
+            if other != entry.name.as_slice() {
+                return Err(OfdError::LocalHeaderMismatch {
+                    entry: name(),
+                    field: "name",
+                    detail: format!(
+                        "{:?} in the Unicode Path extra field of the local header",
+                        String::from_utf8_lossy(other)
+                    ),
+                });
+            }
+        }
         let flags = field16(6)?;
         let method = field16(8)?;
         if method != entry.method {
@@ -325,13 +363,40 @@ fn check_local_headers(bytes: &[u8], cd: &CentralDirectory) -> Result<(), OfdErr
             // crc, compressed and uncompressed size (8 bytes each for ZIP64), optionally
             // preceded by a signature; absent when neither signature nor CRC is there.
             let wide = entry.compressed >= U32_MAX || entry.uncompressed >= U32_MAX;
-            let body = if wide { 20 } else { 12 };
-            if le32(bytes, end) == Some(u64::from(DESCRIPTOR_SIG)) {
-                end += 4 + body;
+            let start = if le32(bytes, end) == Some(u64::from(DESCRIPTOR_SIG)) {
+                Some(end + 4)
             } else if le32(bytes, end) == Some(entry.crc) {
-                end += body;
+                Some(end)
+            } else {
+                None
+            };
+            if let Some(d) = start {
+                let size = |i: usize| {
+                    if wide {
+                        le64(bytes, d + 4 + 8 * i)
+                    } else {
+                        le32(bytes, d + 4 + 4 * i)
+                    }
+                };
+                let found = [le32(bytes, d), size(0), size(1)];
+                let wanted = [entry.crc, entry.compressed, entry.uncompressed];
+                if found != wanted.map(Some) {
+                    let show =
+                        |v: Option<u64>| v.map_or("(truncated)".to_owned(), |v| v.to_string());
+                    let [crc, compressed, uncompressed] = found.map(show);
+                    let [w_crc, w_compressed, w_uncompressed] = wanted;
+                    return Err(OfdError::LocalHeaderMismatch {
+                        entry: name(),
+                        field: "data descriptor",
+                        detail: format!(
+                            "CRC-32 {crc}, sizes {compressed} and {uncompressed} after the \
+                             data; {w_crc}, {w_compressed} and {w_uncompressed} in the \
+                             central directory"
+                        ),
+                    });
+                }
+                end = d + if wide { 20 } else { 12 };
             }
-            end = end.min(bytes.len());
         }
         spans.push((at, end, Some(entry)));
     }
