@@ -52,7 +52,8 @@ fn refuse_special(path: &Path, kind: &std::fs::FileType) -> anyhow::Result<()> {
         special_kind(kind)
     };
     bail!(
-        "{} is {what}, not a regular file: eseal reads inputs from regular files only",
+        "cannot read {}: it is {what}, not a regular file (eseal reads inputs from regular \
+         files only)",
         path.display()
     )
 }
