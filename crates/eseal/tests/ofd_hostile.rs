@@ -608,3 +608,25 @@ fn unicode_path_extra_fields_that_rename_are_refused() {
     let (zip, _) = raw_zip(&[Item::WithExtras("OFD.xml", OFD, &same, &same)]);
     assert_eq!(open(&zip).unwrap().get("OFD.xml"), Some(OFD));
 }
+
+#[test]
+fn zip64_entries_are_read() {
+    // `large_file` makes the writer put ZIP64 extra fields in the local headers: the
+    // comparison with the central directory must read them, not refuse them.
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().large_file(true);
+    for (name, data) in [
+        ("OFD.xml", OFD),
+        ("Doc_0/Document.xml", &b"<Document/>"[..]),
+    ] {
+        w.start_file(name, options).unwrap();
+        w.write_all(data).unwrap();
+    }
+    let zip = w.finish().unwrap().into_inner();
+    assert!(
+        zip.windows(4).any(|w| w == [1, 0, 16, 0]),
+        "a ZIP64 extra field is written"
+    );
+    let pkg = open(&zip).unwrap();
+    assert_eq!(pkg.get("Doc_0/Document.xml"), Some(&b"<Document/>"[..]));
+}

@@ -83,20 +83,23 @@ const DESCRIPTOR_SIG: u32 = 0x0807_4b50;
 const FLAG_DESCRIPTOR: u64 = 1 << 3;
 const U32_MAX: u64 = 0xFFFF_FFFF;
 
-/// The body of the extra field `id` in a ZIP extra area, if present and well-formed.
+/// The body of the extra field `id` in a ZIP extra area, if present and well-formed. When
+/// the field is repeated the last one counts, as for the `zip` crate, which applies them in
+/// order (its own writer puts a placeholder ZIP64 field before the real one).
 fn extra_field(extra: &[u8], id: u64) -> Option<&[u8]> {
     let mut at = 0usize;
+    let mut found = None;
     while at.checked_add(4)? <= extra.len() {
         let this = le16(extra, at)?;
         let len = le16(extra, at + 2)? as usize;
         let end = at.checked_add(4)?.checked_add(len)?;
         let body = extra.get(at + 4..end)?;
         if this == id {
-            return Some(body);
+            found = Some(body);
         }
         at = end;
     }
-    None
+    found
 }
 
 /// The ZIP64 extended information (extra field 0x0001) values: for each field of `wanted`
