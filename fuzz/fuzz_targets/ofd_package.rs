@@ -1,4 +1,5 @@
-//! OFD packages: the zip container, OFD.xml, Document.xml, Signatures.xml, each Signature.xml,
+//! OFD packages: the zip container (central directory against local headers, hidden records,
+//! shadowed names), OFD.xml, Document.xml, Signatures.xml, each Signature.xml,
 //! and the reference digests.
 #![no_main]
 
@@ -11,6 +12,8 @@ fuzz_target!(|data: &[u8]| {
     limits.max_entries = 64;
     limits.max_total_size = 8 << 20;
     limits.max_entry_size = 4 << 20;
+    limits.max_total_references = 4_096;
+    limits.max_coverage_pairs = 4_096;
     let Ok(package) = OfdPackage::from_bytes(data, &limits) else { return };
     let Ok(info) = package.ofd() else { return };
     for body in &info.bodies {

@@ -12,6 +12,8 @@ fuzz_target!(|data: &[u8]| {
     limits.max_total_size = 8 << 20;
     limits.max_entry_size = 4 << 20;
     limits.max_signatures = 16;
+    limits.max_total_references = 4_096;
+    limits.max_coverage_pairs = 4_096;
     let options = OfdVerifyOptions::default().limits(limits);
     let _ = verify_document(data, &options);
 });

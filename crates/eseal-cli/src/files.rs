@@ -12,9 +12,21 @@ use anyhow::{Context as _, bail};
 pub(crate) const MAX_INPUT: u64 = 64 * 1024 * 1024;
 
 /// Reads a whole file of at most [`MAX_INPUT`] bytes.
+///
+/// Only regular files (symbolic links followed) are read: a FIFO, a device, a socket or a
+/// directory is refused before it is opened, since reading one could block forever or never
+/// end.
 pub(crate) fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    refuse_special(path, &meta.file_type())?;
     let file =
         std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    // The path may have been replaced between the two calls: check what was opened too.
+    let opened = file
+        .metadata()
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    refuse_special(path, &opened.file_type())?;
     let mut data = Vec::new();
     file.take(MAX_INPUT.saturating_add(1))
         .read_to_end(&mut data)
@@ -27,6 +39,44 @@ pub(crate) fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
         );
     }
     Ok(data)
+}
+
+/// Refuses anything but a regular file, naming what it is.
+fn refuse_special(path: &Path, kind: &std::fs::FileType) -> anyhow::Result<()> {
+    if kind.is_file() {
+        return Ok(());
+    }
+    let what = if kind.is_dir() {
+        "a directory"
+    } else {
+        special_kind(kind)
+    };
+    bail!(
+        "cannot read {}: it is {what}, not a regular file (eseal reads inputs from regular \
+         files only)",
+        path.display()
+    )
+}
+
+#[cfg(unix)]
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt as _;
+    if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_kind: &std::fs::FileType) -> &'static str {
+    "a special file"
 }
 
 /// Whether a written file holds a secret (then it is created with mode 0600 on Unix).

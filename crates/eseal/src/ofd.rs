@@ -93,8 +93,19 @@ pub struct Limits {
     pub max_signatures: usize,
     /// Most `Reference`s in one `Signature.xml`. Default 100 000.
     pub max_references: usize,
-    /// Most pages in one `Document.xml`. Default 100 000.
+    /// Most pages in one `Document.xml`. Default 100 000. Pages that share a content file
+    /// parse it once.
     pub max_pages: usize,
+    /// Most `DocBody` elements (documents) in `OFD.xml`. Default 16 (real packages hold one).
+    pub max_documents: usize,
+    /// Work budget of one verification: the most `Reference`s of all the signatures of a
+    /// document together (references × signatures), for [`OfdPackage::check_signatures`] and
+    /// [`verify_document`]. Default 500 000 (each file is hashed once however many
+    /// references name it).
+    pub max_total_references: usize,
+    /// Work budget of one verification: the most (signature, package file) pairs whose
+    /// coverage is computed, that is signatures × files in the package. Default 1 000 000.
+    pub max_coverage_pairs: u64,
 }
 
 impl Default for Limits {
@@ -112,6 +123,9 @@ impl Default for Limits {
             max_signatures: 1_000,
             max_references: 100_000,
             max_pages: 100_000,
+            max_documents: 16,
+            max_total_references: 500_000,
+            max_coverage_pairs: 1_000_000,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Reference digests, coverage and stamp placement of OFD signatures (standards-notes §5.6,
 //! §5.8). Results are structured facts; turning them into a verdict is the verifier's job.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::modification::{Analysis, truncate};
 
@@ -142,8 +142,78 @@ pub struct PackageCheck {
     pub signatures_xml_protected: bool,
 }
 
-fn sm3(data: &[u8]) -> Vec<u8> {
-    crate::crypto::sm3::sm3(data).to_vec()
+/// A digest method this crate computes (what a `CheckMethod` names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum DigestMethod {
+    /// SM3 (GB/T 32905).
+    Sm3,
+}
+
+/// The work of one verification (all signatures of all documents of a package): digests
+/// computed once per (entry, method), and the budgets of [`Limits`](super::Limits) spent so
+/// far.
+///
+/// Without it a package could name one large entry from 100 000 references, or repeat
+/// References over a thousand signatures, and buy hours of hashing with a few kilobytes.
+#[derive(Debug, Default)]
+pub(crate) struct VerifyWork {
+    /// method → package path → digest.
+    digests: HashMap<DigestMethod, HashMap<String, [u8; 32]>>,
+    references: usize,
+    coverage_pairs: u64,
+}
+
+impl VerifyWork {
+    /// The digest of the entry `path` (whose bytes are `data`), computed on first use.
+    fn digest(&mut self, path: &str, method: DigestMethod, data: &[u8]) -> [u8; 32] {
+        let table = self.digests.entry(method).or_default();
+        if let Some(d) = table.get(path) {
+            return *d;
+        }
+        let d = match method {
+            DigestMethod::Sm3 => crate::crypto::sm3::sm3(data),
+        };
+        table.insert(path.to_owned(), d);
+        d
+    }
+
+    /// Charges the coverage of `signatures` signatures over `files` package files.
+    fn charge_coverage(
+        &mut self,
+        limits: &super::Limits,
+        signatures: usize,
+        files: usize,
+        list: &str,
+    ) -> Result<(), OfdError> {
+        let pairs = (signatures as u64).saturating_mul(files as u64);
+        self.coverage_pairs = self.coverage_pairs.saturating_add(pairs);
+        if self.coverage_pairs > limits.max_coverage_pairs {
+            return Err(OfdError::LimitExceeded {
+                what: "number of signature × file coverage pairs (Limits::max_coverage_pairs)",
+                limit: limits.max_coverage_pairs,
+                entry: Some(list.to_owned()),
+            });
+        }
+        Ok(())
+    }
+
+    /// Charges the references of one signature.
+    fn charge_references(
+        &mut self,
+        limits: &super::Limits,
+        references: usize,
+        signature: &str,
+    ) -> Result<(), OfdError> {
+        self.references = self.references.saturating_add(references);
+        if self.references > limits.max_total_references {
+            return Err(OfdError::LimitExceeded {
+                what: "number of references across all signatures (Limits::max_total_references)",
+                limit: limits.max_total_references as u64,
+                entry: Some(signature.to_owned()),
+            });
+        }
+        Ok(())
+    }
 }
 
 fn check_stamp(annot: &super::StampAnnot, document: Option<&Document>) -> StampAnnotCheck {
@@ -177,12 +247,26 @@ fn check_stamp(annot: &super::StampAnnot, document: Option<&Document>) -> StampA
 impl OfdPackage {
     /// Checks one signature's references against the package as it is, and its stamps
     /// against `document` (the document the signature belongs to; `None` skips page facts).
+    ///
+    /// Each referenced file is hashed once, however many references name it.
     #[must_use]
     pub fn check_signature(
         &self,
         list: &SignatureList,
         sig: &SignatureFile,
         document: Option<&Document>,
+    ) -> SignatureCheck {
+        self.check_signature_with(list, sig, document, &mut VerifyWork::default())
+    }
+
+    /// [`OfdPackage::check_signature`] with digests shared across the signatures of one
+    /// verification.
+    pub(crate) fn check_signature_with(
+        &self,
+        list: &SignatureList,
+        sig: &SignatureFile,
+        document: Option<&Document>,
+        work: &mut VerifyWork,
     ) -> SignatureCheck {
         let info = &sig.signature.signed_info;
         let method = info.check_method.as_deref();
@@ -206,11 +290,13 @@ impl OfdPackage {
                             method: method.map(str::to_owned),
                         },
                         Some(data) => {
-                            let computed = sm3(data);
-                            if computed == r.check_value {
+                            let computed = work.digest(&p, DigestMethod::Sm3, data);
+                            if computed.as_slice() == r.check_value.as_slice() {
                                 ReferenceStatus::Ok
                             } else {
-                                ReferenceStatus::Mismatch { computed }
+                                ReferenceStatus::Mismatch {
+                                    computed: computed.to_vec(),
+                                }
                             }
                         }
                     };
@@ -251,14 +337,45 @@ impl OfdPackage {
         }
     }
 
+    /// Loads every signature of `list`, charging the work budgets of [`super::Limits`]
+    /// (coverage pairs up front, references as each `Signature.xml` is read). A signature
+    /// that cannot be read is an `Err` in its slot; an exceeded budget refuses them all.
+    pub(crate) fn load_signatures(
+        &self,
+        list: &SignatureList,
+        work: &mut VerifyWork,
+    ) -> Result<Vec<Result<SignatureFile, OfdError>>, OfdError> {
+        work.charge_coverage(
+            &self.limits,
+            list.entries.len(),
+            self.file_names().count(),
+            &list.path,
+        )?;
+        let mut files = Vec::with_capacity(list.entries.len());
+        for entry in &list.entries {
+            let file = self.signature(entry);
+            if let Ok(sig) = &file {
+                work.charge_references(
+                    &self.limits,
+                    sig.signature.signed_info.references.len(),
+                    &sig.path,
+                )?;
+            }
+            files.push(file);
+        }
+        Ok(files)
+    }
+
     /// Checks every signature of a document (see [`OfdPackage::check_signature`]) and runs
     /// the modification analysis (what each signature protects, what it does not, what changed
     /// after it; the same rule as [`crate::ofd::verify_document`]'s `ofd.coverage`).
     ///
     /// # Errors
     ///
-    /// Only when the structure above the signatures cannot be read (`Document.xml`,
-    /// `Signatures.xml`); a broken `Signature.xml` is reported in its slot.
+    /// When the structure above the signatures cannot be read (`Document.xml`,
+    /// `Signatures.xml`), or the signatures exceed a work budget of [`super::Limits`]
+    /// (`max_total_references`, `max_coverage_pairs`: [`OfdError::LimitExceeded`]); a broken
+    /// `Signature.xml` is reported in its slot. Each file is hashed once for all signatures.
     pub fn check_signatures(&self, body: &DocBody) -> Result<PackageCheck, OfdError> {
         let document = self.document(body)?;
         let Some(list) = self.signature_list(body)? else {
@@ -275,12 +392,13 @@ impl OfdPackage {
                 coverage: Vec::new(),
             });
         };
-        let checked: Vec<Result<(SignatureFile, SignatureCheck), OfdError>> = list
-            .entries
-            .iter()
-            .map(|e| {
-                self.signature(e).map(|sig| {
-                    let check = self.check_signature(&list, &sig, Some(&document));
+        let mut work = VerifyWork::default();
+        let files = self.load_signatures(&list, &mut work)?;
+        let checked: Vec<Result<(SignatureFile, SignatureCheck), OfdError>> = files
+            .into_iter()
+            .map(|file| {
+                file.map(|sig| {
+                    let check = self.check_signature_with(&list, &sig, Some(&document), &mut work);
                     (sig, check)
                 })
             })

@@ -1,5 +1,7 @@
 //! `OFD.xml` (the entry file) and `Document.xml` (one document's root), GB/T 33190 §7.4–7.5.
 
+use std::collections::BTreeMap;
+
 use super::xml::Element;
 use super::{OfdError, OfdPackage};
 
@@ -143,6 +145,9 @@ pub struct Document {
     pub attachments: Option<String>,
     /// `CustomTags`, resolved.
     pub custom_tags: Option<String>,
+    /// Page ID → position of its first page in `pages`, so that stamp checks stay
+    /// logarithmic for documents with many pages.
+    page_index: BTreeMap<u64, usize>,
 }
 
 /// One `Pages/Page` of `Document.xml`.
@@ -163,7 +168,11 @@ impl Document {
     /// The page with this object ID.
     #[must_use]
     pub fn page_by_id(&self, id: u64) -> Option<&Page> {
-        self.pages.iter().find(|p| p.id == id)
+        match self.page_index.get(&id).and_then(|&i| self.pages.get(i)) {
+            Some(p) if p.id == id => Some(p),
+            // `pages` was changed after parsing: the index no longer applies.
+            _ => self.pages.iter().find(|p| p.id == id),
+        }
     }
 
     /// A page's physical box: its own `Area`, else the document's `PageArea`.
@@ -203,8 +212,8 @@ impl OfdPackage {
     ///
     /// # Errors
     ///
-    /// A missing `OFD.xml`, malformed XML, a `DocBody` without `DocRoot`, or locations
-    /// that escape the package.
+    /// A missing `OFD.xml`, malformed XML, a `DocBody` without `DocRoot`, locations
+    /// that escape the package, more `DocBody`s than [`super::Limits::max_documents`].
     pub fn ofd(&self) -> Result<OfdInfo, OfdError> {
         const PATH: &str = "OFD.xml";
         let data = self.get(PATH).ok_or_else(|| OfdError::MissingEntry {
@@ -215,6 +224,13 @@ impl OfdPackage {
         root_named(&root, PATH, "OFD")?;
         let mut bodies = Vec::new();
         for body in root.children_named("DocBody") {
+            if bodies.len() >= self.limits.max_documents {
+                return Err(OfdError::LimitExceeded {
+                    what: "number of documents (DocBody, Limits::max_documents)",
+                    limit: self.limits.max_documents as u64,
+                    entry: Some(PATH.to_owned()),
+                });
+            }
             let loc = body
                 .child_text("DocRoot")
                 .ok_or_else(|| OfdError::missing_element(PATH, "DocBody/DocRoot"))?;
@@ -290,6 +306,10 @@ impl OfdPackage {
         let attachments = optional("Attachments")?;
         let custom_tags = optional("CustomTags")?;
         let mut pages = Vec::new();
+        let mut page_index = BTreeMap::new();
+        // Page file → its `Area/PhysicalBox`: pages sharing a content file parse it once
+        // (100 000 pages naming one large Content.xml must not parse it 100 000 times).
+        let mut areas: BTreeMap<String, Option<Rect>> = BTreeMap::new();
         if let Some(list) = root.child("Pages") {
             for p in list.children_named("Page") {
                 if pages.len() >= self.limits.max_pages {
@@ -308,14 +328,22 @@ impl OfdPackage {
                     .ok_or_else(|| OfdError::missing_attribute(&path, "Page", "BaseLoc"))?
                     .to_owned();
                 let (page_path, content) = self.load(&path, &base_loc)?;
-                let page_root = self.parse_xml(&page_path, content)?;
-                let area = match page_root
-                    .child("Area")
-                    .and_then(|a| a.child_text("PhysicalBox"))
-                {
-                    Some(t) => Some(parse_box(&page_path, "Area/PhysicalBox", &t)?),
-                    None => None,
+                let area = match areas.get(&page_path) {
+                    Some(area) => *area,
+                    None => {
+                        let page_root = self.parse_xml(&page_path, content)?;
+                        let area = match page_root
+                            .child("Area")
+                            .and_then(|a| a.child_text("PhysicalBox"))
+                        {
+                            Some(t) => Some(parse_box(&page_path, "Area/PhysicalBox", &t)?),
+                            None => None,
+                        };
+                        areas.insert(page_path.clone(), area);
+                        area
+                    }
                 };
+                page_index.entry(id).or_insert(pages.len());
                 pages.push(Page {
                     id,
                     base_loc,
@@ -334,6 +362,7 @@ impl OfdPackage {
             annotations,
             attachments,
             custom_tags,
+            page_index,
         })
     }
 }

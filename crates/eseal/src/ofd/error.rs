@@ -41,6 +41,48 @@ pub enum OfdError {
         /// The repeated name.
         name: String,
     },
+    /// An entry's local file header disagrees with its central directory record, or is not
+    /// where the central directory says. Readers that walk local headers and readers that
+    /// use the central directory would see different content.
+    #[error(
+        "entry {entry:?}: the local file header disagrees with the central directory on the {field}: {detail}"
+    )]
+    LocalHeaderMismatch {
+        /// The entry name, as in the central directory.
+        entry: String,
+        /// What disagrees (`"name"`, `"compression method"`, `"compressed size"`, …).
+        field: &'static str,
+        /// The two values, or what is wrong with the header.
+        detail: String,
+    },
+    /// Two entries' bytes (local header, data, data descriptor) overlap each other or the
+    /// central directory: one byte range read as two files.
+    #[error("entry {entry:?} overlaps {other:?} in the package")]
+    OverlappingEntries {
+        /// The entry that starts inside the other.
+        entry: String,
+        /// The entry (or `"the central directory"`) it overlaps.
+        other: String,
+    },
+    /// Bytes outside every listed entry and directory record form a ZIP record (a local file
+    /// header, a second central directory, …): a reader walking the file would find an
+    /// entry that the central directory, and so the verifier, does not list.
+    #[error("a ZIP {record} at byte {offset} is not listed in the central directory")]
+    HiddenZipRecord {
+        /// Byte offset of the record's signature in the package.
+        offset: u64,
+        /// Which record its signature announces.
+        record: &'static str,
+    },
+    /// A file entry's name is also used as a directory (`a` beside `a/` or `a/b`):
+    /// extracted, one would replace the other.
+    #[error("file {file:?} is shadowed by the directory entry {by:?}")]
+    ShadowedEntry {
+        /// The file entry.
+        file: String,
+        /// An entry that treats the name as a directory.
+        by: String,
+    },
     /// An entry is encrypted, or compressed with a method other than stored or deflate.
     #[error("entry {entry:?} is not supported: {reason}")]
     UnsupportedEntry {

@@ -60,20 +60,97 @@ fn not_zip(detail: &str) -> OfdError {
     }
 }
 
-/// Walks the central directory ourselves and returns the raw entry names.
+/// One central directory record, as far as the local-header comparison needs it.
+struct CentralEntry {
+    name: Vec<u8>,
+    method: u64,
+    crc: u64,
+    compressed: u64,
+    uncompressed: u64,
+    local_offset: u64,
+}
+
+/// The central directory as walked by hand, and the byte ranges of the records around it.
+struct CentralDirectory {
+    entries: Vec<CentralEntry>,
+    /// Byte ranges holding the central directory and the end records (not entry data).
+    records: Vec<(usize, usize)>,
+}
+
+const LOCAL_SIG: u32 = 0x0403_4b50;
+const DESCRIPTOR_SIG: u32 = 0x0807_4b50;
+/// General purpose flag bit 3: CRC and sizes follow the data in a data descriptor.
+const FLAG_DESCRIPTOR: u64 = 1 << 3;
+const U32_MAX: u64 = 0xFFFF_FFFF;
+
+/// The body of the extra field `id` in a ZIP extra area, if present and well-formed. When
+/// the field is repeated the last one counts, as for the `zip` crate, which applies them in
+/// order (its own writer puts a placeholder ZIP64 field before the real one).
+fn extra_field(extra: &[u8], id: u64) -> Option<&[u8]> {
+    let mut at = 0usize;
+    let mut found = None;
+    while at.checked_add(4)? <= extra.len() {
+        let this = le16(extra, at)?;
+        let len = le16(extra, at + 2)? as usize;
+        let end = at.checked_add(4)?.checked_add(len)?;
+        let body = extra.get(at + 4..end)?;
+        if this == id {
+            found = Some(body);
+        }
+        at = end;
+    }
+    found
+}
+
+/// The ZIP64 extended information (extra field 0x0001) values: for each field of `wanted`
+/// that is set, the next 8 bytes of the record, in the fixed order of the specification.
+fn zip64_values(extra: &[u8], wanted: [bool; 3]) -> Option<[Option<u64>; 3]> {
+    let body = extra_field(extra, 1)?;
+    let mut out = [None; 3];
+    let mut pos = 0usize;
+    for (slot, want) in out.iter_mut().zip(wanted) {
+        if want {
+            *slot = Some(le64(body, pos)?);
+            pos += 8;
+        }
+    }
+    Some(out)
+}
+
+/// The name in an Info-ZIP Unicode Path extra field (0x7075: version, CRC-32 of the
+/// header's name, the UTF-8 name). Readers that honour it (the `zip` crate, 7-Zip, Info-ZIP)
+/// show this name instead of the header's.
+fn unicode_path(extra: &[u8]) -> Option<&[u8]> {
+    extra_field(extra, 0x7075).map(|body| body.get(5..).unwrap_or_default())
+}
+
+/// Walks the central directory ourselves.
 ///
 /// The `zip` crate keys entries by name and silently keeps the last of two equal names,
-/// so duplicates (which let two readers see different content) must be caught here.
-fn central_directory_names(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<u8>>, OfdError> {
+/// so duplicates (which let two readers see different content) must be caught here; and it
+/// trusts the central directory alone, while streaming readers trust the local headers, so
+/// the two are compared (see [`check_local_headers`]).
+fn central_directory(bytes: &[u8], limits: &Limits) -> Result<CentralDirectory, OfdError> {
     // The end record is 22 bytes plus a comment of at most 65 535 bytes.
     let min_start = bytes.len().saturating_sub(22 + 0xFFFF);
-    let eocd = (min_start..=bytes.len().saturating_sub(22))
+    let mut candidates = (min_start..=bytes.len().saturating_sub(22))
         .rev()
-        .find(|&i| le32(bytes, i) == Some(u64::from(EOCD_SIG)))
+        .filter(|&i| le32(bytes, i) == Some(u64::from(EOCD_SIG)));
+    let last = candidates
+        .next()
         .ok_or_else(|| not_zip("no end of central directory record"))?;
+    // The signature may also occur in the comment: prefer the record whose comment ends the
+    // file (the others then show up as hidden records).
+    let fits = |i: usize| le16(bytes, i + 20).is_some_and(|c| i + 22 + c as usize == bytes.len());
+    let eocd = if fits(last) {
+        last
+    } else {
+        candidates.find(|&i| fits(i)).unwrap_or(last)
+    };
+    let mut records = vec![(eocd, eocd.saturating_add(22))];
     let mut count = le16(bytes, eocd + 10).ok_or_else(|| not_zip("truncated end record"))?;
     let mut cd_offset = le32(bytes, eocd + 16).ok_or_else(|| not_zip("truncated end record"))?;
-    if count == 0xFFFF || cd_offset == 0xFFFF_FFFF {
+    if count == 0xFFFF || cd_offset == U32_MAX {
         // ZIP64: the locator sits just before the end record.
         let loc = eocd
             .checked_sub(20)
@@ -94,6 +171,12 @@ fn central_directory_names(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<u8>>
         };
         count = rec64(32)?;
         cd_offset = rec64(48)?;
+        let rec_len = rec64(4)?
+            .checked_add(12)
+            .and_then(|l| usize::try_from(l).ok())
+            .ok_or_else(|| not_zip("ZIP64 end record out of range"))?;
+        records.push((rec, rec.saturating_add(rec_len)));
+        records.push((loc, loc + 20));
     }
     if count > limits.max_entries as u64 {
         return Err(OfdError::LimitExceeded {
@@ -102,34 +185,316 @@ fn central_directory_names(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<u8>>
             entry: None,
         });
     }
-    let mut at =
+    let cd_start =
         usize::try_from(cd_offset).map_err(|_| not_zip("central directory out of range"))?;
-    let mut names = Vec::new();
+    let mut at = cd_start;
+    let mut entries = Vec::new();
     for _ in 0..count {
         if le32(bytes, at) != Some(u64::from(CENTRAL_SIG)) {
             return Err(not_zip(
                 "the central directory is not where the end record says (data prepended or truncated)",
             ));
         }
-        let field = |off: usize| {
+        let truncated = || not_zip("truncated central directory");
+        let field16 = |off: usize| {
             at.checked_add(off)
                 .and_then(|p| le16(bytes, p))
-                .ok_or_else(|| not_zip("truncated central directory"))
+                .ok_or_else(truncated)
         };
-        let name_len = field(28)? as usize;
-        let extra_len = field(30)? as usize;
-        let comment_len = field(32)? as usize;
-        let truncated = || not_zip("truncated central directory");
+        let field32 = |off: usize| {
+            at.checked_add(off)
+                .and_then(|p| le32(bytes, p))
+                .ok_or_else(truncated)
+        };
+        let name_len = field16(28)? as usize;
+        let extra_len = field16(30)? as usize;
+        let comment_len = field16(32)? as usize;
         let name_start = at.checked_add(46).ok_or_else(truncated)?;
         let name_end = name_start.checked_add(name_len).ok_or_else(truncated)?;
+        let extra_end = name_end.checked_add(extra_len).ok_or_else(truncated)?;
         let name = bytes.get(name_start..name_end).ok_or_else(truncated)?;
-        names.push(name.to_vec());
-        at = name_end
-            .checked_add(extra_len)
-            .and_then(|v| v.checked_add(comment_len))
-            .ok_or_else(truncated)?;
+        let extra = bytes.get(name_end..extra_end).ok_or_else(truncated)?;
+        let mut uncompressed = field32(24)?;
+        let mut compressed = field32(20)?;
+        let mut local_offset = field32(42)?;
+        let wanted = [
+            uncompressed == U32_MAX,
+            compressed == U32_MAX,
+            local_offset == U32_MAX,
+        ];
+        if wanted.iter().any(|w| *w) {
+            let [u, c, o] = zip64_values(extra, wanted)
+                .ok_or_else(|| not_zip("ZIP64 sizes without a ZIP64 extra field"))?;
+            uncompressed = u.unwrap_or(uncompressed);
+            compressed = c.unwrap_or(compressed);
+            local_offset = o.unwrap_or(local_offset);
+        }
+        if let Some(other) = unicode_path(extra) {
+            if other != name {
+                return Err(OfdError::UnsupportedEntry {
+                    entry: String::from_utf8_lossy(name).into_owned(),
+                    reason: format!(
+                        "an Info-ZIP Unicode Path extra field renames it {:?}: readers would \
+                         disagree on its name",
+                        String::from_utf8_lossy(other)
+                    ),
+                });
+            }
+        }
+        entries.push(CentralEntry {
+            name: name.to_vec(),
+            method: field16(10)?,
+            crc: field32(16)?,
+            compressed,
+            uncompressed,
+            local_offset,
+        });
+        at = extra_end.checked_add(comment_len).ok_or_else(truncated)?;
     }
-    Ok(names)
+    records.push((cd_start, at));
+    Ok(CentralDirectory { entries, records })
+}
+
+fn mismatch(entry: &CentralEntry, field: &'static str, local: u64, central: u64) -> OfdError {
+    OfdError::LocalHeaderMismatch {
+        entry: String::from_utf8_lossy(&entry.name).into_owned(),
+        field,
+        detail: format!("{local} in the local header, {central} in the central directory"),
+    }
+}
+
+/// Compares every local file header with its central directory record, and refuses bytes
+/// outside the listed entries and directory records that look like ZIP records.
+///
+/// A reader that walks local headers from the start of the file (streaming unzip tools,
+/// some viewers) sees the local headers; this crate reads through the central directory.
+/// Both must see the same entries with the same names, methods and sizes, or a viewer
+/// could display something else than what was verified.
+fn check_local_headers(bytes: &[u8], cd: &CentralDirectory) -> Result<(), OfdError> {
+    let mut spans: Vec<(usize, usize, Option<&CentralEntry>)> =
+        cd.records.iter().map(|&(s, e)| (s, e, None)).collect();
+    for entry in &cd.entries {
+        let name = || String::from_utf8_lossy(&entry.name).into_owned();
+        let corrupt = |detail: &str| OfdError::LocalHeaderMismatch {
+            entry: name(),
+            field: "local header",
+            detail: detail.to_owned(),
+        };
+        let at = usize::try_from(entry.local_offset)
+            .map_err(|_| corrupt("the offset is out of range"))?;
+        if le32(bytes, at) != Some(u64::from(LOCAL_SIG)) {
+            return Err(corrupt(
+                "there is no local file header where the central directory says",
+            ));
+        }
+        let field16 = |off: usize| le16(bytes, at + off).ok_or_else(|| corrupt("truncated"));
+        let field32 = |off: usize| le32(bytes, at + off).ok_or_else(|| corrupt("truncated"));
+        let name_len = field16(26)? as usize;
+        let extra_len = field16(28)? as usize;
+        let name_start = at + 30;
+        let name_end = name_start + name_len;
+        let data_start = name_end + extra_len;
+        let local_name = bytes
+            .get(name_start..name_end)
+            .ok_or_else(|| corrupt("truncated name"))?;
+        if local_name != entry.name.as_slice() {
+            return Err(OfdError::LocalHeaderMismatch {
+                entry: name(),
+                field: "name",
+                detail: format!(
+                    "{:?} in the local header",
+                    String::from_utf8_lossy(local_name)
+                ),
+            });
+        }
+        let extra = bytes
+            .get(name_end..data_start)
+            .ok_or_else(|| corrupt("truncated extra field"))?;
+        if let Some(other) = unicode_path(extra) {
+            if other != entry.name.as_slice() {
+                return Err(OfdError::LocalHeaderMismatch {
+                    entry: name(),
+                    field: "name",
+                    detail: format!(
+                        "{:?} in the Unicode Path extra field of the local header",
+                        String::from_utf8_lossy(other)
+                    ),
+                });
+            }
+        }
+        let flags = field16(6)?;
+        let method = field16(8)?;
+        if method != entry.method {
+            return Err(mismatch(entry, "compression method", method, entry.method));
+        }
+        let mut compressed = field32(18)?;
+        let mut uncompressed = field32(22)?;
+        if compressed == U32_MAX || uncompressed == U32_MAX {
+            // A local ZIP64 record should carry both sizes; some writers put only the
+            // ones that overflow, as in the central directory.
+            let both = zip64_values(extra, [true, true, false]);
+            let some = || {
+                zip64_values(
+                    extra,
+                    [uncompressed == U32_MAX, compressed == U32_MAX, false],
+                )
+            };
+            if let Some([u, c, _]) = both.or_else(some) {
+                uncompressed = u.unwrap_or(uncompressed);
+                compressed = c.unwrap_or(compressed);
+            }
+        }
+        let crc = field32(14)?;
+        // With a data descriptor the local values may be left zero.
+        let deferred = flags & FLAG_DESCRIPTOR != 0;
+        for (field, local, central) in [
+            ("compressed size", compressed, entry.compressed),
+            ("uncompressed size", uncompressed, entry.uncompressed),
+            ("CRC-32", crc, entry.crc),
+        ] {
+            if local != central && !(deferred && local == 0) {
+                return Err(mismatch(entry, field, local, central));
+            }
+        }
+        let data_end = usize::try_from(entry.compressed)
+            .ok()
+            .and_then(|c| data_start.checked_add(c))
+            .filter(|&e| e <= bytes.len())
+            .ok_or_else(|| corrupt("the data runs past the end of the file"))?;
+        let mut end = data_end;
+        if deferred {
+            // crc, compressed and uncompressed size (8 bytes each for ZIP64), optionally
+            // preceded by a signature; absent when neither signature nor CRC is there.
+            let wide = entry.compressed >= U32_MAX || entry.uncompressed >= U32_MAX;
+            let start = if le32(bytes, end) == Some(u64::from(DESCRIPTOR_SIG)) {
+                Some(end + 4)
+            } else if le32(bytes, end) == Some(entry.crc) {
+                Some(end)
+            } else {
+                None
+            };
+            if let Some(d) = start {
+                let size = |i: usize| {
+                    if wide {
+                        le64(bytes, d + 4 + 8 * i)
+                    } else {
+                        le32(bytes, d + 4 + 4 * i)
+                    }
+                };
+                let found = [le32(bytes, d), size(0), size(1)];
+                let wanted = [entry.crc, entry.compressed, entry.uncompressed];
+                if found != wanted.map(Some) {
+                    let show =
+                        |v: Option<u64>| v.map_or("(truncated)".to_owned(), |v| v.to_string());
+                    let [crc, compressed, uncompressed] = found.map(show);
+                    let [w_crc, w_compressed, w_uncompressed] = wanted;
+                    return Err(OfdError::LocalHeaderMismatch {
+                        entry: name(),
+                        field: "data descriptor",
+                        detail: format!(
+                            "CRC-32 {crc}, sizes {compressed} and {uncompressed} after the \
+                             data; {w_crc}, {w_compressed} and {w_uncompressed} in the \
+                             central directory"
+                        ),
+                    });
+                }
+                end = d + if wide { 20 } else { 12 };
+            }
+        }
+        spans.push((at, end, Some(entry)));
+    }
+    spans.sort_by_key(|&(s, e, _)| (s, e));
+    let mut covered_to = 0usize;
+    let mut previous: Option<&CentralEntry> = None;
+    let mut gaps = Vec::new();
+    for &(start, end, entry) in &spans {
+        if start < covered_to {
+            let label = |e: Option<&CentralEntry>| match e {
+                Some(e) => String::from_utf8_lossy(&e.name).into_owned(),
+                None => "the central directory".to_owned(),
+            };
+            return Err(OfdError::OverlappingEntries {
+                entry: label(entry),
+                other: label(previous),
+            });
+        }
+        if start > covered_to {
+            gaps.push((covered_to, start));
+        }
+        covered_to = end;
+        previous = entry;
+    }
+    gaps.push((covered_to, bytes.len()));
+    for (start, end) in gaps {
+        let gap = bytes.get(start..end).unwrap_or_default();
+        for (i, w) in gap.windows(4).enumerate() {
+            let record = match w {
+                [b'P', b'K', 3, 4] => "local file header",
+                [b'P', b'K', 1, 2] => "central directory header",
+                [b'P', b'K', 5, 6] => "end of central directory record",
+                [b'P', b'K', 6, 6] => "ZIP64 end of central directory record",
+                _ => continue,
+            };
+            return Err(OfdError::HiddenZipRecord {
+                offset: (start + i) as u64,
+                record,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The size limits on the sizes the central directory declares, before anything is
+/// inflated: a package over `max_total_size` is refused at once, not after inflating
+/// 512 MiB. (Inflated sizes must then equal the declared ones; they are checked again.)
+fn check_declared_sizes(cd: &CentralDirectory, limits: &Limits) -> Result<(), OfdError> {
+    let mut total: u64 = 0;
+    for e in &cd.entries {
+        let name = || String::from_utf8_lossy(&e.name).into_owned();
+        if e.uncompressed > limits.max_entry_size {
+            return Err(limit(
+                "uncompressed entry size",
+                limits.max_entry_size,
+                &name(),
+            ));
+        }
+        if e.uncompressed > limits.ratio_threshold
+            && e.uncompressed / e.compressed.max(1) > limits.max_compression_ratio
+        {
+            return Err(limit(
+                "compression ratio",
+                limits.max_compression_ratio,
+                &name(),
+            ));
+        }
+        total = total.saturating_add(e.uncompressed);
+        if total > limits.max_total_size {
+            return Err(limit(
+                "total uncompressed size",
+                limits.max_total_size,
+                &name(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a file name that is also a directory: `a` beside `a/` or `a/b`. Extracted, one
+/// would replace the other; viewers disagree about which one is shown.
+fn check_shadowing(entries: &[Entry]) -> Result<(), OfdError> {
+    let names: BTreeSet<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+    for e in entries.iter().filter(|e| !e.is_dir) {
+        let dir = format!("{}/", e.name);
+        if let Some(by) = names.range(dir.as_str()..).next() {
+            if by.starts_with(dir.as_str()) {
+                return Err(OfdError::ShadowedEntry {
+                    file: e.name.clone(),
+                    by: (*by).to_owned(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn limit(what: &'static str, limit: u64, entry: &str) -> OfdError {
@@ -146,8 +511,11 @@ impl OfdPackage {
     /// Refuses, each with a typed [`OfdError`]: anything that is not a ZIP archive, more
     /// entries or bytes than `limits` allow, entries whose compression ratio marks a zip bomb,
     /// entry names that could escape the package (`..`, absolute, backslash, NUL, drive
-    /// letter), duplicate names, encrypted entries, compression other than stored/deflate, and
-    /// CRC or size mismatches. Only the archive is read here; the XML is parsed on demand by
+    /// letter), duplicate names, encrypted entries, compression other than stored/deflate,
+    /// CRC or size mismatches, local file headers that disagree with the central directory
+    /// (name, method, sizes, CRC), entries whose bytes overlap, bytes outside the listed
+    /// entries that form a ZIP record (a hidden local header), and a file that is also used
+    /// as a directory (`a` beside `a/` or `a/b`). Only the archive is read here; the XML is parsed on demand by
     /// [`OfdPackage::ofd`] and friends (with the same limits).
     ///
     /// Entry names are taken as UTF-8 (as OFD producers write them, flag or not); names that
@@ -164,20 +532,22 @@ impl OfdPackage {
                 entry: None,
             });
         }
-        let raw_names = central_directory_names(bytes, limits)?;
+        let cd = central_directory(bytes, limits)?;
         let mut seen = BTreeSet::new();
-        for raw in &raw_names {
-            if !seen.insert(raw.as_slice()) {
+        for entry in &cd.entries {
+            if !seen.insert(entry.name.as_slice()) {
                 return Err(OfdError::DuplicateEntry {
-                    name: String::from_utf8_lossy(raw).into_owned(),
+                    name: String::from_utf8_lossy(&entry.name).into_owned(),
                 });
             }
         }
+        check_local_headers(bytes, &cd)?;
+        check_declared_sizes(&cd, limits)?;
         let mut archive =
             zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| OfdError::NotZip {
                 detail: e.to_string(),
             })?;
-        if archive.len() != raw_names.len() {
+        if archive.len() != cd.entries.len() {
             return Err(not_zip(
                 "the ZIP reader and the central directory disagree on the entries",
             ));
@@ -288,6 +658,7 @@ impl OfdPackage {
                 });
             }
         }
+        check_shadowing(&entries)?;
         let files = entries
             .iter()
             .enumerate()

@@ -1,6 +1,8 @@
 //! `Signatures.xml` (the signature list) and `Signature.xml` (one signature's description),
 //! GB/T 33190-2016 chapter 18; standards-notes §5.2–5.3.
 
+use std::collections::BTreeSet;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 
@@ -416,6 +418,8 @@ pub(crate) fn parse_signature_list(
         ));
     }
     let mut entries = Vec::new();
+    let mut ids = BTreeSet::new();
+    let mut files = BTreeSet::new();
     for s in root.children_named("Signature") {
         if entries.len() >= pkg.limits.max_signatures {
             return Err(OfdError::LimitExceeded {
@@ -446,12 +450,22 @@ pub(crate) fn parse_signature_list(
             .ok_or_else(|| OfdError::missing_attribute(path, "Signature", "BaseLoc"))?
             .to_owned();
         let resolved = pkg.resolve(path, &base_loc)?;
-        if entries.iter().any(|e: &SignatureEntry| e.id == id) {
+        if !ids.insert(id.clone()) {
             return Err(OfdError::invalid_value(
                 path,
                 "Signature@ID",
                 &id,
                 "the ID is repeated",
+            ));
+        }
+        // One description per signature: entries sharing a Signature.xml would each be
+        // verified over the same bytes (and a thousand of them would parse it a thousand times).
+        if !files.insert(resolved.clone()) {
+            return Err(OfdError::invalid_value(
+                path,
+                "Signature@BaseLoc",
+                &base_loc,
+                "two signatures share one Signature.xml",
             ));
         }
         entries.push(SignatureEntry {

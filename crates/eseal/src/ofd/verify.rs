@@ -9,7 +9,7 @@
 
 mod sign_checks;
 
-use super::check::{ReferenceStatus, SignatureCheck};
+use super::check::{ReferenceStatus, SignatureCheck, VerifyWork};
 use super::modification::{self, Analysis};
 use super::signatures::{SignatureFile, SignatureType};
 use super::{DocBody, Limits, OfdError, OfdPackage};
@@ -71,7 +71,8 @@ impl<'a> OfdVerifyOptions<'a> {
 ///
 /// Only when the bytes are not a readable OFD at all: not a ZIP within the limits (the
 /// reader's [`OfdError`]s), no `OFD.xml`, or an `OFD.xml` that is not well-formed or has no
-/// `DocBody`/`DocRoot`. Everything after that — a `DocRoot`, `Signatures` or `BaseLoc` that
+/// `DocBody`/`DocRoot`; or when the signatures exceed a work budget of [`Limits`]
+/// (`max_total_references`, `max_coverage_pairs`). Everything after that — a `DocRoot`, `Signatures` or `BaseLoc` that
 /// points outside the package, a missing or malformed `Document.xml`, `Signatures.xml` or
 /// `Signature.xml` — is a failed check in the report.
 pub fn verify_document(
@@ -95,6 +96,8 @@ pub fn verify_document(
     let mut structure_problems = Vec::new();
     let mut unprotected = Vec::new();
     let mut signature_count = 0usize;
+    // Shared by every signature of every body: each file is hashed once.
+    let mut work = VerifyWork::default();
     for body in &info.bodies {
         verify_body(
             &pkg,
@@ -105,8 +108,9 @@ pub fn verify_document(
                 problems: &mut structure_problems,
                 unprotected: &mut unprotected,
                 count: &mut signature_count,
+                work: &mut work,
             },
-        );
+        )?;
     }
 
     doc.push_check(if structure_problems.is_empty() {
@@ -157,6 +161,7 @@ struct BodyState<'s> {
     /// Per document, the files no signature of it protects.
     unprotected: &'s mut Vec<Vec<(String, FileRole)>>,
     count: &'s mut usize,
+    work: &'s mut VerifyWork,
 }
 
 /// Whether the strict policy applies (for now: the SES parse mode; unprotected visible content
@@ -182,7 +187,7 @@ fn verify_body(
     options: &OfdVerifyOptions<'_>,
     doc: &mut DocumentReport,
     state: &mut BodyState<'_>,
-) {
+) -> Result<(), OfdError> {
     let document = match pkg.document(body) {
         Ok(d) => Some(d),
         Err(e) => {
@@ -195,7 +200,7 @@ fn verify_body(
         Ok(None) => {
             let analysis = Analysis::new(pkg, None, document.as_ref(), Vec::new(), &[]);
             state.unprotected.push(analysis.unprotected_by_any());
-            return;
+            return Ok(());
         }
         Err(e) => {
             state.problems.push(format!(
@@ -204,15 +209,15 @@ fn verify_body(
             ));
             // The list cannot be read: what it would protect is unknown, and the file is
             // signature infrastructure, not content; this document adds nothing to coverage.
-            return;
+            return Ok(());
         }
     };
-    let checked: Vec<Result<(SignatureFile, SignatureCheck), OfdError>> = list
-        .entries
-        .iter()
-        .map(|e| {
-            pkg.signature(e).map(|sig| {
-                let check = pkg.check_signature(&list, &sig, document.as_ref());
+    let files = pkg.load_signatures(&list, state.work)?;
+    let checked: Vec<Result<(SignatureFile, SignatureCheck), OfdError>> = files
+        .into_iter()
+        .map(|file| {
+            file.map(|sig| {
+                let check = pkg.check_signature_with(&list, &sig, document.as_ref(), state.work);
                 (sig, check)
             })
         })
@@ -263,6 +268,7 @@ fn verify_body(
         doc.push_signature(signature_entry);
     }
     state.unprotected.push(analysis.unprotected_by_any());
+    Ok(())
 }
 
 /// The report of a signature whose `Signature.xml` cannot be read.

@@ -6,6 +6,8 @@
 //! each element's byte span so that editors can splice into the original text instead of
 //! re-serialising it (signed files must keep their exact bytes).
 
+use std::collections::HashSet;
+
 use quick_xml::events::Event;
 use quick_xml::events::attributes::Attribute;
 
@@ -151,6 +153,9 @@ pub(crate) fn parse(entry: &str, bytes: &[u8], limits: &Limits) -> Result<Elemen
                     close_start: None,
                     namespace: None,
                 };
+                let mut seen = AttrNames::default();
+                // quick-xml's own check compares qualified names; ours, on local names, is
+                // below (linear time either way).
                 for attr in e.attributes() {
                     let attr: Attribute<'_> = attr.map_err(|err| xml_err(here, err.to_string()))?;
                     let (p, local) = split_qname(attr.key.as_ref());
@@ -165,7 +170,7 @@ pub(crate) fn parse(entry: &str, bytes: &[u8], limits: &Limits) -> Result<Elemen
                         }
                         continue;
                     }
-                    if el.attrs.iter().any(|(k, _)| *k == local) {
+                    if !seen.insert(&el.attrs, &local) {
                         return Err(xml_err(here, format!("attribute {local} is repeated")));
                     }
                     el.attrs.push((local, value));
@@ -217,6 +222,34 @@ pub(crate) fn parse(entry: &str, bytes: &[u8], limits: &Limits) -> Result<Elemen
         ));
     }
     root.ok_or_else(|| xml_err(bytes.len(), "there is no root element".into()))
+}
+
+/// Duplicate detection for one element's attribute names in linear time: a scan while the
+/// element has few attributes, a hash set once it has many (an element with 100 000
+/// attributes must not cost 10^10 comparisons).
+#[derive(Default)]
+struct AttrNames {
+    set: Option<HashSet<String>>,
+}
+
+impl AttrNames {
+    const SCAN: usize = 16;
+
+    /// Whether `name` is new among `attrs` (the attributes kept so far).
+    fn insert(&mut self, attrs: &[(String, String)], name: &str) -> bool {
+        if let Some(set) = &mut self.set {
+            return set.insert(name.to_owned());
+        }
+        if attrs.iter().any(|(k, _)| k == name) {
+            return false;
+        }
+        if attrs.len() >= Self::SCAN {
+            let mut set: HashSet<String> = attrs.iter().map(|(k, _)| k.clone()).collect();
+            set.insert(name.to_owned());
+            self.set = Some(set);
+        }
+        true
+    }
 }
 
 fn attach(stack: &mut [Element], root: &mut Option<Element>, el: Element) {
