@@ -121,12 +121,24 @@ fn allprotected_is_valid_with_the_ofdrw_root_and_sesv4signdoc_is_not() {
         check.message
     );
 
-    // Signed in 2026 (timeInfo) with certificates that expired in 2022.
+    // Signed in 2026 (timeInfo) with certificates that expired in 2022: only claimed, so
+    // indeterminate, not invalid (no timestamp proves when it was signed).
     let report = verify_document(&vector("SESV4SignDoc.ofd"), &opts).unwrap();
-    assert_ne!(report.status, Status::Valid, "{}", report.to_json());
+    assert_eq!(report.status, Status::Indeterminate, "{}", report.to_json());
     assert_eq!(
         status_of(&report, 0, CheckId::SignerValidity),
-        CheckStatus::Failed
+        CheckStatus::Indeterminate
+    );
+    let seal_validity = report.signatures[0]
+        .report
+        .check(CheckId::SealValidity)
+        .unwrap();
+    assert!(
+        seal_validity
+            .message
+            .contains("claimed signing time outside the seal's validity"),
+        "{}",
+        seal_validity.message
     );
 }
 

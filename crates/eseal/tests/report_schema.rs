@@ -41,7 +41,7 @@ fn json_has_the_documented_fields() {
     assert_eq!(report.status, Status::Indeterminate);
 
     let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema_version"], 2);
     assert_eq!(json["kind"], "signature");
     assert_eq!(json["status"], "indeterminate");
     assert_eq!(json["validation_time"], "2021-06-01T00:00:00Z");

@@ -20,7 +20,7 @@ use eseal::ses::{
     Seal, SealBuilder, SealPicture, SealType, SealValidity, SesError, SesVersion, Signature,
     SignatureBuilder, TimeInfo, attach_timestamp, timestamp_imprint, verify_seal, verify_signature,
 };
-use eseal::verify::{CheckId, CheckStatus, SigningTimeSource, Status};
+use eseal::verify::{CheckId, CheckStatus, SigningTimeSource, Status, ValidationPolicy};
 use fixture::{DOC, PROPERTY, Pki, make_seal, opts_at, seal_builder, sign, t, tiny_png};
 
 const VERSIONS: [SesVersion; 3] = [SesVersion::V1, SesVersion::V4, SesVersion::V5];
@@ -489,13 +489,22 @@ fn timestamps_give_a_trusted_signing_time() {
             "{}",
             check.message
         );
-        assert_eq!(report.status, Status::Indeterminate);
+        // Judged as if untimestamped: the claimed time is inside every validity.
+        assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+        assert!(
+            report
+                .warnings
+                .iter()
+                .any(|w| w.code == "policy.signature.timestamp")
+        );
         assert_eq!(
             report.signature.as_ref().unwrap().signing_time_source,
             Some(SigningTimeSource::Claimed)
         );
 
-        // A token over other bytes, or garbage, in place of the timestamp: invalid.
+        // A token over other bytes, or garbage, in place of the timestamp: anyone can add or
+        // strip this unsigned field, so by default it is a warning and no proof of existence;
+        // the strict policy fails it.
         let token = tsa.timestamp(b"something else", t(31), &[9], None).unwrap();
         let report =
             verify_signature(attach_timestamp(&sig, &token).unwrap().as_der(), &opts).unwrap();
@@ -503,14 +512,30 @@ fn timestamps_give_a_trusted_signing_time() {
             check_status(&report, CheckId::Timestamp),
             CheckStatus::Failed
         );
+        assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+        let strict = opts.clone().validation_policy(ValidationPolicy::strict());
+        let other = attach_timestamp(&sig, &token).unwrap();
+        let report = verify_signature(other.as_der(), &strict).unwrap();
         assert_eq!(report.status, Status::Invalid);
         let garbage = b"\x30\x03\x02\x01\x01";
-        let report =
-            verify_signature(attach_timestamp(&sig, garbage).unwrap().as_der(), &opts).unwrap();
+        let stamped_garbage = attach_timestamp(&sig, garbage).unwrap();
+        let report = verify_signature(stamped_garbage.as_der(), &opts).unwrap();
         assert_eq!(
             check_status(&report, CheckId::Timestamp),
             CheckStatus::Failed
         );
+        assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+        let warning = report
+            .warnings
+            .iter()
+            .find(|w| w.code == "policy.signature.timestamp")
+            .expect("the unusable timestamp is named in a warning");
+        assert!(warning.message.contains("signature.timestamp failed"));
+        assert_eq!(
+            report.signature.as_ref().unwrap().signing_time_source,
+            Some(SigningTimeSource::Claimed)
+        );
+        let report = verify_signature(stamped_garbage.as_der(), &strict).unwrap();
         assert_eq!(report.status, Status::Invalid);
         // The signature value itself still verifies: the report says which part failed.
         assert_eq!(

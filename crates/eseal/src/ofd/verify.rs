@@ -167,7 +167,7 @@ struct BodyState<'s> {
 /// Whether the strict policy applies (for now: the SES parse mode; unprotected visible content
 /// then fails instead of being indeterminate).
 fn strict(options: &OfdVerifyOptions<'_>) -> bool {
-    options.ses.mode == ParseMode::Strict
+    options.ses.mode == ParseMode::Strict || options.ses.validation.unprotected_content_fails()
 }
 
 /// At most 20 names, then a count.
@@ -256,11 +256,12 @@ fn verify_body(
             let at = report.checks.len().min(2);
             report.checks.insert(at, check);
             report.warnings.extend(warnings);
-            report.status = Report::derive_status(&report.checks);
+            report.apply_policy(&options.ses.validation);
             let summary = modification::summary(report, &coverage);
             modification::truncate(&mut coverage);
             signature_entry = signature_entry.with_coverage(coverage, summary);
         }
+        report.apply_policy(&options.ses.validation);
         signature_entry.report = std::mem::replace(
             report,
             Report::new(ReportKind::Signature, options.ses.validation_time),
@@ -331,7 +332,7 @@ fn verify_signature(
     ofd_checks.append(&mut report.checks);
     report.checks = ofd_checks;
     report.warnings.extend(warnings);
-    report.status = Report::derive_status(&report.checks);
+    report.apply_policy(&options.ses.validation);
     report
 }
 

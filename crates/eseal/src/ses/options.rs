@@ -4,6 +4,7 @@
 use super::deviation::ParseMode;
 use crate::pki::{Certificate, Crl, Policy, TrustStore};
 use crate::time::Time;
+use crate::verify::ValidationPolicy;
 
 /// The data a signature should cover, as the caller has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,10 +20,11 @@ pub enum DataRef<'a> {
 ///
 /// The defaults check everything that needs no input and leave the rest `indeterminate` with a
 /// message saying what is missing: no trust anchors (chains), no validation time (checks "now"),
-/// no data (the data hash). Parsing is strict unless [`VerifyOptions::parse_mode`] says
-/// otherwise; in strict mode each deviation from the standard fails `seal.format` or
-/// `signature.format`.
-#[derive(Debug, Clone, Default)]
+/// no data (the data hash). The validation policy is [`ValidationPolicy::default_policy`]
+/// unless [`VerifyOptions::validation_policy`] sets another: known producer deviations are
+/// named warnings, and only [`ParseMode::Strict`] or a policy level `fail` makes them fail
+/// `seal.format` or `signature.format`.
+#[derive(Debug, Clone)]
 pub struct VerifyOptions<'a> {
     pub(crate) signer_anchors: Option<&'a TrustStore>,
     pub(crate) maker_anchors: Option<&'a TrustStore>,
@@ -33,13 +35,48 @@ pub struct VerifyOptions<'a> {
     pub(crate) mode: ParseMode,
     pub(crate) validation_time: Option<Time>,
     pub(crate) data: Option<DataRef<'a>>,
+    pub(crate) validation: ValidationPolicy,
+}
+
+impl Default for VerifyOptions<'_> {
+    fn default() -> Self {
+        let validation = ValidationPolicy::default_policy();
+        Self {
+            signer_anchors: None,
+            maker_anchors: None,
+            tsa_anchors: None,
+            intermediates: &[],
+            crls: &[],
+            policy: validation.path_policy().clone(),
+            mode: validation.parse_mode(),
+            validation_time: None,
+            data: None,
+            validation,
+        }
+    }
 }
 
 impl<'a> VerifyOptions<'a> {
-    /// Strict parsing, strict RFC 5280 policy, no anchors, no time, no data.
+    /// The default validation policy, strict RFC 5280 paths, no anchors, no time, no data.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The validation policy (levels per check and deviation, path options); also sets the
+    /// path policy and parse mode it implies.
+    #[must_use]
+    pub fn validation_policy(mut self, policy: ValidationPolicy) -> Self {
+        self.policy = policy.path_policy().clone();
+        self.mode = policy.parse_mode();
+        self.validation = policy;
+        self
+    }
+
+    /// The validation policy in use.
+    #[must_use]
+    pub fn validation(&self) -> &ValidationPolicy {
+        &self.validation
     }
 
     /// Trust anchors for both the signer and the seal maker certificates (unless
@@ -86,7 +123,8 @@ impl<'a> VerifyOptions<'a> {
         self
     }
 
-    /// Strict (default) or lenient parsing.
+    /// Lenient (the default policy's) or strict parsing; strict makes every deviation fail its
+    /// format check whatever the policy's levels say.
     #[must_use]
     pub fn parse_mode(mut self, mode: ParseMode) -> Self {
         self.mode = mode;

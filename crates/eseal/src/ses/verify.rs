@@ -21,7 +21,7 @@ use super::{SesError, SesVersion};
 use crate::pki::Certificate;
 use crate::time::Time;
 use crate::verify::{
-    Check, CheckCategory, CheckId, CheckStatus, PictureFacts, Report, ReportKind, SealFacts,
+    Check, CheckCategory, CheckId, Level, PictureFacts, Report, ReportKind, SealFacts,
     SignatureFacts, SigningTimeSource, Warning,
 };
 use pki_checks::{
@@ -57,6 +57,7 @@ pub fn verify_parsed_seal(seal: &Seal, opts: &VerifyOptions<'_>) -> Report {
     let mut report = Report::new(ReportKind::Seal, opts.validation_time);
     let outcome = check_seal(&mut report, seal, seal.deviations(), opts, SealUse::Bare);
     report.seal = Some(seal_facts(seal, &outcome));
+    report.apply_policy(&opts.validation);
     report
 }
 
@@ -64,7 +65,8 @@ pub fn verify_parsed_seal(seal: &Seal, opts: &VerifyOptions<'_>) -> Report {
 pub fn verify_parsed_signature(signature: &Signature, opts: &VerifyOptions<'_>) -> Report {
     let mut report = Report::new(ReportKind::Signature, opts.validation_time);
     let seal = signature.seal();
-    let strict = opts.mode == ParseMode::Strict;
+    let strict = opts.mode == ParseMode::Strict
+        || opts.validation.deviation_level("ses.sm2_sign_oid") == Level::Fail;
 
     // The signature's own deviations; the embedded seal's are reported with the seal.
     let (seal_devs, own_devs): (Vec<&Deviation>, Vec<&Deviation>) = signature
@@ -79,7 +81,7 @@ pub fn verify_parsed_signature(signature: &Signature, opts: &VerifyOptions<'_>) 
         signature.version(),
         &own_devs,
         value.raw,
-        strict,
+        opts,
     );
     version_check(&mut report, signature);
 
@@ -139,9 +141,10 @@ pub fn verify_parsed_signature(signature: &Signature, opts: &VerifyOptions<'_>) 
     );
 
     // The signer certificate at the signing time and at the validation time.
-    let at_signing: Result<(Time, &str), &str> = match signing_time {
-        Some(t) => Ok((t, "the signing time")),
-        None => Err("the signing time is unknown (timeInfo could not be read)"),
+    let at_signing: Result<(Time, &str), &str> = match (signing_time, gen_time) {
+        (Some(t), Some(_)) => Ok((t, "the timestamped signing time")),
+        (Some(t), None) => Ok((t, "the claimed signing time")),
+        (None, _) => Err("the signing time is unknown (timeInfo could not be read)"),
     };
     validity_check(
         &mut report,
@@ -149,6 +152,7 @@ pub fn verify_parsed_signature(signature: &Signature, opts: &VerifyOptions<'_>) 
         "signer",
         &signer_cert,
         at_signing,
+        gen_time.is_some(),
     );
     let mut q = ChainQuery {
         id: CheckId::SignerChain,
@@ -177,6 +181,7 @@ pub fn verify_parsed_signature(signature: &Signature, opts: &VerifyOptions<'_>) 
         property_info: signature.property_info().to_owned(),
         algorithm: signature.signature_algorithm().to_string(),
     });
+    report.apply_policy(&opts.validation);
     report
 }
 
@@ -209,7 +214,8 @@ fn check_seal(
     opts: &VerifyOptions<'_>,
     usage: SealUse,
 ) -> SealOutcome {
-    let strict = opts.mode == ParseMode::Strict;
+    let strict = opts.mode == ParseMode::Strict
+        || opts.validation.deviation_level("ses.sm2_sign_oid") == Level::Fail;
     let value = decode_value(seal.maker_signature());
     let devs: Vec<&Deviation> = deviations.iter().collect();
     format_check(
@@ -219,7 +225,7 @@ fn check_seal(
         seal.version(),
         &devs,
         value.raw,
-        strict,
+        opts,
     );
     picture_warnings(report, seal);
 
@@ -284,7 +290,7 @@ fn check_seal(
     let created = Time::from(seal.create_date().datetime());
     let made_at: Result<(Time, &str), &str> = Ok(match made_attested {
         Some(t) => (t, "the timestamped making time"),
-        None => (created, "the seal's creation date"),
+        None => (created, "the seal's claimed creation date"),
     });
     validity_check(
         report,
@@ -292,6 +298,7 @@ fn check_seal(
         "maker",
         &maker_cert,
         made_at,
+        made_attested.is_some(),
     );
     let mut q = ChainQuery {
         id: CheckId::SealMakerChain,
@@ -335,7 +342,7 @@ fn format_check(
     version: SesVersion,
     deviations: &[&Deviation],
     raw_value: bool,
-    strict: bool,
+    opts: &VerifyOptions<'_>,
 ) {
     for d in deviations {
         report.warn(Warning::new(
@@ -352,10 +359,23 @@ fn format_check(
             ),
         ));
     }
+    let fails = |code: &str| {
+        opts.mode == ParseMode::Strict || opts.validation.deviation_level(code) == Level::Fail
+    };
     let mut problems: Vec<String> = deviations.iter().map(ToString::to_string).collect();
+    let mut failing: Vec<String> = deviations
+        .iter()
+        .filter(|d| fails(&format!("ses.deviation.{}", d.kind().code())))
+        .map(ToString::to_string)
+        .collect();
     if raw_value {
-        problems.push("signature value in raw r‖s form instead of DER".to_owned());
+        let text = "signature value in raw r‖s form instead of DER".to_owned();
+        if fails("ses.raw_signature_value") {
+            failing.push(text.clone());
+        }
+        problems.push(text);
     }
+    let strict = !failing.is_empty();
     let check = if problems.is_empty() {
         Check::passed(
             id,
@@ -367,9 +387,10 @@ fn format_check(
             id,
             CheckCategory::Format,
             format!(
-                "strict mode: the {what} deviates from {}: {}",
+                "the {what} deviates from {} and the policy (\"{}\") fails it: {}",
                 version.standard(),
-                problems.join("; ")
+                opts.validation.name(),
+                failing.join("; ")
             ),
         )
     } else {
@@ -377,9 +398,10 @@ fn format_check(
             id,
             CheckCategory::Format,
             format!(
-                "the {what} is a {version} structure; {} deviation(s) from the standard \
-                 tolerated in lenient mode (see warnings)",
-                problems.len()
+                "the {what} is a {version} structure; {} deviation(s) of deployed producers \
+                 from the standard, each named in the warnings (policy \"{}\")",
+                problems.len(),
+                opts.validation.name()
             ),
         )
     };
@@ -645,13 +667,20 @@ fn data_hash_check(report: &mut Report, data_hash: &[u8], data: Option<DataRef<'
     });
 }
 
-/// `seal.validity`: the seal's window covers the signing time (a binding: a seal used outside
-/// its window is invalid) or, for a bare seal, the validation time (a time check).
+/// `seal.validity`: the seal's window covers the signing time or, for a bare seal, the
+/// validation time. Outside the window at a timestamp-proven signing time is decisive (the seal
+/// was used outside its validity); at a claimed signing time it is indeterminate, since the
+/// claim proves nothing.
 fn seal_validity_check(report: &mut Report, seal: &Seal, opts: &VerifyOptions<'_>, usage: SealUse) {
     let id = CheckId::SealValidity;
-    let (at, when, cat) = match usage {
-        SealUse::Bare => (opts.validation_time, "validation time", CheckCategory::Time),
-        SealUse::SignedAt { time, .. } => (time, "signing time", CheckCategory::Binding),
+    let cat = CheckCategory::Time;
+    let (at, when, proven) = match usage {
+        SealUse::Bare => (opts.validation_time, "validation time", false),
+        SealUse::SignedAt {
+            time,
+            attested: true,
+        } => (time, "timestamp-proven signing time", true),
+        SealUse::SignedAt { time, .. } => (time, "claimed signing time", false),
     };
     let (from, to) = (
         Time::from(seal.valid_start().datetime()),
@@ -665,22 +694,34 @@ fn seal_validity_check(report: &mut Report, seal: &Seal, opts: &VerifyOptions<'_
         ));
         return;
     };
-    let status = if at < from || at > to {
-        CheckStatus::Failed
+    let window = format!("the seal is valid from {from} to {to}");
+    report.push(if at >= from && at <= to {
+        Check::passed(id, cat, format!("{window}, which covers the {when} {at}"))
+    } else if proven {
+        Check::failed(
+            id,
+            cat,
+            format!("{when} outside the seal's validity: signed at {at}; {window}"),
+        )
+        .make_decisive()
+    } else if matches!(usage, SealUse::Bare) {
+        // The caller's own validation time is a fact: the seal is not valid then (a time
+        // problem, not a forgery).
+        Check::failed(
+            id,
+            cat,
+            format!("the seal is not valid at the {when} {at}; {window}"),
+        )
     } else {
-        CheckStatus::Passed
-    };
-    let verb = if status == CheckStatus::Passed {
-        "covers"
-    } else {
-        "does not cover"
-    };
-    report.push(Check::new(
-        id,
-        cat,
-        status,
-        format!("the seal's validity ({from} to {to}) {verb} the {when} {at}"),
-    ));
+        Check::indeterminate(
+            id,
+            cat,
+            format!(
+                "{when} outside the seal's validity: {at}; {window}; no verified timestamp \
+                 proves when it was signed"
+            ),
+        )
+    });
 }
 
 /// Warnings about the picture: declared type against the bytes.

@@ -97,6 +97,7 @@ pub struct ValidationPolicy {
     deviation_default: Level,
     path: PathPolicy,
     require_timestamp: bool,
+    unprotected_content_fails: bool,
 }
 
 impl Default for ValidationPolicy {
@@ -127,6 +128,7 @@ impl ValidationPolicy {
             deviation_default: Level::Warn,
             path: PathPolicy::strict(),
             require_timestamp: false,
+            unprotected_content_fails: false,
         }
     }
 
@@ -140,6 +142,7 @@ impl ValidationPolicy {
             *level = Level::Fail;
         }
         p.deviation_default = Level::Fail;
+        p.unprotected_content_fails = true;
         p
     }
 
@@ -173,6 +176,9 @@ impl ValidationPolicy {
     /// The level of a check.
     #[must_use]
     pub fn check_level(&self, id: CheckId) -> Level {
+        if id == CheckId::Timestamp && self.require_timestamp {
+            return Level::Fail;
+        }
         self.checks.get(&id).copied().unwrap_or(Level::Fail)
     }
 
@@ -196,6 +202,13 @@ impl ValidationPolicy {
     #[must_use]
     pub fn requires_timestamp(&self) -> bool {
         self.require_timestamp
+    }
+
+    /// Whether visible content of a signed page that no signature protects fails `ofd.coverage`
+    /// (strict) instead of leaving it indeterminate (default).
+    #[must_use]
+    pub fn unprotected_content_fails(&self) -> bool {
+        self.unprotected_content_fails
     }
 
     /// The parse mode the SES and CMS readers use: strict only when every deviation fails.
@@ -252,7 +265,8 @@ impl ValidationPolicy {
     ///   "deviations": { "ses.deviation.critical_false_present": "warn", "*": "fail" },
     ///   "options": { "accept_ca_without_key_cert_sign": true,
     ///                "accept_anchor_without_ca_constraints": true,
-    ///                "require_revocation": false, "require_timestamp": false } }
+    ///                "require_revocation": false, "require_timestamp": false,
+    ///                "unprotected_content_fails": false } }
     /// ```
     ///
     /// Unknown keys, check ids, deviation codes and levels are errors, so a typo never silently
@@ -273,7 +287,9 @@ impl ValidationPolicy {
         let value: Value =
             serde_json::from_str(text).map_err(|e| PolicyError::Malformed(e.to_string()))?;
         let Value::Object(root) = value else {
-            return Err(PolicyError::Malformed("the policy is not a JSON object".into()));
+            return Err(PolicyError::Malformed(
+                "the policy is not a JSON object".into(),
+            ));
         };
         let mut base_name = "default";
         if let Some(b) = root.get("base") {
@@ -340,6 +356,9 @@ impl ValidationPolicy {
                             "require_revocation" => policy.path.require_revocation_check = flag,
                             "accept_stale_crls" => policy.path.accept_stale_crls = flag,
                             "require_timestamp" => policy.require_timestamp = flag,
+                            "unprotected_content_fails" => {
+                                policy.unprotected_content_fails = flag;
+                            }
                             _ => return Err(PolicyError::UnknownKey(format!("options.{opt}"))),
                         }
                     }
@@ -393,13 +412,23 @@ mod tests {
     fn presets_differ_where_documented() {
         let d = ValidationPolicy::default_policy();
         let s = ValidationPolicy::strict();
-        assert_eq!(d.deviation_level("ses.deviation.critical_false_present"), Level::Warn);
-        assert_eq!(s.deviation_level("ses.deviation.critical_false_present"), Level::Fail);
+        assert_eq!(
+            d.deviation_level("ses.deviation.critical_false_present"),
+            Level::Warn
+        );
+        assert_eq!(
+            s.deviation_level("ses.deviation.critical_false_present"),
+            Level::Fail
+        );
         assert_eq!(d.check_level(CheckId::Timestamp), Level::Warn);
         assert_eq!(s.check_level(CheckId::Timestamp), Level::Fail);
         assert_eq!(d.parse_mode(), ParseMode::Lenient);
         assert_eq!(s.parse_mode(), ParseMode::Strict);
-        assert!(ValidationPolicy::relaxed().path_policy().allow_missing_key_cert_sign);
+        assert!(
+            ValidationPolicy::relaxed()
+                .path_policy()
+                .allow_missing_key_cert_sign
+        );
         assert!(!d.path_policy().allow_missing_key_cert_sign);
     }
 
@@ -414,8 +443,14 @@ mod tests {
         .unwrap();
         assert_eq!(p.name(), "dept");
         assert_eq!(p.check_level(CheckId::Timestamp), Level::Warn);
-        assert_eq!(p.deviation_level("ses.deviation.critical_false_present"), Level::Warn);
-        assert_eq!(p.deviation_level("cms.unsorted-signed-attributes"), Level::Fail);
+        assert_eq!(
+            p.deviation_level("ses.deviation.critical_false_present"),
+            Level::Warn
+        );
+        assert_eq!(
+            p.deviation_level("cms.unsorted-signed-attributes"),
+            Level::Fail
+        );
         assert!(p.path_policy().allow_missing_key_cert_sign);
         assert_eq!(p.parse_mode(), ParseMode::Lenient);
     }

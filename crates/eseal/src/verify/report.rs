@@ -504,7 +504,10 @@ impl Report {
         for check in &mut self.checks {
             let level = policy.check_level(check.id);
             *check = check.clone().with_level(level);
-            let not_passed = matches!(check.status, CheckStatus::Failed | CheckStatus::Indeterminate);
+            let not_passed = matches!(
+                check.status,
+                CheckStatus::Failed | CheckStatus::Indeterminate
+            );
             if level == Level::Warn && not_passed {
                 notes.push(Warning::new(
                     format!("policy.{}", check.id.as_str()),

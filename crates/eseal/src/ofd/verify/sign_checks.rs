@@ -92,6 +92,7 @@ pub(super) fn digital_signature(
         },
     };
     time_and_trust(&mut report, &outcome, options);
+    report.apply_policy(&options.ses.validation);
     report
 }
 
@@ -101,7 +102,10 @@ fn signed_data(
     xml: &[u8],
     options: &OfdVerifyOptions<'_>,
 ) -> Outcome {
-    let strict = options.ses.mode == ParseMode::Strict;
+    let fails = |code: &str| {
+        options.ses.mode == ParseMode::Strict
+            || options.ses.validation.deviation_level(code) == crate::verify::Level::Fail
+    };
     let cms_options = cms::VerifyOptions::lenient()
         .with_certificates(options.signer_certificates.iter().cloned());
     let digest = sm3(xml);
@@ -180,14 +184,21 @@ fn signed_data(
     for d in &sv.deviations {
         report.warn(Warning::new(d.id(), d.to_string()));
     }
-    report.push(if strict && !sv.deviations.is_empty() {
+    let failing: Vec<String> = sv
+        .deviations
+        .iter()
+        .filter(|d| fails(d.id()))
+        .map(ToString::to_string)
+        .collect();
+    report.push(if !failing.is_empty() {
         Check::failed(
             CheckId::SignatureFormat,
             CheckCategory::Format,
             format!(
-                "the SignedData deviates from GB/T 35275 / RFC 5652 ({} deviation(s)); strict mode \
-                 refuses it",
-                sv.deviations.len()
+                "the SignedData deviates from GB/T 35275 / RFC 5652 and the policy (\"{}\") fails \
+                 it: {}",
+                options.ses.validation.name(),
+                failing.join("; ")
             ),
         )
     } else {
@@ -439,7 +450,14 @@ fn time_and_trust(report: &mut Report, outcome: &Outcome, options: &OfdVerifyOpt
     let at: Result<(Time, &str), &str> = signing_time
         .map(|t| (t, when))
         .ok_or("the signing time is unknown and no validation time was given");
-    validity_check(report, CheckId::SignerValidity, "signer", &outcome.cert, at);
+    validity_check(
+        report,
+        CheckId::SignerValidity,
+        "signer",
+        &outcome.cert,
+        at,
+        gen_time.is_some(),
+    );
     let mut q = ChainQuery {
         id: CheckId::SignerChain,
         role: "signer",

@@ -108,13 +108,19 @@ pub(crate) fn cert_key(cert: &CertResult) -> Result<PublicKey, String> {
     PublicKey::from_sec1_bytes(point).map_err(|e| e.to_string())
 }
 
-/// Validity of `cert` at `at` (`None`: the time is unknown, with the reason).
+/// Validity of `cert` at `at` (`Err`: the time is unknown, with the reason).
+///
+/// `proven` says whether `at` is a proof of existence (a verified timestamp's genTime): outside
+/// the validity at a proven time is a decisive failure (the object was made with an expired or
+/// not yet valid certificate); at a time that is only claimed, or at the validation time, it is
+/// indeterminate — nothing proves when the object was made.
 pub(crate) fn validity_check(
     report: &mut Report,
     id: CheckId,
     role: &str,
     cert: &CertResult,
     at: Result<(Time, &str), &str>,
+    proven: bool,
 ) {
     let cert = match cert {
         Ok(c) => c,
@@ -139,22 +145,37 @@ pub(crate) fn validity_check(
         }
     };
     let (nb, na) = (cert.not_before(), cert.not_after());
-    let status = if at < nb || at > na {
-        CheckStatus::Failed
+    let outside = if at < nb {
+        Some("not yet valid")
+    } else if at > na {
+        Some("expired")
     } else {
-        CheckStatus::Passed
+        None
     };
-    let verb = if status == CheckStatus::Passed {
-        "was valid"
-    } else {
-        "was not valid"
-    };
-    report.push(Check::new(
-        id,
-        CheckCategory::Time,
-        status,
-        format!("the {role} certificate {verb} at {when} {at} (valid from {nb} to {na})"),
-    ));
+    report.push(match outside {
+        None => Check::passed(
+            id,
+            CheckCategory::Time,
+            format!("the {role} certificate was valid at {when} {at} (valid from {nb} to {na})"),
+        ),
+        Some(state) if proven => Check::failed(
+            id,
+            CheckCategory::Time,
+            format!(
+                "the {role} certificate was {state} at {when} {at}, proven by a verified \
+                 timestamp (valid from {nb} to {na})"
+            ),
+        )
+        .make_decisive(),
+        Some(state) => Check::indeterminate(
+            id,
+            CheckCategory::Time,
+            format!(
+                "{when} outside the {role} certificate's validity: {state} at {at} (valid from \
+                 {nb} to {na}); that time is not proven by a timestamp"
+            ),
+        ),
+    });
 }
 
 /// Inputs of a chain check.
