@@ -29,6 +29,8 @@ mod seal;
 mod sign;
 mod verify;
 
+use std::io::Write as _;
+
 use clap::{Parser, Subcommand};
 
 use crate::exit::Exit;
@@ -40,7 +42,8 @@ use crate::exit::Exit;
     version,
     propagate_version = true,
     after_help = "\
-Exit codes: 0 valid, 1 invalid, 2 indeterminate, 3 usage or input error.
+Exit codes: 0 valid, 1 invalid, 2 indeterminate, 3 usage or input error (141 when stdout is a
+pipe closed early, as for a tool ended by SIGPIPE).
 
 Start here:
   eseal demo
@@ -122,7 +125,14 @@ fn main() {
             .map(|s| (*s).to_owned())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        eprintln!(
+        // `println!` panics when stdout is a closed pipe (`eseal verify … | head -1`): the
+        // reader has what it wanted, so end quietly, as a Unix tool killed by SIGPIPE does.
+        if output::is_closed_output_panic(&what) {
+            std::process::exit(exit::CLOSED_PIPE);
+        }
+        // Written without `eprintln!`, which would panic again on a closed stderr.
+        let _ = writeln!(
+            std::io::stderr(),
             "eseal: internal error: {} (please report this bug)",
             output::one_line(&what)
         );
@@ -153,8 +163,13 @@ fn main() {
     };
     match result {
         Ok(exit) => std::process::exit(exit.code()),
+        Err(e) if output::is_broken_pipe(&e) => std::process::exit(exit::CLOSED_PIPE),
         Err(e) => {
-            eprintln!("eseal: error: {}", output::one_line(&format!("{e:#}")));
+            let _ = writeln!(
+                std::io::stderr(),
+                "eseal: error: {}",
+                output::one_line(&format!("{e:#}"))
+            );
             std::process::exit(Exit::Usage.code());
         }
     }
