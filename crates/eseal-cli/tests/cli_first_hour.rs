@@ -107,54 +107,67 @@ fn demo_prints_commands_that_work_as_printed() {
     }
 }
 
-/// The README's install instruction, `cargo install --path crates/eseal-cli --locked`, into a
-/// temporary root (`--debug` and the test's own target directory keep it to a link step when
-/// the build is warm; still minutes on a cold machine, hence ignored by default:
-/// `cargo test -p eseal-cli --test cli_first_hour -- --ignored`).
+/// The README's install instruction, `cargo install --path crates/eseal-cli --locked`, as on a
+/// fresh machine: an empty `CARGO_HOME` (only its registry cache linked to the real one, so that
+/// `--offline` finds the sources), the binary landing in `$CARGO_HOME/bin` as the docs say, and
+/// again with `--root DIR` into `DIR/bin`. The home and the target directory are kept under
+/// `target/tmp` (emptied of installed binaries each run) so that a second run reuses the build;
+/// the first is a full debug build of minutes, hence ignored by default:
+/// `cargo test -p eseal-cli --test cli_first_hour -- --ignored`.
 #[test]
 #[ignore = "runs cargo install (minutes on a cold build)"]
 fn install_instructions_put_eseal_in_the_root_bin_directory() {
-    let root = tempfile::tempdir().unwrap();
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    // The test binary lives in <target>/debug/deps; reuse that target directory.
-    let target = binary()
-        .parent()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("first-hour-install");
+    let target = scratch.join("target");
+    let cargo_home = scratch.join("cargo-home");
+    for stale in ["bin", ".crates.toml", ".crates2.json"] {
+        let p = cargo_home.join(stale);
+        let _ = std::fs::remove_dir_all(&p);
+        let _ = std::fs::remove_file(&p);
+    }
+    std::fs::create_dir_all(&cargo_home).unwrap();
+    let real_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
         .unwrap();
+    let registry = cargo_home.join("registry");
+    if !registry.exists() {
+        std::os::unix::fs::symlink(real_home.join("registry"), &registry).unwrap();
+    }
+    let root = tempfile::tempdir().unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args([
-            "install",
-            "--path",
-            "crates/eseal-cli",
-            "--locked",
-            "--offline",
-        ])
-        .args(["--debug", "--root"])
-        .arg(root.path())
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", &target)
-        .output()
-        .unwrap();
-    assert_code(&out, 0);
-    let installed = root.path().join("bin").join("eseal");
-    assert!(installed.is_file(), "{}", stderr(&out));
-    // On PATH, `eseal` is the installed program and the demo prints `eseal …` commands.
-    let path = format!(
-        "{}:{}",
-        root.path().join("bin").display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let out = sh(dir.path(), "eseal demo", &path);
-    assert_code(&out, 0);
-    let commands = printed_commands(&stdout(&out));
-    assert!(
-        commands.iter().all(|c| c.starts_with("eseal ")),
-        "{commands:?}"
-    );
-    assert_code(&sh(dir.path(), &commands[1], &path), 0);
+    for root_arg in [None, Some(root.path())] {
+        let mut cmd = Command::new(&cargo);
+        cmd.args(["install", "--path", "crates/eseal-cli", "--locked"])
+            .args(["--offline", "--debug"])
+            .current_dir(&workspace)
+            .env("CARGO_HOME", &cargo_home)
+            .env("CARGO_TARGET_DIR", &target);
+        if let Some(r) = root_arg {
+            cmd.arg("--root").arg(r);
+        }
+        let out = cmd.output().unwrap();
+        assert_code(&out, 0);
+        let bin = root_arg.unwrap_or(&cargo_home).join("bin");
+        assert!(bin.join("eseal").is_file(), "{}", stderr(&out));
+        // On PATH, `eseal` is the installed program and the demo prints `eseal …` commands
+        // that work.
+        let path = format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let out = sh(dir.path(), "eseal demo", &path);
+        assert_code(&out, 0);
+        let commands = printed_commands(&stdout(&out));
+        assert!(
+            commands.iter().all(|c| c.starts_with("eseal ")),
+            "{commands:?}"
+        );
+        assert_code(&sh(dir.path(), &commands[1], &path), 0);
+    }
 }
 
 /// `eseal verify … | head -1`: the reader closes the pipe after one line; eseal ends quietly
