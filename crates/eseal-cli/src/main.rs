@@ -105,13 +105,17 @@ Examples:
     Verify(verify::VerifyCommand),
     /// Verify many files in parallel and summarise (by status, by failing check).
     #[command(after_help = "\
-Directories are walked recursively for *.ofd, *.esl, *.sig, *.dat, *.der and *.ses files (other
-files of no supported format found there are skipped); files named on the command line are
-always verified. A progress bar shows on a terminal only. Exit code: the worst over all files
-(0 valid, 2 indeterminate, 1 invalid, 3 a file could not be read).
+Directories are walked recursively for *.ofd, *.esl, *.sig, *.dat, *.der and *.ses files; every
+other file found is named in the report as skipped, with the reason. Files named on the command
+line are always verified. A detached signature X.sig is verified with the file X beside it as its
+data (or the data --manifest names). A progress bar with the time left shows on a terminal only.
+Exit code: the worst over all files (0 valid, 2 indeterminate, 1 invalid, 3 a file could not be
+read, or nothing was found to verify).
 
 Examples:
-  eseal audit archive/ --trust roots/ --html audit.html --json audit.json
+  eseal audit archive/ --trust roots/ --html audit.html --json audit.jsonl
+  eseal audit archive/ --trust root.pem --json - | jq -c 'select(.type == \"file\")'
+  eseal audit --manifest pairs.txt --trust root.pem
   eseal audit a.ofd b.ofd --trust root.pem --at 2025-01-01T00:00:00Z --jobs 4")]
     Audit(audit::AuditArgs),
 }

@@ -115,6 +115,7 @@ fn demo_prints_commands_that_work_as_printed() {
 /// the first is a full debug build of minutes, hence ignored by default:
 /// `cargo test -p eseal-cli --test cli_first_hour -- --ignored`.
 #[test]
+#[cfg(unix)]
 #[ignore = "runs cargo install (minutes on a cold build)"]
 fn install_instructions_put_eseal_in_the_root_bin_directory() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
