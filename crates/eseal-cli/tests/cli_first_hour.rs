@@ -682,3 +682,35 @@ fn seal_make_says_when_it_shortens_the_validity() {
     assert_code(&out, 0);
     assert!(!stderr(&out).contains("shortened"), "{}", stderr(&out));
 }
+
+/// On a terminal (a pseudo-terminal made by util-linux `script`), `audit` shows a progress bar
+/// with the count and the time left, then the summary; piped it shows none (see
+/// `cli_ofd::audit_many`).
+#[test]
+fn audit_shows_progress_with_the_time_left_on_a_terminal() {
+    let has_script = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("skipped: util-linux script is not installed");
+        return;
+    }
+    let dir = demo_dir();
+    let line = format!(
+        "'{}' audit demo --trust demo/root.pem --jobs 1",
+        binary().display()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.contains("verifying ["), "{text}");
+    assert!(text.contains("/7 files ("), "{text}");
+    assert!(text.contains(" left)"), "{text}");
+    assert!(text.contains("Audited 7 file(s)"), "{text}");
+}
