@@ -107,8 +107,7 @@ fn format_name(format: DocumentFormat) -> &'static str {
     }
 }
 
-/// How a check is shown: a failure that proves the object wrong (its category invalidates, or
-/// it is decisive) is told apart from one that only leaves the result open (a time, trust or
+/// How a check is shown: a failure that proves the object wrong (a decisive one) is told apart from one that only leaves the result open (a time, trust or
 /// revocation check that did not hold, or a check that could not be performed), so that an
 /// expired certificate under an INDETERMINATE verdict does not read like a forgery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,9 +127,10 @@ impl Shown {
     pub(crate) fn of(check: &Check) -> Self {
         match check.status {
             CheckStatus::Passed => Self::Passed,
-            CheckStatus::Failed if check.decisive || check.category.failure_invalidates() => {
-                Self::Failed
-            }
+            // `decisive` is what makes a verdict INVALID (`Report::derive_status`): set for a
+            // failure of a format, cryptographic or binding check, and for a decisive time,
+            // trust or revocation failure.
+            CheckStatus::Failed if check.decisive => Self::Failed,
             CheckStatus::Failed | CheckStatus::Indeterminate => Self::NotEstablished,
             _ => Self::NotApplicable,
         }
