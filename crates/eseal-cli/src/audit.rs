@@ -1,13 +1,20 @@
 //! `eseal audit DIR|FILE...`: verify many files in parallel and summarise: counts by status and
-//! by failing check, the files that are not valid, and optional JSON and HTML reports.
+//! by check not passed, the files that are not valid, every file skipped and why, and optional
+//! JSON Lines and HTML reports.
+//!
+//! Detached signatures are verified with their data: `X.sig` with the file `X` beside it (the
+//! convention of detached signatures, as in `contract.txt.sig` for `contract.txt`), or the data
+//! a `--manifest` names for it.
 
-use std::collections::BTreeMap;
-use std::io::IsTerminal as _;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
 use eseal::document::DocumentVerifyOptions;
+use eseal::verify::{DocumentFormat, Status};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
@@ -15,27 +22,37 @@ use crate::exit::Exit;
 use crate::files::{self, Secrecy};
 use crate::inputs::ValidationArgs;
 use crate::output::Style;
-use crate::report::{self, Outcome};
+use crate::report::{self, Outcome, Shown};
 
 /// Deepest directory nesting walked.
 const MAX_DEPTH: usize = 32;
-/// Most files audited in one run.
+/// Most files audited or skipped in one run.
 const MAX_FILES: usize = 200_000;
 /// File name extensions taken from directories (files named on the command line are always
 /// taken).
 const EXTENSIONS: [&str; 6] = ["ofd", "esl", "sig", "dat", "der", "ses"];
-/// Version tag of the `--json` file.
-const AUDIT_SCHEMA: &str = "eseal.audit/1";
+/// The extension of a detached signature verified with the file of the same name without it.
+const DETACHED_EXTENSION: &str = "sig";
+/// Checks listed in the text summary (all of them are in the JSON and HTML reports).
+const TOP_CHECKS: usize = 10;
+/// Version tag of the `--json` stream.
+const AUDIT_SCHEMA: &str = "eseal.audit/2";
 
 /// `eseal audit`
 #[derive(Debug, Args)]
 pub(crate) struct AuditArgs {
     /// Directories (walked recursively for *.ofd, *.esl, *.sig, *.dat, *.der, *.ses) and files.
-    #[arg(required = true, value_name = "DIR|FILE")]
+    #[arg(value_name = "DIR|FILE", required_unless_present = "manifest")]
     paths: Vec<PathBuf>,
     #[command(flatten)]
     validation: ValidationArgs,
-    /// Write every report and the summary as JSON to FILE.
+    /// Detached signatures and their data, one pair per line: the signature file, a tab (or
+    /// spaces when neither name has any), the data file; relative paths start at FILE's
+    /// directory; lines starting with # are comments. The signatures listed are audited too.
+    #[arg(long, value_name = "FILE")]
+    manifest: Option<PathBuf>,
+    /// Write JSON Lines to FILE ("-": stdout, the text summary then goes to stderr): a header,
+    /// one line per file as soon as it is verified, one per skipped file, and the summary.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
     /// Write a self-contained HTML report to FILE.
@@ -52,19 +69,121 @@ pub(crate) struct AuditArgs {
 /// One audited file.
 struct Entry {
     name: String,
+    /// The detached data it was verified with.
+    data: Option<String>,
     outcome: Outcome,
 }
 
-/// What a file found while walking a directory is.
-enum Candidate {
-    /// Named on the command line: always verified.
-    Named(PathBuf),
-    /// Found in a directory: files of no supported format are skipped, not errors.
-    Found(PathBuf),
+/// A file that was not audited, and why.
+struct Skipped {
+    name: String,
+    reason: String,
+}
+
+/// A file to verify.
+struct Candidate {
+    path: PathBuf,
+    /// Named on the command line or in the manifest: always verified; found in a directory:
+    /// skipped when of no supported format.
+    named: bool,
+    /// The detached data to verify it with, if it is a detached signature.
+    data: Option<PathBuf>,
+}
+
+/// What verifying a candidate gave.
+enum Done {
+    Entry(Entry),
+    Skipped(Skipped),
+}
+
+/// What the walk found.
+#[derive(Default)]
+struct Found {
+    candidates: Vec<Candidate>,
+    /// Files not taken by their name (maybe the data of a signature).
+    others: Vec<PathBuf>,
+    skipped: Vec<Skipped>,
+}
+
+impl Found {
+    fn count(&self) -> usize {
+        self.candidates.len() + self.others.len() + self.skipped.len()
+    }
+
+    fn check_room(&self) -> anyhow::Result<()> {
+        if self.count() >= MAX_FILES {
+            bail!("more than {MAX_FILES} files to audit: audit fewer directories at a time");
+        }
+        Ok(())
+    }
+
+    fn skip(&mut self, path: &Path, reason: &str) -> anyhow::Result<()> {
+        self.check_room()?;
+        self.skipped.push(Skipped {
+            name: path.display().to_string(),
+            reason: reason.to_owned(),
+        });
+        Ok(())
+    }
+}
+
+fn extension_list() -> String {
+    EXTENSIONS
+        .iter()
+        .map(|e| format!(".{e}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The key under which a path is looked up in the manifest: canonical when it exists.
+fn key(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Reads a `--manifest`: signature → data, both relative to the manifest's directory.
+fn read_manifest(path: &Path) -> anyhow::Result<Vec<(PathBuf, PathBuf)>> {
+    let bytes = files::read(path)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", path.display()))?;
+    let base = path.parent().unwrap_or(Path::new(""));
+    let mut pairs = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = if line.contains('\t') {
+            line.split('\t')
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .collect()
+        } else {
+            line.split_whitespace().collect()
+        };
+        let [signature, data] = fields.as_slice() else {
+            bail!(
+                "{} line {}: expected a signature file and its data file, separated by a tab",
+                path.display(),
+                i + 1
+            );
+        };
+        if pairs.len() >= MAX_FILES {
+            bail!("{} lists more than {MAX_FILES} pairs", path.display());
+        }
+        pairs.push((base.join(signature), base.join(data)));
+    }
+    Ok(pairs)
 }
 
 pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
-    for out in [&args.json, &args.html].into_iter().flatten() {
+    let json_to_stdout = args.json.as_deref() == Some(Path::new("-"));
+    for out in [
+        args.json.as_ref().filter(|_| !json_to_stdout),
+        args.html.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
         if out.exists() && !args.force {
             bail!(
                 "{} already exists (use --force to replace it)",
@@ -72,24 +191,81 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
             );
         }
     }
-    let mut candidates = Vec::new();
+    let mut found = Found::default();
     for path in &args.paths {
         let meta =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if meta.is_dir() {
-            walk(path, 0, &mut candidates)?;
+            walk(path, 0, &mut found)?;
         } else {
-            push(&mut candidates, Candidate::Named(path.clone()))?;
+            found.check_room()?;
+            found.candidates.push(Candidate {
+                path: path.clone(),
+                named: true,
+                data: None,
+            });
         }
+    }
+    let manifest = match &args.manifest {
+        Some(path) => read_manifest(path)?,
+        None => Vec::new(),
+    };
+    pair(&mut found, &manifest)?;
+    if found.count() == 0 {
+        bail!(
+            "nothing to audit: {} hold(s) no file",
+            args.paths
+                .iter()
+                .chain(&args.manifest)
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     let loaded = args.validation.load()?;
     let options = DocumentVerifyOptions::new(loaded.ses_options(args.validation.policy));
+    let context = json!({
+        "validation_time": loaded.at.to_string(),
+        "policy": args.validation.policy.name(),
+    });
+
+    let sink: Option<Mutex<Box<dyn Write + Send>>> = match &args.json {
+        None => None,
+        Some(_) if json_to_stdout => Some(Mutex::new(Box::new(std::io::stdout()))),
+        Some(path) => Some(Mutex::new(Box::new(std::io::BufWriter::new(
+            files::create(path, args.force)?,
+        )))),
+    };
+    let sink_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
+    let emit = |value: &Value| {
+        if let Some(sink) = &sink {
+            let mut out = sink
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Err(e) = writeln!(out, "{value}").and_then(|()| out.flush()) {
+                sink_error
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .get_or_insert(e);
+            }
+        }
+    };
+    emit(&json!({
+        "type": "audit",
+        "schema": AUDIT_SCHEMA,
+        "eseal_version": env!("CARGO_PKG_VERSION"),
+        "validation_time": at(&context, "validation_time"),
+        "policy": at(&context, "policy"),
+    }));
+    for s in &found.skipped {
+        emit(&skipped_json(s));
+    }
 
     let progress = if std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(candidates.len() as u64);
+        let bar = indicatif::ProgressBar::new(found.candidates.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{spinner} verifying [{bar:40}] {pos}/{len} files ({per_sec}, {eta} left)",
+                "{spinner} verifying [{bar:40}] {pos}/{len} files ({per_sec}, about {eta} left)",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),
@@ -98,81 +274,194 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let verify_one = |candidate: &Candidate| -> Option<Entry> {
-        let (path, named) = match candidate {
-            Candidate::Named(p) => (p, true),
-            Candidate::Found(p) => (p, false),
-        };
-        let outcome = match files::read(path) {
-            Err(e) => Outcome::Error(format!("{e:#}")),
-            Ok(bytes) => {
-                if !named && eseal::document::sniff(&bytes).is_none() {
-                    progress.inc(1);
-                    return None;
-                }
-                report::verify_bytes(&bytes, &options, None)
-            }
-        };
+    let verify_one = |candidate: &Candidate| -> Done {
+        let done = verify_candidate(candidate, &options);
         progress.inc(1);
-        Some(Entry {
-            name: path.display().to_string(),
-            outcome,
-        })
+        match &done {
+            Done::Entry(e) => emit(&entry_json(e)),
+            Done::Skipped(s) => emit(&skipped_json(s)),
+        }
+        done
     };
-    let results: Vec<Option<Entry>> = match args.jobs {
+    let results: Vec<Done> = match args.jobs {
         Some(0) => bail!("--jobs must be at least 1"),
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
             .context("cannot start the worker threads")?
-            .install(|| candidates.par_iter().map(verify_one).collect()),
-        None => candidates.par_iter().map(verify_one).collect(),
+            .install(|| found.candidates.par_iter().map(verify_one).collect()),
+        None => found.candidates.par_iter().map(verify_one).collect(),
     };
     progress.finish_and_clear();
-    let skipped = results.iter().filter(|r| r.is_none()).count();
-    let entries: Vec<Entry> = results.into_iter().flatten().collect();
-    let summary = Summary::of(&entries, skipped);
 
-    print_summary(Style::detect(), &summary, &entries);
-    let context = json!({
-        "validation_time": loaded.at.to_string(),
-        "policy": args.validation.policy.name(),
-    });
-    if let Some(path) = &args.json {
-        let files_json: Vec<Value> = entries
-            .iter()
-            .map(|e| report::outcome_json(&e.name, &e.outcome))
-            .collect();
-        let doc = json!({
-            "schema": AUDIT_SCHEMA,
-            "validation_time": at(&context, "validation_time"),
-            "policy": at(&context, "policy"),
-            "summary": summary.to_json(),
-            "files": files_json,
-        });
-        let text = serde_json::to_string_pretty(&doc)?;
-        files::write(path, text.as_bytes(), args.force, Secrecy::Public)?;
-        eprintln!("eseal: wrote the JSON report to {}", path.display());
+    let mut entries = Vec::new();
+    let mut skipped = std::mem::take(&mut found.skipped);
+    for done in results {
+        match done {
+            Done::Entry(e) => entries.push(e),
+            Done::Skipped(s) => skipped.push(s),
+        }
+    }
+    // Files not taken by name are skipped unless a signature was verified with them.
+    let used: HashSet<PathBuf> = entries
+        .iter()
+        .filter_map(|e| e.data.as_deref())
+        .map(|d| key(Path::new(d)))
+        .collect();
+    let not_examined = format!(
+        "not examined: the name does not end in {}",
+        extension_list()
+    );
+    for other in &found.others {
+        if !used.contains(&key(other)) {
+            let s = Skipped {
+                name: other.display().to_string(),
+                reason: not_examined.clone(),
+            };
+            emit(&skipped_json(&s));
+            skipped.push(s);
+        }
+    }
+    skipped.sort_by(|a, b| a.name.cmp(&b.name));
+    let summary = Summary::of(&entries, skipped.len());
+    emit(&json!({
+        "type": "summary",
+        "schema": AUDIT_SCHEMA,
+        "summary": summary.to_json(),
+    }));
+    if let Some(sink) = sink {
+        let mut out = sink
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        out.flush().context("cannot write the JSON report")?;
+    }
+    if let Some(e) = sink_error
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        return Err(anyhow::Error::new(e).context("cannot write the JSON report"));
+    }
+
+    let style = Style::detect();
+    if json_to_stdout {
+        print_summary(
+            style,
+            &summary,
+            &entries,
+            &skipped,
+            &mut std::io::stderr().lock(),
+        )?;
+    } else {
+        print_summary(
+            style,
+            &summary,
+            &entries,
+            &skipped,
+            &mut std::io::stdout().lock(),
+        )?;
+    }
+    if let Some(path) = args.json.as_ref().filter(|_| !json_to_stdout) {
+        eprintln!("eseal: wrote the JSON Lines report to {}", path.display());
     }
     if let Some(path) = &args.html {
-        let page = html_report(&summary, &entries, &context);
+        let page = html_report(&summary, &entries, &skipped, &context);
         files::write(path, page.as_bytes(), args.force, Secrecy::Public)?;
         eprintln!("eseal: wrote the HTML report to {}", path.display());
+    }
+    if summary.total == 0 {
+        bail!(
+            "nothing to audit: no OFD document, seal or signature found{}",
+            if skipped.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} file(s) skipped, listed above)", skipped.len())
+            }
+        );
     }
     Ok(summary.exit)
 }
 
-fn push(candidates: &mut Vec<Candidate>, c: Candidate) -> anyhow::Result<()> {
-    if candidates.len() >= MAX_FILES {
-        bail!("more than {MAX_FILES} files to audit: audit fewer directories at a time");
+/// Verifies one candidate, with its detached data when it is a detached signature.
+fn verify_candidate(candidate: &Candidate, options: &DocumentVerifyOptions<'_>) -> Done {
+    let name = candidate.path.display().to_string();
+    let entry = |data: Option<String>, outcome| {
+        Done::Entry(Entry {
+            name: name.clone(),
+            data,
+            outcome,
+        })
+    };
+    let bytes = match files::read(&candidate.path) {
+        Ok(b) => b,
+        Err(e) => return entry(None, Outcome::Error(format!("{e:#}"))),
+    };
+    let format = eseal::document::sniff(&bytes);
+    if format.is_none() && !candidate.named {
+        return Done::Skipped(Skipped {
+            name: name.clone(),
+            reason: "not an OFD document, seal or detached signature (content not recognised)"
+                .to_owned(),
+        });
     }
-    candidates.push(c);
+    match (&candidate.data, format) {
+        (Some(data_path), Some(DocumentFormat::SesSignature)) => {
+            let data_name = data_path.display().to_string();
+            match files::read(data_path) {
+                Ok(data) => entry(
+                    Some(data_name),
+                    report::verify_bytes(&bytes, options, Some(&data)),
+                ),
+                Err(e) => entry(
+                    Some(data_name),
+                    Outcome::Error(format!("the signature's data: {e:#}")),
+                ),
+            }
+        }
+        _ => entry(None, report::verify_bytes(&bytes, options, None)),
+    }
+}
+
+/// Gives each detached signature its data: the manifest's, else `X` for `X.sig` when that file
+/// exists. Signatures the manifest lists that the walk did not find are added.
+fn pair(found: &mut Found, manifest: &[(PathBuf, PathBuf)]) -> anyhow::Result<()> {
+    let mut listed: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for (signature, data) in manifest {
+        listed.insert(key(signature), data.clone());
+    }
+    let mut seen = HashSet::new();
+    for c in &mut found.candidates {
+        let k = key(&c.path);
+        if let Some(data) = listed.get(&k) {
+            c.data = Some(data.clone());
+        } else if c
+            .path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(DETACHED_EXTENSION))
+        {
+            let data = c.path.with_extension("");
+            if data.is_file() {
+                c.data = Some(data);
+            }
+        }
+        seen.insert(k);
+    }
+    for (signature, data) in manifest {
+        if seen.insert(key(signature)) {
+            found.check_room()?;
+            found.candidates.push(Candidate {
+                path: signature.clone(),
+                named: true,
+                data: Some(data.clone()),
+            });
+        }
+    }
     Ok(())
 }
 
-/// Adds the files under `dir` with one of [`EXTENSIONS`], in name order; hidden entries and
-/// symbolic links are skipped (a link could lead out of the tree or round in a loop).
-fn walk(dir: &Path, depth: usize, out: &mut Vec<Candidate>) -> anyhow::Result<()> {
+/// Adds the files under `dir`, in name order: those with one of [`EXTENSIONS`] to verify, the
+/// others for pairing or skipping. Hidden entries and symbolic links are skipped (a link could
+/// lead out of the tree or round in a loop), each named.
+fn walk(dir: &Path, depth: usize, found: &mut Found) -> anyhow::Result<()> {
     if depth > MAX_DEPTH {
         bail!(
             "{} is nested more than {MAX_DEPTH} directories deep",
@@ -188,32 +477,64 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<Candidate>) -> anyhow::Result<()
         let path = entry.path();
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
         let Ok(kind) = entry.file_type() else {
+            found.skip(&path, "cannot tell what it is")?;
             continue;
         };
-        if hidden || kind.is_symlink() {
-            continue;
-        }
-        if kind.is_dir() {
-            walk(&path, depth + 1, out)?;
-        } else if kind.is_file() {
+        if kind.is_symlink() {
+            found.skip(&path, "symbolic link, not followed")?;
+        } else if kind.is_dir() {
+            if hidden {
+                found.skip(&path, "hidden directory, not walked")?;
+            } else {
+                walk(&path, depth + 1, found)?;
+            }
+        } else if !kind.is_file() {
+            found.skip(&path, "not a regular file")?;
+        } else if hidden {
+            found.skip(&path, "hidden file, not examined")?;
+        } else {
+            found.check_room()?;
             let wanted = path
                 .extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)));
             if wanted {
-                push(out, Candidate::Found(path))?;
+                found.candidates.push(Candidate {
+                    path,
+                    named: false,
+                    data: None,
+                });
+            } else {
+                found.others.push(path);
             }
         }
     }
     Ok(())
 }
 
+fn entry_json(e: &Entry) -> Value {
+    let mut value = report::outcome_json(&e.name, &e.outcome);
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("type".into(), json!("file"));
+        if let Some(data) = &e.data {
+            obj.insert("data".into(), json!(data));
+        }
+    }
+    value
+}
+
+fn skipped_json(s: &Skipped) -> Value {
+    json!({"type": "skipped", "file": s.name, "reason": s.reason})
+}
+
 /// Counts over an audit.
 struct Summary {
     total: usize,
+    paired: usize,
     skipped: usize,
     by_status: BTreeMap<&'static str, usize>,
-    by_check: BTreeMap<&'static str, usize>,
+    /// Per check id: files where it failed (proven wrong), files where it was not established.
+    by_check: BTreeMap<&'static str, (usize, usize)>,
     exit: Exit,
 }
 
@@ -224,19 +545,42 @@ impl Summary {
     fn of(entries: &[Entry], skipped: usize) -> Self {
         let mut by_status: BTreeMap<&'static str, usize> =
             STATUSES.iter().map(|s| (*s, 0)).collect();
-        let mut by_check = BTreeMap::new();
+        let mut by_check: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
         let mut exit = Exit::Valid;
         for e in entries {
             *by_status.entry(e.outcome.status_name()).or_default() += 1;
             exit = report::worst(exit, e.outcome.exit());
             if let Outcome::Report(r) = &e.outcome {
-                for id in report::problem_ids(r) {
-                    *by_check.entry(id).or_default() += 1;
+                // Each check once per file: failed if any occurrence failed.
+                let mut per_file: BTreeMap<&'static str, bool> = BTreeMap::new();
+                let checks = r
+                    .checks
+                    .iter()
+                    .chain(r.signatures.iter().flat_map(|s| s.report.checks.iter()));
+                for c in checks {
+                    match Shown::of(c) {
+                        Shown::Failed => {
+                            per_file.insert(c.id.as_str(), true);
+                        }
+                        Shown::NotEstablished => {
+                            per_file.entry(c.id.as_str()).or_insert(false);
+                        }
+                        _ => {}
+                    }
+                }
+                for (id, failed) in per_file {
+                    let counts = by_check.entry(id).or_default();
+                    if failed {
+                        counts.0 += 1;
+                    } else {
+                        counts.1 += 1;
+                    }
                 }
             }
         }
         Self {
             total: entries.len(),
+            paired: entries.iter().filter(|e| e.data.is_some()).count(),
             skipped,
             by_status,
             by_check,
@@ -244,24 +588,47 @@ impl Summary {
         }
     }
 
+    /// The checks by the number of files they kept from being valid, most first.
+    fn top_checks(&self) -> Vec<(&'static str, usize, usize)> {
+        let mut checks: Vec<_> = self
+            .by_check
+            .iter()
+            .map(|(id, (f, n))| (*id, *f, *n))
+            .collect();
+        checks.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then(a.0.cmp(b.0)));
+        checks
+    }
+
     fn to_json(&self) -> Value {
+        let by_check: BTreeMap<&str, usize> = self
+            .by_check
+            .iter()
+            .map(|(id, (f, n))| (*id, f + n))
+            .collect();
+        let outcomes: BTreeMap<&str, Value> = self
+            .by_check
+            .iter()
+            .map(|(id, (f, n))| (*id, json!({"failed": f, "not_established": n})))
+            .collect();
         json!({
             "files": self.total,
+            "paired": self.paired,
             "skipped": self.skipped,
             "by_status": self.by_status,
-            "by_check": self.by_check,
+            "by_check": by_check,
+            "by_check_outcome": outcomes,
             "exit_code": self.exit.code(),
         })
     }
 }
 
-/// The first problem of a non-valid file, as `(check id, message)`.
+/// The first problem of a non-valid file, as `(check id and outcome, message)`.
 fn first_problem(outcome: &Outcome) -> (String, String) {
     match outcome {
         Outcome::Error(m) => ("error".to_owned(), crate::output::one_line(m)),
         Outcome::Report(r) => match report::first_problem(r) {
             Some(c) => (
-                format!("{} {}", c.id.as_str(), c.status.as_str()),
+                format!("{} {}", c.id.as_str(), Shown::of(c).word()),
                 crate::output::one_line(&c.message),
             ),
             None => (
@@ -272,24 +639,29 @@ fn first_problem(outcome: &Outcome) -> (String, String) {
     }
 }
 
-fn print_summary(style: Style, summary: &Summary, entries: &[Entry]) {
-    println!(
-        "{}",
-        style.bold(&format!(
-            "Audited {} file(s){}",
-            summary.total,
-            if summary.skipped > 0 {
-                format!(
-                    " ({} other file(s) skipped: not OFD, seal or signature)",
-                    summary.skipped
-                )
-            } else {
-                String::new()
-            }
-        ))
-    );
-    println!();
-    println!("{:<16}{:>8}", "Status", "Files");
+fn print_summary(
+    style: Style,
+    summary: &Summary,
+    entries: &[Entry],
+    skipped: &[Skipped],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut head = format!("Audited {} file(s)", summary.total);
+    if summary.paired > 0 {
+        head.push_str(&format!(
+            ", {} detached signature(s) with their data",
+            summary.paired
+        ));
+    }
+    if !skipped.is_empty() {
+        head.push_str(&format!(
+            "; {} file(s) skipped (listed below)",
+            skipped.len()
+        ));
+    }
+    writeln!(out, "{}", style.bold(&head))?;
+    writeln!(out)?;
+    writeln!(out, "{:<16}{:>8}", "Status", "Files")?;
     for status in STATUSES {
         let n = summary.by_status.get(status).copied().unwrap_or(0);
         let label = format!("{status:<16}");
@@ -299,33 +671,80 @@ fn print_summary(style: Style, summary: &Summary, entries: &[Entry]) {
             ("indeterminate", _) => style.warn(&label),
             _ => style.bad(&label),
         };
-        println!("{label}{n:>8}");
+        writeln!(out, "{label}{n:>8}")?;
     }
-    if !summary.by_check.is_empty() {
-        println!();
-        println!("{:<40}{:>8}", "Check failed or indeterminate", "Files");
-        let mut checks: Vec<_> = summary.by_check.iter().collect();
-        checks.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        for (id, n) in checks {
-            println!("{id:<40}{n:>8}");
+    let checks = summary.top_checks();
+    if !checks.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<40}{:>8}{:>17}",
+            "Top checks not passed", "Failed", "Not established"
+        )?;
+        for (id, failed, open) in checks.iter().take(TOP_CHECKS) {
+            writeln!(out, "{id:<40}{failed:>8}{open:>17}")?;
+        }
+        if checks.len() > TOP_CHECKS {
+            writeln!(
+                out,
+                "(and {} more checks: see the JSON or HTML report)",
+                checks.len() - TOP_CHECKS
+            )?;
         }
     }
     let bad: Vec<&Entry> = entries
         .iter()
-        .filter(|e| !matches!(&e.outcome, Outcome::Report(r) if r.status == eseal::verify::Status::Valid))
+        .filter(|e| !matches!(&e.outcome, Outcome::Report(r) if r.status == Status::Valid))
         .collect();
     if !bad.is_empty() {
-        println!();
-        println!("{}", style.bold(&format!("Not valid ({}):", bad.len())));
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            style.bold(&format!("Not valid ({}):", bad.len()))
+        )?;
         for e in bad {
             let (id, message) = first_problem(&e.outcome);
-            println!(
+            writeln!(
+                out,
                 "  {} {}: {id}: {message}",
                 report::status_word(style, &e.outcome),
                 e.name
-            );
+            )?;
         }
     }
+    let paired: Vec<&Entry> = entries.iter().filter(|e| e.data.is_some()).collect();
+    if !paired.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            style.bold(&format!(
+                "Detached signatures verified with their data ({}):",
+                paired.len()
+            ))
+        )?;
+        for e in paired {
+            writeln!(
+                out,
+                "  {} with {}",
+                e.name,
+                e.data.as_deref().unwrap_or_default()
+            )?;
+        }
+    }
+    if !skipped.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            style.bold(&format!("Skipped ({}):", skipped.len()))
+        )?;
+        for s in skipped {
+            writeln!(out, "  {}: {}", s.name, s.reason)?;
+        }
+    }
+    Ok(())
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -364,7 +783,12 @@ tr.invalid td{background:#fff5f5}tr.indeterminate td{background:#fffbeb}tr.error
 code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}
 ";
 
-fn html_report(summary: &Summary, entries: &[Entry], context: &Value) -> String {
+fn html_report(
+    summary: &Summary,
+    entries: &[Entry],
+    skipped: &[Skipped],
+    context: &Value,
+) -> String {
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
@@ -373,14 +797,19 @@ fn html_report(summary: &Summary, entries: &[Entry], context: &Value) -> String 
     h.push_str("</style></head><body>\n");
     h.push_str("<h1>eseal audit report</h1>\n");
     h.push_str(&format!(
-        "<div class=\"meta\">{} file(s) verified at validation time <code>{}</code>, policy <code>{}</code>{}.</div>\n",
+        "<div class=\"meta\">{} file(s) verified at validation time <code>{}</code>, policy <code>{}</code>{}{}.</div>\n",
         summary.total,
         esc(at(context, "validation_time").as_str().unwrap_or("?")),
         esc(at(context, "policy").as_str().unwrap_or("?")),
-        if summary.skipped > 0 {
-            format!("; {} other file(s) skipped", summary.skipped)
+        if summary.paired > 0 {
+            format!("; {} detached signature(s) with their data", summary.paired)
         } else {
             String::new()
+        },
+        if skipped.is_empty() {
+            String::new()
+        } else {
+            format!("; {} file(s) skipped (listed at the end)", skipped.len())
         }
     ));
     h.push_str("<div class=\"cards\">");
@@ -392,13 +821,12 @@ fn html_report(summary: &Summary, entries: &[Entry], context: &Value) -> String 
         ));
     }
     h.push_str("</div>\n");
-    if !summary.by_check.is_empty() {
-        h.push_str("<h2>Checks that failed or stayed indeterminate</h2>\n<table><tr><th>Check</th><th class=\"num\">Files</th></tr>\n");
-        let mut checks: Vec<_> = summary.by_check.iter().collect();
-        checks.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        for (id, n) in checks {
+    let checks = summary.top_checks();
+    if !checks.is_empty() {
+        h.push_str("<h2>Checks not passed</h2>\n<table><tr><th>Check</th><th class=\"num\">Failed (proven wrong)</th><th class=\"num\">Not established</th></tr>\n");
+        for (id, failed, open) in checks {
             h.push_str(&format!(
-                "<tr><td><code>{}</code></td><td class=\"num\">{n}</td></tr>\n",
+                "<tr><td><code>{}</code></td><td class=\"num\">{failed}</td><td class=\"num\">{open}</td></tr>\n",
                 esc(id)
             ));
         }
@@ -426,15 +854,35 @@ fn html_report(summary: &Summary, entries: &[Entry], context: &Value) -> String 
             let (id, message) = first_problem(&e.outcome);
             format!("<code>{}</code><br>{}", esc(&id), esc(&message))
         };
+        let data = e
+            .data
+            .as_deref()
+            .map(|d| format!("<br><small>with data {}</small>", esc(d)))
+            .unwrap_or_default();
         h.push_str(&format!(
-            "<tr class=\"{status}\"><td><span class=\"badge {status}\">{status}</span></td><td class=\"file\">{}</td><td>{}</td><td class=\"num\">{sigs}</td><td>{problem}</td></tr>\n",
+            "<tr class=\"{status}\"><td><span class=\"badge {status}\">{status}</span></td><td class=\"file\">{}{data}</td><td>{}</td><td class=\"num\">{sigs}</td><td>{problem}</td></tr>\n",
             esc(&e.name),
             esc(format)
         ));
     }
-    h.push_str("</table>\n<p class=\"meta\">Made by eseal ");
+    h.push_str("</table>\n");
+    if !skipped.is_empty() {
+        h.push_str(&format!(
+            "<h2>Skipped ({})</h2>\n<table><tr><th>File</th><th>Why</th></tr>\n",
+            skipped.len()
+        ));
+        for s in skipped {
+            h.push_str(&format!(
+                "<tr><td class=\"file\">{}</td><td>{}</td></tr>\n",
+                esc(&s.name),
+                esc(&s.reason)
+            ));
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str("<p class=\"meta\">Made by eseal ");
     h.push_str(env!("CARGO_PKG_VERSION"));
-    h.push_str(". Invalid: a signature or digest does not verify, or the seal was misused. Indeterminate: authentic as far as can be told, but a certificate is expired, untrusted or revoked, or a check could not be performed.</p>\n</body></html>\n");
+    h.push_str(". Invalid: a signature or digest does not verify, or the seal was misused (a check <em>failed</em>: proven wrong). Indeterminate: authentic as far as can be told, but a check was <em>not established</em>: a certificate is expired, untrusted or revoked, or a check could not be performed.</p>\n</body></html>\n");
     h
 }
 

@@ -679,13 +679,15 @@ fn print_verify(
             }
         }
         Err(e) => {
-            let mark = if status == Status::Invalid {
-                style.bad("✗")
+            // A broken signature proves the path wrong; an expired or untrusted link only
+            // leaves it unproven (the same marks as the checks of `eseal verify`).
+            let (mark, what) = if status == Status::Invalid {
+                (style.bad("✗"), "failed: rule")
             } else {
-                style.warn("?")
+                (style.warn("?"), "not established: rule")
             };
             println!(
-                "{mark} failed rule {} ({} problem) at certificate #{} \"{}\": {}",
+                "{mark} {what} {} ({} problem) at certificate #{} \"{}\": {}",
                 e.id(),
                 e.class().as_str(),
                 e.position,

@@ -233,7 +233,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     .context("cannot add the riding seal")?;
     files::write(&dir.join("signed.ofd"), &signed, true, Secrecy::Public)?;
     made.add("signed.ofd", "the document with a seal and a riding seal");
-    println!("  signed.ofd   2 seal signatures, timestamped by the demo TSA");
+    println!("  signed.ofd       2 seal signatures, timestamped by the demo TSA");
 
     // A detached signature over raw data.
     let contract = "eseal demo: 本合同一式两份，双方签章后生效。\n".as_bytes();
@@ -250,10 +250,14 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         now,
         Some(&tsa),
     )?;
-    files::write(&dir.join("contract.sig"), &sig, true, Secrecy::Public)?;
+    // Named `X.sig` for the data `X`: the convention `eseal audit` pairs them by.
+    files::write(&dir.join("contract.txt.sig"), &sig, true, Secrecy::Public)?;
     made.add("contract.txt", "some data");
-    made.add("contract.sig", "a detached SES_Signature over contract.txt");
-    println!("  contract.sig detached signature over contract.txt");
+    made.add(
+        "contract.txt.sig",
+        "a detached SES_Signature over contract.txt",
+    );
+    println!("  contract.txt.sig detached signature over contract.txt");
 
     // 4. Tampering.
     step(
@@ -266,7 +270,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         "tampered.ofd",
         "signed.ofd with page 1 altered: must verify invalid",
     );
-    println!("  tampered.ofd \"1,000,000\" became \"9,000,000\" in page 1");
+    println!("  tampered.ofd     \"1,000,000\" became \"9,000,000\" in page 1");
 
     // 5. Verification.
     step(5, "Verification (验章) against the demo root, now");
@@ -281,7 +285,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         ("seal-v4.esl", None, Status::Valid),
         ("seal-v1.esl", None, Status::Valid),
         ("seal-v5.esl", None, Status::Valid),
-        ("contract.sig", Some(contract), Status::Valid),
+        ("contract.txt.sig", Some(contract), Status::Valid),
         ("document.ofd", None, Status::Indeterminate),
         ("signed.ofd", None, Status::Valid),
         ("tampered.ofd", None, Status::Invalid),
@@ -297,7 +301,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
             _ => "genuine",
         };
         println!(
-            "  {file:<13} {:<24} {note}{}",
+            "  {file:<17} {:<24} {note}{}",
             report::status_word(style, &outcome),
             if ok { "" } else { "  <-- NOT AS EXPECTED" }
         );
@@ -325,12 +329,19 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     for (name, what) in &made.files {
         println!("  {:<40} {what}", dir.join(name).display());
     }
-    let d = dir.display();
+    let d = shell_quote(&dir.display().to_string());
+    let eseal = Invocation::detect();
     println!("\nVerify them yourself (exit code 0 valid, 1 invalid, 2 indeterminate):");
-    println!("  eseal verify --trust {d}/root.pem {d}/signed.ofd {d}/tampered.ofd");
-    println!("  eseal verify --trust {d}/root.pem --data {d}/contract.txt {d}/contract.sig");
-    println!("  eseal seal show {d}/seal-v4.esl --picture-out seal-picture.png");
-    println!("  eseal audit --trust {d}/root.pem {d} --html audit.html");
+    println!("  {eseal} verify --trust {d}/root.pem {d}/signed.ofd {d}/tampered.ofd");
+    println!("  {eseal} verify --trust {d}/root.pem --data {d}/contract.txt {d}/contract.txt.sig");
+    println!("  {eseal} seal show {d}/seal-v4.esl --picture-out {d}/seal-picture.png");
+    println!("  {eseal} audit --trust {d}/root.pem {d} --html {d}/audit.html");
+    if let Invocation::Path(_) = eseal {
+        println!(
+            "(eseal is not on your PATH: `cargo install --path crates/eseal-cli --locked` \
+             installs it in ~/.cargo/bin, see docs/cli.md)"
+        );
+    }
     if !all_as_expected {
         bail!("the demo's results are not as expected (see above): please report this bug");
     }
@@ -339,6 +350,59 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         style.good("Demo complete: every genuine file is valid, the tampered copy invalid.")
     );
     Ok(Exit::Valid)
+}
+
+/// How the printed commands call eseal: `eseal` when that name on PATH is this very program,
+/// else the full path of the running binary (so that the commands work as printed, also from
+/// `cargo run`).
+enum Invocation {
+    OnPath,
+    Path(String),
+}
+
+impl Invocation {
+    fn detect() -> Self {
+        let Ok(exe) = std::env::current_exe() else {
+            return Self::OnPath;
+        };
+        let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
+        let name = exe.file_name().map(std::ffi::OsStr::to_os_string);
+        let on_path = std::env::var_os("PATH").is_some_and(|paths| {
+            std::env::split_paths(&paths).any(|dir| {
+                name.as_ref()
+                    .map(|n| dir.join(n))
+                    .and_then(|p| std::fs::canonicalize(p).ok())
+                    .is_some_and(|p| p == exe)
+            })
+        });
+        if on_path && exe.file_stem().is_some_and(|s| s == "eseal") {
+            Self::OnPath
+        } else {
+            Self::Path(shell_quote(&exe.display().to_string()))
+        }
+    }
+}
+
+impl std::fmt::Display for Invocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::OnPath => f.write_str("eseal"),
+            Self::Path(p) => f.write_str(p),
+        }
+    }
+}
+
+/// `text` as one word for a POSIX shell.
+fn shell_quote(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%".contains(c));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 /// The demo's two-page OFD document.

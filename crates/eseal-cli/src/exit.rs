@@ -2,6 +2,11 @@
 
 use eseal::verify::Status;
 
+/// The exit status when stdout is a pipe closed before everything was written (`eseal verify …
+/// | head -1`): 128 + SIGPIPE, what a shell reports for a Unix tool that signal ended. Rust
+/// ignores SIGPIPE, so eseal sees the error and chooses this status itself.
+pub(crate) const CLOSED_PIPE: i32 = 141;
+
 /// How `eseal` ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Exit {

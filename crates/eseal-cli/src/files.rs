@@ -124,3 +124,25 @@ pub(crate) fn write(path: &Path, data: &[u8], force: bool, secrecy: Secrecy) -> 
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
+
+/// Creates `path` for writing a public file bit by bit (a streamed report), refusing to replace
+/// an existing file unless `force`.
+pub(crate) fn create(path: &Path, force: bool) -> anyhow::Result<std::fs::File> {
+    let mut options = OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    options.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!(
+                "{} already exists (use --force to replace it)",
+                path.display()
+            )
+        } else {
+            anyhow::anyhow!("cannot write {}: {e}", path.display())
+        }
+    })
+}

@@ -1,6 +1,7 @@
 //! The options every verifying command shares (`--trust`, `--intermediate`, `--crl`, `--at`,
 //! `--policy`, `--json`) and loading what they name from files and directories.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -22,7 +23,7 @@ const CRL_EXTENSIONS: [&str; 3] = ["crl", "pem", "der"];
 #[derive(Debug, Clone, Args)]
 pub(crate) struct ValidationArgs {
     /// Trust anchors: PEM bundles or DER certificates, or directories of them (*.pem, *.crt,
-    /// *.cer, *.der). Repeatable.
+    /// *.cer, *.der; from a directory only CA certificates, see --trust-leaves). Repeatable.
     #[arg(long, value_name = "FILE|DIR")]
     pub(crate) trust: Vec<PathBuf>,
     /// Intermediate CA certificates to build the path with (files or directories). Repeatable.
@@ -41,6 +42,11 @@ pub(crate) struct ValidationArgs {
     /// deployed producers as warnings; the output names each relaxation used).
     #[arg(long, value_enum, default_value_t = PolicyChoice::Strict)]
     pub(crate) policy: PolicyChoice,
+    /// Also trust the end-entity certificates found in --trust directories (by default only
+    /// CA and self-issued certificates are taken from a directory, the others are skipped
+    /// with a warning; a file named with --trust is always taken whole).
+    #[arg(long)]
+    pub(crate) trust_leaves: bool,
 }
 
 /// [`ValidationArgs`] and `--json` (print the result as JSON).
@@ -107,9 +113,7 @@ impl ValidationArgs {
     /// Reads every file named, failing on the first unreadable one (with its name).
     pub(crate) fn load(&self) -> anyhow::Result<Loaded> {
         let mut trust = TrustStore::new();
-        for cert in load_all(&self.trust, &CERTIFICATE_EXTENSIONS, "trust anchor", |b| {
-            eseal::certfile::read_certificates(b)
-        })? {
+        for cert in self.trust_anchors()? {
             trust.add(cert);
         }
         let intermediates = load_all(
@@ -135,6 +139,48 @@ impl ValidationArgs {
             at,
         })
     }
+}
+
+impl ValidationArgs {
+    /// The `--trust` certificates. A directory is a place where certificates of every kind
+    /// collect (the demo's holds the signer's too), and trusting a leaf makes it vouch for
+    /// itself: from a directory only CA certificates (basicConstraints cA) and self-issued
+    /// ones (roots, some deployed without basicConstraints) are taken unless --trust-leaves;
+    /// each certificate left out is named in a warning on stderr.
+    fn trust_anchors(&self) -> anyhow::Result<Vec<Certificate>> {
+        let mut out = Vec::new();
+        for path in &self.trust {
+            let from_directory = std::fs::metadata(path).is_ok_and(|m| m.is_dir());
+            for file in expand(path, &CERTIFICATE_EXTENSIONS)? {
+                let data = crate::files::read(&file)?;
+                let certs = eseal::certfile::read_certificates(&data).with_context(|| {
+                    format!("{} is not a readable trust anchor file", file.display())
+                })?;
+                for cert in certs {
+                    if from_directory && !self.trust_leaves && !may_anchor(&cert) {
+                        let _ = writeln!(
+                            std::io::stderr(),
+                            "eseal: warning: --trust {}: skipped {} (\"{}\"): not a CA \
+                             certificate (name the file with --trust, or add --trust-leaves, \
+                             to trust it)",
+                            path.display(),
+                            file.display(),
+                            cert.subject_string()
+                        );
+                        continue;
+                    }
+                    out.push(cert);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Whether a certificate found in a `--trust` directory is taken as an anchor: a CA, or a
+/// self-issued certificate.
+pub(crate) fn may_anchor(cert: &Certificate) -> bool {
+    cert.basic_constraints().is_some_and(|bc| bc.ca) || cert.is_self_issued()
 }
 
 impl Loaded {

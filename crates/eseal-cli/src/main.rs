@@ -29,6 +29,8 @@ mod seal;
 mod sign;
 mod verify;
 
+use std::io::Write as _;
+
 use clap::{Parser, Subcommand};
 
 use crate::exit::Exit;
@@ -40,7 +42,8 @@ use crate::exit::Exit;
     version,
     propagate_version = true,
     after_help = "\
-Exit codes: 0 valid, 1 invalid, 2 indeterminate, 3 usage or input error.
+Exit codes: 0 valid, 1 invalid, 2 indeterminate, 3 usage or input error (141 when stdout is a
+pipe closed early, as for a tool ended by SIGPIPE).
 
 Start here:
   eseal demo
@@ -102,13 +105,17 @@ Examples:
     Verify(verify::VerifyCommand),
     /// Verify many files in parallel and summarise (by status, by failing check).
     #[command(after_help = "\
-Directories are walked recursively for *.ofd, *.esl, *.sig, *.dat, *.der and *.ses files (other
-files of no supported format found there are skipped); files named on the command line are
-always verified. A progress bar shows on a terminal only. Exit code: the worst over all files
-(0 valid, 2 indeterminate, 1 invalid, 3 a file could not be read).
+Directories are walked recursively for *.ofd, *.esl, *.sig, *.dat, *.der and *.ses files; every
+other file found is named in the report as skipped, with the reason. Files named on the command
+line are always verified. A detached signature X.sig is verified with the file X beside it as its
+data (or the data --manifest names). A progress bar with the time left shows on a terminal only.
+Exit code: the worst over all files (0 valid, 2 indeterminate, 1 invalid, 3 a file could not be
+read, or nothing was found to verify).
 
 Examples:
-  eseal audit archive/ --trust roots/ --html audit.html --json audit.json
+  eseal audit archive/ --trust roots/ --html audit.html --json audit.jsonl
+  eseal audit archive/ --trust root.pem --json - | jq -c 'select(.type == \"file\")'
+  eseal audit --manifest pairs.txt --trust root.pem
   eseal audit a.ofd b.ofd --trust root.pem --at 2025-01-01T00:00:00Z --jobs 4")]
     Audit(audit::AuditArgs),
 }
@@ -122,7 +129,14 @@ fn main() {
             .map(|s| (*s).to_owned())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        eprintln!(
+        // `println!` panics when stdout is a closed pipe (`eseal verify … | head -1`): the
+        // reader has what it wanted, so end quietly, as a Unix tool killed by SIGPIPE does.
+        if output::is_closed_output_panic(&what) {
+            std::process::exit(exit::CLOSED_PIPE);
+        }
+        // Written without `eprintln!`, which would panic again on a closed stderr.
+        let _ = writeln!(
+            std::io::stderr(),
             "eseal: internal error: {} (please report this bug)",
             output::one_line(&what)
         );
@@ -153,8 +167,13 @@ fn main() {
     };
     match result {
         Ok(exit) => std::process::exit(exit.code()),
+        Err(e) if output::is_broken_pipe(&e) => std::process::exit(exit::CLOSED_PIPE),
         Err(e) => {
-            eprintln!("eseal: error: {}", output::one_line(&format!("{e:#}")));
+            let _ = writeln!(
+                std::io::stderr(),
+                "eseal: error: {}",
+                output::one_line(&format!("{e:#}"))
+            );
             std::process::exit(Exit::Usage.code());
         }
     }

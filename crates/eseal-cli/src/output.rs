@@ -81,3 +81,21 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// Whether a panic message is the standard library's "failed printing to stdout" for a closed
+/// pipe (EPIPE is os error 32 on Linux and macOS; Windows says 232, "the pipe is being closed").
+pub(crate) fn is_closed_output_panic(message: &str) -> bool {
+    message.starts_with("failed printing to stdout")
+        && ["os error 32)", "os error 232)", "Broken pipe"]
+            .iter()
+            .any(|m| message.contains(m))
+}
+
+/// Whether an error comes from writing to a closed pipe.
+pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -107,32 +107,73 @@ fn format_name(format: DocumentFormat) -> &'static str {
     }
 }
 
-/// The mark in front of a check: ✓ passed, ✗ failed, ? indeterminate, - not applicable.
-fn check_mark(style: Style, status: CheckStatus) -> String {
-    match status {
-        CheckStatus::Passed => style.good("✓"),
-        CheckStatus::Failed => style.bad("✗"),
-        CheckStatus::Indeterminate => style.warn("?"),
-        _ => "-".to_owned(),
-    }
+/// How a check is shown: a failure that proves the object wrong (a decisive one) is told apart from one that only leaves the result open (a time, trust or
+/// revocation check that did not hold, or a check that could not be performed), so that an
+/// expired certificate under an INDETERMINATE verdict does not read like a forgery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shown {
+    /// ✓ passed.
+    Passed,
+    /// ✗ failed: proven wrong.
+    Failed,
+    /// ? not established: could not be proven either way.
+    NotEstablished,
+    /// - not applicable.
+    NotApplicable,
 }
 
-fn check_status_word(style: Style, status: CheckStatus) -> String {
-    let word = format!("{:<14}", status.as_str());
-    match status {
-        CheckStatus::Passed => style.good(&word),
-        CheckStatus::Failed => style.bad(&word),
-        CheckStatus::Indeterminate => style.warn(&word),
-        _ => word,
+impl Shown {
+    /// How `check` is shown.
+    pub(crate) fn of(check: &Check) -> Self {
+        match check.status {
+            CheckStatus::Passed => Self::Passed,
+            // `decisive` is what makes a verdict INVALID (`Report::derive_status`): set for a
+            // failure of a format, cryptographic or binding check, and for a decisive time,
+            // trust or revocation failure.
+            CheckStatus::Failed if check.decisive => Self::Failed,
+            CheckStatus::Failed | CheckStatus::Indeterminate => Self::NotEstablished,
+            _ => Self::NotApplicable,
+        }
+    }
+
+    /// The word: `passed`, `failed`, `not established`, `not applicable`.
+    pub(crate) fn word(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::NotEstablished => "not established",
+            Self::NotApplicable => "not applicable",
+        }
+    }
+
+    /// The mark: ✓, ✗, ? or -.
+    pub(crate) fn mark(self) -> &'static str {
+        match self {
+            Self::Passed => "✓",
+            Self::Failed => "✗",
+            Self::NotEstablished => "?",
+            Self::NotApplicable => "-",
+        }
+    }
+
+    /// `text` coloured for this outcome.
+    fn paint(self, style: Style, text: &str) -> String {
+        match self {
+            Self::Passed => style.good(text),
+            Self::Failed => style.bad(text),
+            Self::NotEstablished => style.warn(text),
+            Self::NotApplicable => text.to_owned(),
+        }
     }
 }
 
 fn print_check(style: Style, indent: &str, check: &Check) {
+    let shown = Shown::of(check);
     println!(
         "{indent}{} {:<36} {} {}",
-        check_mark(style, check.status),
+        shown.paint(style, shown.mark()),
         check.id.as_str(),
-        check_status_word(style, check.status),
+        shown.paint(style, &format!("{:<15}", shown.word())),
         crate::output::one_line(&check.message)
     );
 }
@@ -282,26 +323,6 @@ pub(crate) fn first_problem(report: &DocumentReport) -> Option<&Check> {
         .or_else(|| all.iter().find(|c| c.status == CheckStatus::Failed))
         .or_else(|| all.iter().find(|c| c.status == CheckStatus::Indeterminate))
         .copied()
-}
-
-/// Every check id that failed or stayed indeterminate in a report, each once, in order.
-pub(crate) fn problem_ids(report: &DocumentReport) -> Vec<&'static str> {
-    let mut ids = Vec::new();
-    let checks = report.checks.iter().chain(
-        report
-            .signatures
-            .iter()
-            .flat_map(|s| s.report.checks.iter()),
-    );
-    for c in checks {
-        if matches!(c.status, CheckStatus::Failed | CheckStatus::Indeterminate) {
-            let id = c.id.as_str();
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-        }
-    }
-    ids
 }
 
 /// Whether a status is worse than another for the exit code: valid < indeterminate < invalid

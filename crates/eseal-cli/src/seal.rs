@@ -28,8 +28,9 @@ pub(crate) enum SealCommand {
         after_help = "\
 The seal lists the certificates of the signers it authorises (--signer-cert, repeatable), or
 their SM3 digests (--signer-digest; v4/v5 only). The creation date is now; the validity starts
-at --valid-from (default now) and ends at --valid-to or after --days (default 365). All dates
-must lie within the maker certificate's validity.
+at --valid-from (default now) and ends at --valid-to or after --days (default 365, shortened
+with a note to end with the maker certificate if that ends sooner). All dates must lie within
+the maker certificate's validity.
 
 Examples:
   eseal seal make --key maker.key --cert maker.pem --es-id 33010600000001 \\
@@ -227,13 +228,17 @@ fn make(args: &MakeArgs) -> anyhow::Result<Exit> {
         &args.password.source(),
         "maker",
     )?;
+    let mut shortened = false;
     let valid_to = match (&args.valid_to, args.days) {
         (Some(t), _) => time_arg(t, "--valid-to")?,
         (None, Some(days)) => valid_from.saturating_add_seconds(u64::from(days) * 86_400),
         // The default year, cut short by the maker certificate's end (a seal cannot outlive it).
-        (None, None) => valid_from
-            .saturating_add_seconds(365 * 86_400)
-            .min(maker.certificate.not_after()),
+        (None, None) => {
+            let year = valid_from.saturating_add_seconds(365 * 86_400);
+            let end = maker.certificate.not_after();
+            shortened = end < year;
+            year.min(end)
+        }
     };
     let validity = SealValidity::new(now, valid_from, valid_to)?;
     let picture_name = args.picture.display().to_string();
@@ -282,6 +287,13 @@ fn make(args: &MakeArgs) -> anyhow::Result<Exit> {
         signers.len(),
         args.out.display()
     );
+    if shortened {
+        eprintln!(
+            "eseal: note: the validity was shortened from the default 365 days to end with the \
+             maker certificate on {valid_to} (a seal cannot outlive it); give --days or \
+             --valid-to to choose, within the certificate"
+        );
+    }
     Ok(Exit::Valid)
 }
 

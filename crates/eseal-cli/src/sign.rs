@@ -46,12 +46,14 @@ pub(crate) struct SignArgs {
     /// OFD: the page to stamp (1 = first).
     #[arg(long, value_name = "N", default_value_t = 1, requires = "input")]
     pub(crate) page: u32,
-    /// OFD: distance of the stamp's left edge from the page's left edge, in millimetres.
-    #[arg(long, value_name = "MM", default_value_t = 120.0, requires = "input")]
-    pub(crate) x: f64,
-    /// OFD: distance of the stamp's top edge from the page's top edge, in millimetres.
-    #[arg(long, value_name = "MM", default_value_t = 200.0, requires = "input")]
-    pub(crate) y: f64,
+    /// OFD: distance of the stamp's left edge from the page's left edge, in millimetres
+    /// [default: the stamp centred at 2/3 of the page width].
+    #[arg(long, value_name = "MM", requires = "input")]
+    pub(crate) x: Option<f64>,
+    /// OFD: distance of the stamp's top edge from the page's top edge, in millimetres
+    /// [default: the stamp centred at 3/4 of the page height].
+    #[arg(long, value_name = "MM", requires = "input")]
+    pub(crate) y: Option<f64>,
     /// OFD: a riding seal (骑缝章) across the right edge of every page, instead of one stamp.
     #[arg(long, requires = "input", conflicts_with = "sign")]
     pub(crate) riding: bool,

@@ -46,7 +46,7 @@ fn demo_runs_and_everything_it_leaves_verifies_again() {
         "Demo complete: every genuine file is valid, the tampered copy invalid.",
         "tampering caught",
         "ofd.references",
-        "eseal verify --trust demo/root.pem demo/signed.ofd demo/tampered.ofd",
+        " verify --trust demo/root.pem demo/signed.ofd demo/tampered.ofd",
     ] {
         assert!(text.contains(needle), "{needle:?} not in\n{text}");
     }
@@ -65,7 +65,7 @@ fn demo_runs_and_everything_it_leaves_verifies_again() {
         "signed.ofd",
         "tampered.ofd",
         "contract.txt",
-        "contract.sig",
+        "contract.txt.sig",
     ] {
         assert!(d.join("demo").join(file).is_file(), "{file} missing");
     }
@@ -84,7 +84,7 @@ fn demo_runs_and_everything_it_leaves_verifies_again() {
         0,
     );
     assert_code(
-        &verify(&["--data", "demo/contract.txt", "demo/contract.sig"]),
+        &verify(&["--data", "demo/contract.txt", "demo/contract.txt.sig"]),
         0,
     );
     let out = verify(&["demo/signed.ofd", "--json"]);
@@ -541,14 +541,31 @@ fn audit_many(count: usize, tampered: &[usize], screenshot: bool) {
     // Piped: no progress bar and no colour.
     assert!(!stderr(&out).contains("verifying ["), "{}", stderr(&out));
     assert!(!text.contains('\x1b'));
-    let v: Value = serde_json::from_slice(&std::fs::read(d.join("audit.json")).unwrap()).unwrap();
+    // JSON Lines: a header, a line per file, one per skipped file, the summary last.
+    let lines: Vec<Value> = std::fs::read_to_string(d.join("audit.json"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["type"], "audit");
+    assert_eq!(lines[0]["schema"], "eseal.audit/2");
+    let v = lines.last().unwrap();
+    assert_eq!(v["type"], "summary");
     assert_eq!(v["summary"]["files"], count);
     assert_eq!(v["summary"]["by_status"]["valid"], count - tampered.len());
     assert_eq!(v["summary"]["by_status"]["invalid"], tampered.len());
     assert_eq!(v["summary"]["by_check"]["ofd.references"], tampered.len());
-    let mut found: Vec<String> = v["files"]
-        .as_array()
-        .unwrap()
+    assert_eq!(
+        v["summary"]["by_check_outcome"]["ofd.references"]["failed"],
+        tampered.len()
+    );
+    let files: Vec<&Value> = lines.iter().filter(|l| l["type"] == "file").collect();
+    assert_eq!(files.len(), count);
+    let skipped: Vec<&Value> = lines.iter().filter(|l| l["type"] == "skipped").collect();
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0]["file"], "archive/README.txt");
+    assert!(text.contains("archive/README.txt: not examined"), "{text}");
+    let mut found: Vec<String> = files
         .iter()
         .filter(|f| f["status"] != "valid")
         .map(|f| f["file"].as_str().unwrap().to_owned())

@@ -585,20 +585,34 @@ fn audit_seals_and_signatures() {
     assert_code(&out, 1);
     let text = stdout(&out);
     assert!(
-        text.contains("Audited 3 file(s) (1 other file(s) skipped"),
+        text.contains("Audited 3 file(s); 1 file(s) skipped (listed below)"),
         "{text}"
     );
     assert!(text.contains("Not valid (1):"), "{text}");
     assert!(text.contains("broken.esl"), "{text}");
-    let v: Value = serde_json::from_slice(&std::fs::read(d.join("audit.json")).unwrap()).unwrap();
-    assert_eq!(v["schema"], "eseal.audit/1");
-    assert_eq!(v["summary"]["by_status"]["valid"], 2);
-    assert_eq!(v["summary"]["by_status"]["invalid"], 1);
-    assert_eq!(v["summary"]["skipped"], 1);
-    assert_eq!(v["summary"]["exit_code"], 1);
-    assert_eq!(v["files"].as_array().unwrap().len(), 3);
+    // The skipped file is named, with the reason.
+    assert!(
+        text.contains("archive/notes.der: not an OFD document, seal or detached signature"),
+        "{text}"
+    );
+    let lines: Vec<Value> = std::fs::read_to_string(d.join("audit.json"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["schema"], "eseal.audit/2");
+    let v = &lines.last().unwrap()["summary"];
+    assert_eq!(v["by_status"]["valid"], 2);
+    assert_eq!(v["by_status"]["invalid"], 1);
+    assert_eq!(v["skipped"], 1);
+    assert_eq!(v["exit_code"], 1);
+    assert_eq!(lines.iter().filter(|l| l["type"] == "file").count(), 3);
+    let skipped: Vec<&Value> = lines.iter().filter(|l| l["type"] == "skipped").collect();
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0]["file"], "archive/notes.der");
     let html = std::fs::read_to_string(d.join("audit.html")).unwrap();
     assert!(html.contains("broken.esl") && html.contains("badge invalid"));
+    assert!(html.contains("archive/notes.der"));
     // Outputs are not overwritten by accident; a missing path is an input error.
     assert_input_error(
         &run(d, &["audit", "archive", "--json", "audit.json"]),
