@@ -35,6 +35,7 @@ mod encryption;
 mod key;
 mod pem;
 pub(crate) mod signature;
+mod verify_mul;
 
 pub use distid::DistId;
 pub use encryption::CiphertextFormat;

@@ -6,7 +6,6 @@ use der::asn1::AnyRef;
 use der::{Decode, Reader, SliceReader, Tag, Tagged};
 use rand_core::TryCryptoRng;
 use sm2::elliptic_curve::Curve;
-use sm2::elliptic_curve::ops::MulByGeneratorVartime;
 use sm2::elliptic_curve::ops::Reduce;
 use sm2::elliptic_curve::point::AffineCoordinates;
 use sm2::elliptic_curve::{Group, PrimeField};
@@ -309,7 +308,6 @@ impl PublicKey {
     ///
     /// [`CryptoError::SignatureInvalid`] when it does not verify.
     pub fn verify_digest(&self, e: &[u8; 32], signature: &Signature) -> Result<(), CryptoError> {
-        let invalid = CryptoError::SignatureInvalid;
         // B1–B2: r, s ∈ [1, n−1] holds for every `Signature`; from_repr re-checks `< n`.
         let r = Option::<sm2::Scalar>::from(sm2::Scalar::from_repr(signature.r.into()))
             .ok_or(CryptoError::SignatureInvalid)?;
@@ -319,22 +317,19 @@ impl PublicKey {
         // B5: t = (r + s) mod n ≠ 0.
         let t = r + s;
         if bool::from(t.is_zero()) {
-            return Err(invalid);
+            return Err(CryptoError::SignatureInvalid);
         }
-        // B6: (x1, y1) = [s]G + [t]P. Every input is public, so variable time is safe: a joint
-        // wNAF multiplication, about a quarter faster than the constant-time combination the
-        // `sm2` crate's verifier uses.
-        let p = sm2::ProjectivePoint::from(*self.as_inner().as_affine());
-        let point = sm2::ProjectivePoint::mul_by_generator_and_mul_add_vartime(&s, &t, &p);
-        if bool::from(point.is_identity()) {
-            return Err(invalid);
-        }
+        // B6: (x1, y1) = [s]G + [t]P, rejecting the point at infinity. Every input is public,
+        // so this is the variable-time multiplication of `verify_mul`.
+        let (px, py) = self.coordinates();
+        let x1 =
+            super::verify_mul::mul_add_vartime(&s.to_repr().into(), &t.to_repr().into(), &px, &py)
+                .ok_or(CryptoError::SignatureInvalid)?;
         // B7: R = (e + x1) mod n must equal r.
-        let x1 = point.to_affine().x();
-        if e + <sm2::Scalar as Reduce<sm2::FieldBytes>>::reduce(&x1) == r {
+        if e + <sm2::Scalar as Reduce<sm2::FieldBytes>>::reduce(&x1.into()) == r {
             Ok(())
         } else {
-            Err(invalid)
+            Err(CryptoError::SignatureInvalid)
         }
     }
 }
