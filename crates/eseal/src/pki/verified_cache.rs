@@ -1,27 +1,5 @@
-//! A memory of certificate signatures already verified, so that path validation checks each
-//! chain link once per cache instead of once per validation.
-//!
-//! An entry records one cryptographic fact: "the certificate whose DER has SM3 fingerprint F
-//! carries a valid SM2-with-SM3 signature by the key whose SEC1 point is P". That fact does not
-//! depend on the validation time, the policy, the trust store or the CRLs, which
-//! [`verify_path_with_cache`](super::verify_path_with_cache) still checks on every call; so one
-//! cache may serve every validation of a document and of a whole audit, whatever trust anchors
-//! and policies they use. Only a signature check that passed inserts an entry, and only eseal
-//! inserts: callers cannot plant one.
-//!
-//! # Sharing
-//!
-//! The cache is `Send + Sync` (a mutex around a small set): create one per trust engine, or one
-//! per audit, and hand `&VerifiedCache` (or an `Arc<VerifiedCache>` across threads) to every
-//! validation. A cache is bounded ([`VerifiedCache::capacity`]); when full, the oldest entry is
-//! forgotten, which costs a re-verification, never a wrong answer.
-//!
-//! # Soundness
-//!
-//! The key is `(SM3(issuer point), SM3(certificate DER))`. A different issuer key, or any
-//! changed byte of the certificate (signature included), gives another key, so a forged or
-//! tampered certificate is never a hit. Like the signature itself, this rests on SM3's collision
-//! resistance.
+//! [`VerifiedCache`]: certificate signatures already verified, so path validation checks each
+//! chain link once per cache.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -33,8 +11,30 @@ use super::sm2_adapter;
 /// `(SM3(issuer SEC1 point), SM3(certificate DER))`.
 type Key = [u8; 64];
 
-/// A bounded, thread-safe set of certificate signatures that verified (see the
-/// [module documentation](self)).
+/// A memory of certificate signatures already verified, so that path validation checks each
+/// chain link once per cache instead of once per validation.
+///
+/// An entry records one cryptographic fact: "the certificate whose DER has SM3 fingerprint F
+/// carries a valid SM2-with-SM3 signature by the key whose SEC1 point is P". That fact does not
+/// depend on the validation time, the policy, the trust store or the CRLs, which
+/// [`verify_path_with_cache`](super::verify_path_with_cache) still checks on every call; so one
+/// cache may serve every validation of a document and of a whole audit, whatever trust anchors
+/// and policies they use. Only a signature check that passed inserts an entry, and only eseal
+/// inserts: callers cannot plant one.
+///
+/// # Sharing
+///
+/// The cache is `Send + Sync` (a mutex around a small set): create one per trust engine, or one
+/// per audit, and hand `&VerifiedCache` (or an `Arc<VerifiedCache>` across threads) to every
+/// validation. A cache is bounded ([`VerifiedCache::capacity`]); when full, the oldest entry is
+/// forgotten, which costs a re-verification, never a wrong answer.
+///
+/// # Soundness
+///
+/// The key is `(SM3(issuer point), SM3(certificate DER))`. A different issuer key, or any
+/// changed byte of the certificate (signature included), gives another key, so a forged or
+/// tampered certificate is never a hit. Like the signature itself, this rests on SM3's collision
+/// resistance.
 pub struct VerifiedCache {
     entries: Mutex<Entries>,
     capacity: usize,
