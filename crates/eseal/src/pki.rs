@@ -8,7 +8,8 @@
 //! - [`verify_path`]: build and check a path to a [`TrustStore`] anchor at a given time under a
 //!   [`Policy`], with revocation from caller-supplied [`Crl`]s; the result is a
 //!   [`VerifiedPath`] (chain, relaxations used, revocation per certificate) or a [`PathError`]
-//!   naming the certificate and the rule.
+//!   naming the certificate and the rule. [`verify_path_with_cache`] does the same, skipping
+//!   certificate signatures a shared [`VerifiedCache`] has already seen verify.
 //! - [`Pkcs12`]: read PKCS#12 key stores (`.p12`/`.pfx`, legacy 3DES/RC2 PBE and PBES2) into
 //!   SM2 keys and certificates; [`Pkcs12Builder`] writes them (PBES2 with AES-256 + SHA-256 for
 //!   OpenSSL 3, or SM4 + SM3).
@@ -31,6 +32,7 @@ pub mod pkcs12;
 mod sm2_adapter;
 mod trust;
 pub mod tsp;
+mod verified_cache;
 
 pub use crate::time::Time;
 pub use builder::{
@@ -44,7 +46,7 @@ pub use crl::{Crl, CrlTemplate, MAX_CRL_SIZE, RevocationReason, RevokedEntry};
 pub use error::PkiError;
 pub use path::{
     ErrorClass, PathError, PathErrorKind, Policy, Relaxation, RevocationCheck, RevocationStatus,
-    VerifiedPath, verify_path,
+    VerifiedPath, verify_path, verify_path_with_cache,
 };
 pub use pkcs12::{
     CertificateEntry, KeyEntry, MacInfo, Pkcs12, Pkcs12Builder, Pkcs12Encryption, Pkcs12Error,
@@ -52,3 +54,4 @@ pub use pkcs12::{
 };
 pub use sm2_adapter::SoftwareSigner;
 pub use trust::TrustStore;
+pub use verified_cache::{CacheStats, VerifiedCache};

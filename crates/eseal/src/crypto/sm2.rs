@@ -13,8 +13,10 @@
 //!
 //! The signed value is `e = SM3(Z ‖ M)` with `Z = SM3(ENTL ‖ ID ‖ a ‖ b ‖ xG ‖ yG ‖ xP ‖ yP)`
 //! (GB/T 32918.2 §5.5, §6.1). eseal computes `Z` and `e` itself, so an ID may be any byte string
-//! (the `sm2` crate only takes UTF-8), and hands `e` to the `sm2` crate's prehash signer and
-//! verifier for the curve arithmetic.
+//! (the `sm2` crate only takes UTF-8), and runs the signing and verification equations over the
+//! `sm2` crate's field and curve arithmetic: signing with the fixed-base table of `G`
+//! (`precomputed-tables`) and the `(1 + d)⁻¹` and `Z` a [`SecretKey`] prepares once; verifying
+//! with a variable-time joint multiplication `[s]G + [t]P`, since every input is public.
 //!
 //! [`SecretKey::sign`] is deterministic: the nonce `k` comes from RFC 6979 HMAC-DRBG (with SM3)
 //! over the key and `e`, so no random number generator is needed and the same input gives the
@@ -33,6 +35,7 @@ mod encryption;
 mod key;
 mod pem;
 pub(crate) mod signature;
+mod verify_mul;
 
 pub use distid::DistId;
 pub use encryption::CiphertextFormat;

@@ -30,6 +30,7 @@ use der::asn1::ObjectIdentifier;
 use super::certificate::{Certificate, KeyUsage, SignatureFailure};
 use super::crl::{Crl, RevocationReason};
 use super::trust::TrustStore;
+use super::verified_cache::VerifiedCache;
 use crate::oid;
 use crate::time::Time;
 
@@ -547,6 +548,26 @@ pub fn verify_path(
     policy: &Policy,
     at: Time,
 ) -> Result<VerifiedPath, PathError> {
+    verify_path_with_cache(target, intermediates, trust, crls, policy, at, None)
+}
+
+/// [`verify_path`], remembering verified certificate signatures in `cache`.
+///
+/// A link (certificate, issuer key) found in the cache is not verified again; one verified here
+/// is added. Everything else (names, CA constraints, validity at `at`, usages, revocation, the
+/// policy) is checked on every call, so the result is the same with or without a cache, and
+/// with a cold or a warm one: cache hits count against [`Policy::max_signature_checks`] like
+/// the checks they stand for. See [`VerifiedCache`] for how one cache is meant to be shared
+/// (one per trust engine or audit, across documents, threads, trust stores and policies).
+pub fn verify_path_with_cache(
+    target: &Certificate,
+    intermediates: &[Certificate],
+    trust: &TrustStore,
+    crls: &[Crl],
+    policy: &Policy,
+    at: Time,
+    cache: Option<&VerifiedCache>,
+) -> Result<VerifiedPath, PathError> {
     if intermediates.len() > policy.max_intermediates {
         return Err(PathError::new(
             PathErrorKind::TooManyIntermediates {
@@ -570,6 +591,7 @@ pub fn verify_path(
         budget: policy.max_signature_checks,
         path: vec![target],
         relaxations: Vec::new(),
+        cache,
     };
     let anchor_is_target = trust.contains(target);
     if !anchor_is_target {
@@ -634,6 +656,7 @@ struct Search<'a> {
     budget: usize,
     path: Vec<&'a Certificate>,
     relaxations: Vec<Relaxation>,
+    cache: Option<&'a VerifiedCache>,
 }
 
 impl<'a> Search<'a> {
@@ -708,7 +731,7 @@ impl<'a> Search<'a> {
             ));
         }
         self.budget -= 1;
-        child.check_signed_by(issuer).map_err(|e| {
+        check_link(child, issuer, self.cache).map_err(|e| {
             let kind = match e {
                 SignatureFailure::UnsupportedAlgorithm(oid) => {
                     PathErrorKind::UnsupportedSignatureAlgorithm { oid }
@@ -787,6 +810,29 @@ impl<'a> Search<'a> {
         }
         Ok(())
     }
+}
+
+/// `child`'s signature by `issuer`'s key, looked up in and added to `cache` when there is one.
+pub(crate) fn check_link(
+    child: &Certificate,
+    issuer: &Certificate,
+    cache: Option<&VerifiedCache>,
+) -> Result<(), SignatureFailure> {
+    // A key that is not an SM2 point is never cached: the check below reports it.
+    let entry = cache.and_then(|c| {
+        let point = issuer.sm2_public_key().ok()?;
+        Some((c, VerifiedCache::key(point, &child.fingerprint_sm3())))
+    });
+    if let Some((cache, key)) = &entry {
+        if cache.check(key) {
+            return Ok(());
+        }
+    }
+    child.check_signed_by(issuer)?;
+    if let Some((cache, key)) = entry {
+        cache.insert(key);
+    }
+    Ok(())
 }
 
 fn check_validity(cert: &Certificate, pos: usize, at: Time) -> Result<(), PathError> {

@@ -58,7 +58,10 @@ const PKCS8_MIDDLE: [u8; 5] = [0xa1, 0x44, 0x03, 0x42, 0x00];
 /// An SM2 private key: a scalar `d ∈ [1, n−2]` (GB/T 32918.1 §6.1) with its public key `dG`.
 ///
 /// The scalar is zeroized on drop and never printed: `Debug` shows only the public key.
-/// `SecretKey` is deliberately not `Clone`, so a key lives in one place; re-import it from
+/// What signing derives from the scalar (the public point, `(1 + d)⁻¹` and `Z` under the
+/// default ID) is computed once, when the key is read, and kept for the life of the key, so a
+/// signature costs one fixed-base scalar multiplication; the secret part of it is zeroized on
+/// drop too. `SecretKey` is deliberately not `Clone`, so a key lives in one place; re-import it from
 /// [`SecretKey::to_bytes`] if a copy is really needed.
 ///
 /// Encodings read and written:
@@ -72,8 +75,14 @@ const PKCS8_MIDDLE: [u8; 5] = [0xa1, 0x44, 0x03, 0x42, 0x00];
 ///
 /// All outputs holding the scalar come in [`Zeroizing`] buffers.
 pub struct SecretKey {
+    /// `d`; the `sm2` crate zeroizes it on drop.
     inner: sm2::SecretKey,
     public: PublicKey,
+    /// `(1 + d)⁻¹ mod n` (GB/T 32918.2 §6.1 A6): secret, zeroized on drop.
+    d_plus_1_inv: Zeroizing<sm2::Scalar>,
+    /// `Z` of the public key under [`DistId::DEFAULT`](super::DistId::DEFAULT), which nearly
+    /// every signature uses. Public.
+    z_default: [u8; 32],
 }
 
 impl SecretKey {
@@ -129,7 +138,19 @@ impl SecretKey {
         let public = PublicKey {
             inner: inner.public_key(),
         };
-        Ok(Self { inner, public })
+        // d ≤ n − 2, so 1 + d is not 0 mod n and the inversion cannot fail.
+        let d = Zeroizing::new(*inner.to_nonzero_scalar());
+        let d_plus_1_inv = Zeroizing::new(
+            Option::<sm2::Scalar>::from((*d + sm2::Scalar::ONE).invert())
+                .ok_or(CryptoError::InvalidPrivateKey)?,
+        );
+        let z_default = public.z(&super::DistId::DEFAULT);
+        Ok(Self {
+            inner,
+            public,
+            d_plus_1_inv,
+            z_default,
+        })
     }
 
     /// The raw private key: 32 big-endian bytes.
@@ -316,7 +337,22 @@ impl SecretKey {
         self.inner.to_nonzero_scalar()
     }
 
+    /// `(1 + d)⁻¹ mod n`, precomputed for signing.
+    pub(crate) fn d_plus_1_inv(&self) -> &sm2::Scalar {
+        &self.d_plus_1_inv
+    }
+
+    /// `Z` of this key's public key under `id`, from the precomputed value for the default ID.
+    pub(crate) fn z(&self, id: &super::DistId) -> [u8; 32] {
+        if *id == super::DistId::DEFAULT {
+            self.z_default
+        } else {
+            self.public.z(id)
+        }
+    }
+
     /// The wrapped `sm2` crate key.
+    #[cfg(test)]
     pub(crate) fn as_inner(&self) -> &sm2::SecretKey {
         &self.inner
     }

@@ -1,12 +1,11 @@
 //! SM2 digital signatures (GB/T 32918.2) and their encodings (GM/T 0009 / GB/T 35276 §7.3).
 
-use std::convert::Infallible;
 use std::fmt;
 
 use der::asn1::AnyRef;
 use der::{Decode, Reader, SliceReader, Tag, Tagged};
-use rand_core::{TryCryptoRng, TryRng};
-use sm2::dsa::signature::hazmat::{PrehashSigner, PrehashVerifier, RandomizedPrehashSigner};
+use rand_core::TryCryptoRng;
+use sm2::elliptic_curve::Curve;
 use sm2::elliptic_curve::ops::Reduce;
 use sm2::elliptic_curve::point::AffineCoordinates;
 use sm2::elliptic_curve::{Group, PrimeField};
@@ -159,10 +158,14 @@ impl Signature {
         }
     }
 
+    /// The `sm2` crate's form, for the differential tests against its signer and verifier.
+    #[cfg(test)]
     fn to_crate(self) -> Result<sm2::dsa::Signature, CryptoError> {
         sm2::dsa::Signature::from_scalars(self.r, self.s).map_err(|_| CryptoError::SignatureInvalid)
     }
 
+    /// From the `sm2` crate's form.
+    #[cfg(test)]
     fn from_crate(sig: &sm2::dsa::Signature) -> Result<Self, CryptoError> {
         let mut r = [0u8; FIELD_LEN];
         let mut s = [0u8; FIELD_LEN];
@@ -305,13 +308,29 @@ impl PublicKey {
     ///
     /// [`CryptoError::SignatureInvalid`] when it does not verify.
     pub fn verify_digest(&self, e: &[u8; 32], signature: &Signature) -> Result<(), CryptoError> {
-        // The crate's verifier binds an ID only for its own message hashing, which is not used
-        // here: `e` already contains Z.
-        let verifier = sm2::dsa::VerifyingKey::new("", *self.as_inner())
-            .map_err(|_| CryptoError::SignatureInvalid)?;
-        verifier
-            .verify_prehash(e, &signature.to_crate()?)
-            .map_err(|_| CryptoError::SignatureInvalid)
+        // B1–B2: r, s ∈ [1, n−1] holds for every `Signature`; from_repr re-checks `< n`.
+        let r = Option::<sm2::Scalar>::from(sm2::Scalar::from_repr(signature.r.into()))
+            .ok_or(CryptoError::SignatureInvalid)?;
+        let s = Option::<sm2::Scalar>::from(sm2::Scalar::from_repr(signature.s.into()))
+            .ok_or(CryptoError::SignatureInvalid)?;
+        let e = <sm2::Scalar as Reduce<sm2::FieldBytes>>::reduce(&(*e).into());
+        // B5: t = (r + s) mod n ≠ 0.
+        let t = r + s;
+        if bool::from(t.is_zero()) {
+            return Err(CryptoError::SignatureInvalid);
+        }
+        // B6: (x1, y1) = [s]G + [t]P, rejecting the point at infinity. Every input is public,
+        // so this is the variable-time multiplication of `verify_mul`.
+        let (px, py) = self.coordinates();
+        let x1 =
+            super::verify_mul::mul_add_vartime(&s.to_repr().into(), &t.to_repr().into(), &px, &py)
+                .ok_or(CryptoError::SignatureInvalid)?;
+        // B7: R = (e + x1) mod n must equal r.
+        if e + <sm2::Scalar as Reduce<sm2::FieldBytes>>::reduce(&x1.into()) == r {
+            Ok(())
+        } else {
+            Err(CryptoError::SignatureInvalid)
+        }
     }
 }
 
@@ -333,7 +352,7 @@ impl SecretKey {
     ///
     /// As [`SecretKey::sign`].
     pub fn sign_with_id(&self, id: &DistId, msg: &[u8]) -> Result<Signature, CryptoError> {
-        self.sign_digest(&self.public_key().digest(id, msg))
+        self.sign_digest(&self.digest(id, msg))
     }
 
     /// Signs a precomputed `e = SM3(Z ‖ M)` (see [`PublicKey::digest`]), deterministically.
@@ -342,15 +361,14 @@ impl SecretKey {
     ///
     /// As [`SecretKey::sign`].
     pub fn sign_digest(&self, e: &[u8; 32]) -> Result<Signature, CryptoError> {
-        let signer = self.crate_signer()?;
-        if let Ok(sig) = signer.sign_prehash(e) {
-            return Signature::from_crate(&sig);
+        if let Some(sig) = self.sign_prehash(e, &[]) {
+            return Ok(sig);
         }
         // RFC 6979 failed to give a usable k (r = 0, r + k = n or s = 0). Derive further nonces
         // deterministically with RFC 6979 §3.6 additional data.
         for attempt in 1..MAX_SIGN_ATTEMPTS {
-            if let Ok(sig) = signer.sign_prehash_with_rng(&mut RetryData(attempt), e) {
-                return Signature::from_crate(&sig);
+            if let Some(sig) = self.sign_prehash(e, &[attempt; FIELD_LEN]) {
+                return Ok(sig);
             }
         }
         Err(CryptoError::InvalidPrivateKey)
@@ -368,7 +386,7 @@ impl SecretKey {
         id: &DistId,
         msg: &[u8],
     ) -> Result<Signature, CryptoError> {
-        self.sign_digest_with_rng(rng, &self.public_key().digest(id, msg))
+        self.sign_digest_with_rng(rng, &self.digest(id, msg))
     }
 
     /// Signs a precomputed `e`, mixing fresh randomness from `rng` into the nonce.
@@ -381,24 +399,54 @@ impl SecretKey {
         rng: &mut R,
         e: &[u8; 32],
     ) -> Result<Signature, CryptoError> {
-        let signer = self.crate_signer()?;
         for _ in 0..MAX_SIGN_ATTEMPTS {
-            // The crate reports RNG failure and an unusable k alike; tell them apart by
-            // drawing the randomness here.
             let mut extra = Zeroizing::new([0u8; FIELD_LEN]);
             rng.try_fill_bytes(extra.as_mut())
                 .map_err(|_| CryptoError::Rng)?;
-            let mut fixed = FixedData(*extra);
-            if let Ok(sig) = signer.sign_prehash_with_rng(&mut fixed, e) {
-                return Signature::from_crate(&sig);
+            if let Some(sig) = self.sign_prehash(e, extra.as_ref()) {
+                return Ok(sig);
             }
         }
         Err(CryptoError::InvalidPrivateKey)
     }
 
-    /// The `sm2` crate's signer. The ID given to it is unused: eseal computes `e` itself.
-    fn crate_signer(&self) -> Result<sm2::dsa::SigningKey, CryptoError> {
-        sm2::dsa::SigningKey::new("", self.as_inner()).map_err(|_| CryptoError::InvalidPrivateKey)
+    /// `e = SM3(Z ‖ M)` with the precomputed `Z` when `id` is the default.
+    fn digest(&self, id: &DistId, msg: &[u8]) -> [u8; 32] {
+        let mut h = Sm3::new();
+        h.update(self.z(id));
+        h.update(msg);
+        h.finalize().into()
+    }
+
+    /// GB/T 32918.2 §6.1 A3–A7 over `e`, with `k` from RFC 6979 HMAC-DRBG (SM3) over `d`, `e`
+    /// and the additional data `data` (§3.6). `None` when this `k` is unusable (`r = 0`,
+    /// `r + k = n` or `s = 0`); the caller then retries with other `data`.
+    ///
+    /// The nonce derivation is the `sm2` crate's (`SigningKey::sign_prehash`), so signatures are
+    /// the same as the crate's; what differs is that the public point and `(1 + d)⁻¹` are not
+    /// recomputed per call.
+    fn sign_prehash(&self, e: &[u8; 32], data: &[u8]) -> Option<Signature> {
+        let e = <sm2::Scalar as Reduce<sm2::FieldBytes>>::reduce(&(*e).into());
+        let d = Zeroizing::new(*self.nonzero_scalar());
+        let d_bytes = Zeroizing::new(d.to_repr());
+        let order: &sm2::U256 = sm2::Sm2::ORDER.as_ref();
+        let mut kgen =
+            rfc6979::KGenerator::<Sm3, sm2::U256>::new(&d_bytes, &e.to_repr(), data, order);
+        let mut k_bytes = Zeroizing::new(sm2::FieldBytes::default());
+        kgen.fill_next_k(&mut k_bytes);
+        // fill_next_k only returns values in [1, n−1].
+        let k = Zeroizing::new(Option::<sm2::Scalar>::from(sm2::Scalar::from_repr(
+            *k_bytes,
+        ))?);
+        // A4–A5: (x1, y1) = [k]G; r = (e + x1) mod n.
+        let x1 = sm2::ProjectivePoint::mul_by_generator(&*k).to_affine().x();
+        let r = e + <sm2::Scalar as Reduce<sm2::FieldBytes>>::reduce(&x1);
+        if bool::from(r.is_zero() | (r + *k).is_zero()) {
+            return None;
+        }
+        // A6: s = (1 + d)⁻¹ · (k − r·d) mod n. `Signature::new` rejects s = 0.
+        let s = *self.d_plus_1_inv() * (*k - r * *d);
+        Signature::new(r.to_repr().into(), s.to_repr().into()).ok()
     }
 }
 
@@ -434,79 +482,79 @@ pub fn sign_digest_with_fixed_k(
         return Err(bad_k("r = 0 or r + k = n; choose another k"));
     }
     // A6: s = (1 + d)⁻¹ · (k − r·d) mod n.
-    let d = key.nonzero_scalar();
-    let inv = Option::<sm2::Scalar>::from((*d + sm2::Scalar::ONE).invert())
-        .ok_or(CryptoError::InvalidPrivateKey)?;
-    let s = inv * (k - r * *d);
+    let d = Zeroizing::new(*key.nonzero_scalar());
+    let s = *key.d_plus_1_inv() * (k - r * *d);
     if bool::from(s.is_zero()) {
         return Err(bad_k("s = 0; choose another k"));
     }
     Signature::new(r.to_repr().into(), s.to_repr().into())
 }
 
-/// RFC 6979 §3.6 "additional data" for deterministic retries: the attempt number, so each retry
-/// derives a new, still deterministic nonce. Not randomness; it only ever reaches the
-/// `sm2` crate's HMAC-DRBG input.
-struct RetryData(u8);
-
-impl TryRng for RetryData {
-    type Error = Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        Ok(u32::from(self.0))
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        Ok(u64::from(self.0))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        dst.fill(self.0);
-        Ok(())
-    }
-}
-
-impl TryCryptoRng for RetryData {}
-
-/// Hands 32 bytes the caller already drew from its RNG to the `sm2` crate as RFC 6979
-/// additional data.
-struct FixedData([u8; FIELD_LEN]);
-
-impl Drop for FixedData {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.0);
-    }
-}
-
-impl TryRng for FixedData {
-    type Error = Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_be_bytes(b))
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_be_bytes(b))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        for (d, s) in dst.iter_mut().zip(self.0.iter().cycle()) {
-            *d = *s;
-        }
-        Ok(())
-    }
-}
-
-impl TryCryptoRng for FixedData {}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+    use std::convert::Infallible;
+
+    use rand_core::TryRng;
+    use sm2::dsa::signature::hazmat::{PrehashSigner, PrehashVerifier, RandomizedPrehashSigner};
+
+    /// An "RNG" repeating one byte: what the retry loop of `sign_digest` feeds the nonce
+    /// derivation as additional data, in the form the `sm2` crate's randomized signer takes.
+    struct RetryData(u8);
+
+    impl TryRng for RetryData {
+        type Error = Infallible;
+
+        fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+            Ok(u32::from(self.0))
+        }
+
+        fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+            Ok(u64::from(self.0))
+        }
+
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+            dst.fill(self.0);
+            Ok(())
+        }
+    }
+
+    impl TryCryptoRng for RetryData {}
+
+    /// An "RNG" handing out 32 fixed bytes, as RFC 6979 additional data.
+    struct FixedData([u8; FIELD_LEN]);
+
+    impl Drop for FixedData {
+        fn drop(&mut self) {
+            zeroize::Zeroize::zeroize(&mut self.0);
+        }
+    }
+
+    impl TryRng for FixedData {
+        type Error = Infallible;
+
+        fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+            let mut b = [0u8; 4];
+            self.try_fill_bytes(&mut b)?;
+            Ok(u32::from_be_bytes(b))
+        }
+
+        fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+            let mut b = [0u8; 8];
+            self.try_fill_bytes(&mut b)?;
+            Ok(u64::from_be_bytes(b))
+        }
+
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+            for (d, s) in dst.iter_mut().zip(self.0.iter().cycle()) {
+                *d = *s;
+            }
+            Ok(())
+        }
+    }
+
+    impl TryCryptoRng for FixedData {}
 
     #[test]
     fn der_writer_matches_the_der_crate() {
@@ -564,5 +612,109 @@ mod tests {
             .sign_digest_with_rng(&mut RetryData(1), &[0; 32])
             .unwrap();
         key.public_key().verify_digest(&[0; 32], &d).unwrap();
+    }
+
+    /// A deterministic stream of test inputs: SM3 in counter mode.
+    fn stream(seed: &[u8], i: u32) -> [u8; 32] {
+        let mut h = Sm3::new();
+        h.update(seed);
+        h.update(i.to_be_bytes());
+        h.finalize().into()
+    }
+
+    #[test]
+    fn signatures_equal_the_sm2_crate_signers() {
+        // The prepared signer must give exactly the `sm2` crate's signatures, deterministic and
+        // with additional data, over random keys and digests.
+        for i in 0..48 {
+            let Ok(key) = SecretKey::from_bytes(&stream(b"key", i)) else {
+                continue;
+            };
+            let e = stream(b"digest", i);
+            let reference = sm2::dsa::SigningKey::new("", key.as_inner()).unwrap();
+            let ours = key.sign_digest(&e).unwrap();
+            let theirs = Signature::from_crate(&reference.sign_prehash(&e).unwrap()).unwrap();
+            assert_eq!(ours, theirs, "deterministic, input {i}");
+
+            let extra = stream(b"extra", i);
+            let ours = key.sign_digest_with_rng(&mut FixedData(extra), &e).unwrap();
+            let theirs = reference
+                .sign_prehash_with_rng(&mut FixedData(extra), &e)
+                .unwrap();
+            assert_eq!(
+                ours,
+                Signature::from_crate(&theirs).unwrap(),
+                "hedged, input {i}"
+            );
+            key.public_key().verify_digest(&e, &ours).unwrap();
+        }
+    }
+
+    #[test]
+    fn default_id_uses_the_precomputed_z() {
+        let key = SecretKey::from_bytes(&stream(b"key", 1000)).unwrap();
+        let id = DistId::new(b"1234567812345678".to_vec()).unwrap();
+        assert_eq!(
+            key.z(&DistId::DEFAULT),
+            key.public_key().z(&DistId::DEFAULT)
+        );
+        assert_eq!(key.z(&id), key.public_key().z(&id));
+        let other = DistId::new(b"alice@example".to_vec()).unwrap();
+        assert_eq!(key.z(&other), key.public_key().z(&other));
+        assert_ne!(key.z(&other), key.z(&DistId::DEFAULT));
+        let sig = key.sign_with_id(&other, b"msg").unwrap();
+        key.public_key()
+            .verify_with_id(&other, b"msg", &sig)
+            .unwrap();
+        assert!(key.public_key().verify(b"msg", &sig).is_err());
+    }
+
+    #[test]
+    fn verification_agrees_with_the_sm2_crate() {
+        // Valid signatures, and each part altered: both verifiers must give the same answer.
+        let n_minus = |v: &[u8; 32]| {
+            // n − v, for a signature whose r + s = n (t = 0, B5).
+            let v = Option::<sm2::Scalar>::from(sm2::Scalar::from_repr((*v).into())).unwrap();
+            (-v).to_repr().into()
+        };
+        for i in 0..24 {
+            let Ok(key) = SecretKey::from_bytes(&stream(b"vkey", i)) else {
+                continue;
+            };
+            let other = SecretKey::from_bytes(&stream(b"vother", i)).unwrap();
+            let e = stream(b"vdigest", i);
+            let sig = key.sign_digest(&e).unwrap();
+            let mut r2 = sig.r;
+            r2[31] ^= 1;
+            let mut e2 = e;
+            e2[0] ^= 0x80;
+            let cases: Vec<(&PublicKey, [u8; 32], Option<Signature>)> = vec![
+                (key.public_key(), e, Some(sig)),
+                (key.public_key(), e2, Some(sig)),
+                (other.public_key(), e, Some(sig)),
+                (key.public_key(), e, Signature::new(r2, sig.s).ok()),
+                (
+                    key.public_key(),
+                    e,
+                    Signature::new(sig.r, stream(b"s", i)).ok(),
+                ),
+                (
+                    key.public_key(),
+                    e,
+                    Signature::new(sig.r, n_minus(&sig.r)).ok(),
+                ),
+                (key.public_key(), e, Signature::new(sig.s, sig.r).ok()),
+            ];
+            for (case, (public, e, sig)) in cases.into_iter().enumerate() {
+                let Some(sig) = sig else { continue };
+                let crate_verifier = sm2::dsa::VerifyingKey::new("", *public.as_inner()).unwrap();
+                let theirs = crate_verifier
+                    .verify_prehash(&e, &sig.to_crate().unwrap())
+                    .is_ok();
+                let ours = public.verify_digest(&e, &sig).is_ok();
+                assert_eq!(ours, theirs, "input {i}, case {case}");
+                assert_eq!(ours, case == 0, "input {i}, case {case}");
+            }
+        }
     }
 }

@@ -1,0 +1,308 @@
+//! The figures of `docs/performance.md` in one run: SM2, SM3 and SM4 next to reference figures
+//! (from `openssl speed`, passed in by `scripts/bench.sh`), and the document-level costs (a full
+//! seal-signature verification, OFD documents of 1 and 50 pages, path validation with and
+//! without a [`VerifiedCache`]) per second and in raw SM2 verifications each.
+//!
+//! Run `scripts/bench.sh`, or directly:
+//! `cargo bench -p eseal --bench figures -- [--seconds S] [--ref NAME=VALUE]…`, where NAME is
+//! one of the ids in the first column (e.g. `sm2_sign=3336`), in the unit shown.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "support/fixture.rs"]
+mod fixture;
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use fixture::{Fixture, t};
+
+use eseal::crypto::sm4::{self, Sm4Key};
+use eseal::crypto::{PublicKey, SecretKey, Signature as Sm2Signature, sm3};
+use eseal::ofd::{
+    Color, DocumentBuilder, DocumentMeta, OfdVerifyOptions, PageSelector, PageSize, SignRequest,
+    Stamp, sign_document, verify_document,
+};
+use eseal::pki::{Policy, VerifiedCache, verify_path, verify_path_with_cache};
+use eseal::ses::{DataRef, DataToSign, SignatureBuilder, VerifyOptions, verify_signature};
+use eseal::verify::Status;
+
+/// Runs `f` for about `budget` (after a short warm-up); operations per second.
+fn rate(budget: Duration, mut f: impl FnMut()) -> f64 {
+    let warm = Instant::now();
+    while warm.elapsed() < budget / 10 {
+        f();
+    }
+    let start = Instant::now();
+    let mut n = 0u64;
+    while start.elapsed() < budget || n < 3 {
+        f();
+        n += 1;
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+/// Bytes per second → MB/s (10⁶ bytes, as `openssl speed` counts).
+fn mbps(ops: f64, len: usize) -> f64 {
+    ops * len as f64 / 1e6
+}
+
+struct Table {
+    refs: BTreeMap<String, f64>,
+}
+
+impl Table {
+    fn row(&self, id: &str, what: &str, value: f64, unit: &str) {
+        let (reference, ratio) = match self.refs.get(id) {
+            Some(r) if *r > 0.0 => (format!("{r:.1}"), format!("{:.2}×", value / r)),
+            _ => ("—".to_owned(), "—".to_owned()),
+        };
+        println!("| {id} | {what} | {value:.1} {unit} | {reference} | {ratio} |");
+    }
+
+    fn note(&self, id: &str, what: &str, value: String) {
+        println!("| {id} | {what} | {value} | — | — |");
+    }
+}
+
+fn ofd_document(pages: usize) -> Vec<u8> {
+    let mut b = DocumentBuilder::new(DocumentMeta::default());
+    let font = b.add_font("宋体", None);
+    for i in 0..pages {
+        b.add_page(PageSize::A4).text(
+            font,
+            5.0,
+            20.0,
+            30.0,
+            &format!("第 {} 页：关于开展电子印章试点工作的通知", i + 1),
+            Color::BLACK,
+        );
+    }
+    b.finish().unwrap()
+}
+
+fn main() {
+    let mut seconds = 1.0f64;
+    let mut refs = BTreeMap::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--seconds" => seconds = args.next().and_then(|s| s.parse().ok()).unwrap(),
+            "--ref" => {
+                let kv = args.next().unwrap();
+                let (k, v) = kv.split_once('=').unwrap();
+                // An empty value: the reference could not be measured.
+                if let Ok(v) = v.parse() {
+                    refs.insert(k.to_owned(), v);
+                }
+            }
+            _ => {} // `cargo bench` passes `--bench`.
+        }
+    }
+    let budget = Duration::from_secs_f64(seconds);
+    let table = Table { refs };
+    println!("| id | figure | eseal | reference | ratio |");
+    println!("|---|---|---|---|---|");
+
+    // SM2 over a short message, as `openssl speed sm2` (which includes Z and SM3 too).
+    let key = SecretKey::from_bytes(&[0x5a; 32]).unwrap();
+    let message = [0x33u8; 32];
+    let sig = key.sign(&message).unwrap();
+    let public = *key.public_key();
+    let sign = rate(budget, || {
+        black_box(key.sign(black_box(&message)).unwrap());
+    });
+    table.row("sm2_sign", "SM2 sign", sign, "/s");
+    let raw_verify = rate(budget, || {
+        public.verify(black_box(&message), black_box(&sig)).unwrap();
+    });
+    table.row("sm2_verify", "SM2 verify", raw_verify, "/s");
+
+    for (id, what, len) in [
+        ("sm3_1k", "SM3, 1 KiB messages", 1024usize),
+        ("sm3_1m", "SM3, 1 MiB messages", 1 << 20),
+    ] {
+        let data = vec![0xa5u8; len];
+        let ops = rate(budget, || {
+            black_box(sm3::sm3(black_box(&data)));
+        });
+        table.row(id, what, mbps(ops, len), "MB/s");
+    }
+
+    let sm4_key = Sm4Key::from_bytes([0x42; 16]);
+    let iv = [0x24u8; 16];
+    let len = 8192usize;
+    // 8 KiB minus the padding block, so the CBC ciphertext is 8 KiB as in `openssl speed`.
+    let plain = vec![0x11u8; len - 16];
+    let ops = rate(budget, || {
+        black_box(sm4::cbc_encrypt(&sm4_key, &iv, black_box(&plain)).unwrap());
+    });
+    table.row(
+        "sm4_cbc_enc",
+        "SM4-CBC encrypt, 8 KiB",
+        mbps(ops, len),
+        "MB/s",
+    );
+    let ct = sm4::cbc_encrypt(&sm4_key, &iv, &plain).unwrap();
+    let ops = rate(budget, || {
+        black_box(sm4::cbc_decrypt(&sm4_key, &iv, black_box(&ct)).unwrap());
+    });
+    table.row(
+        "sm4_cbc_dec",
+        "SM4-CBC decrypt, 8 KiB",
+        mbps(ops, len),
+        "MB/s",
+    );
+    let plain = vec![0x11u8; len];
+    let ops = rate(budget, || {
+        black_box(sm4::ctr_encrypt(&sm4_key, &iv, black_box(&plain)).unwrap());
+    });
+    table.row("sm4_ctr", "SM4-CTR, 8 KiB", mbps(ops, len), "MB/s");
+    let ops = rate(budget, || {
+        black_box(sm4::gcm_encrypt(&sm4_key, &iv[..12], &[], black_box(&plain)).unwrap());
+    });
+    table.row(
+        "sm4_gcm_enc",
+        "SM4-GCM encrypt, 8 KiB",
+        mbps(ops, len),
+        "MB/s",
+    );
+
+    // Document level, against the benches' shared CA hierarchy (root → maker, signer).
+    let Fixture {
+        store,
+        signer_key,
+        signer_cert,
+        seal,
+    } = Fixture::new();
+    let document = vec![0x5Au8; 4096];
+    let signature = SignatureBuilder::new(
+        &seal,
+        &signer_cert,
+        DataToSign::Bytes(&document),
+        "/Doc_0/Signs/Sign_0/Signature.xml",
+        t(30),
+    )
+    .sign(&signer_key)
+    .unwrap();
+    let der = signature.as_der().to_vec();
+    let opts = VerifyOptions::new()
+        .trust_anchors(&store)
+        .validation_time(t(60))
+        .data(DataRef::Bytes(&document));
+    assert_eq!(verify_signature(&der, &opts).unwrap().status, Status::Valid);
+    // Raw SM2 verification over the real TBS_Sign, the unit of the "each" figures.
+    let signer_public = PublicKey::from_sec1_bytes(signer_cert.sm2_public_key().unwrap()).unwrap();
+    let value = Sm2Signature::from_der(signature.signature_value()).unwrap();
+    let tbs = signature.tbs_der().to_vec();
+    let raw = rate(budget, || {
+        signer_public
+            .verify(black_box(&tbs), black_box(&value))
+            .unwrap();
+    });
+    let ses = rate(budget, || {
+        let report = verify_signature(black_box(&der), black_box(&opts)).unwrap();
+        assert_eq!(report.status, Status::Valid);
+    });
+    table.row("ses_verify", "full SES signature verification", ses, "/s");
+    table.note(
+        "ses_verify_cost",
+        "… in raw SM2 verifications each",
+        format!("{:.2}", raw / ses),
+    );
+
+    let path_policy = Policy::default();
+    let plain_path = rate(budget, || {
+        let _ =
+            black_box(verify_path(&signer_cert, &[], &store, &[], &path_policy, t(60)).unwrap());
+    });
+    let cache = VerifiedCache::new();
+    let warm_path = rate(budget, || {
+        let _ = black_box(
+            verify_path_with_cache(
+                &signer_cert,
+                &[],
+                &store,
+                &[],
+                &path_policy,
+                t(60),
+                Some(&cache),
+            )
+            .unwrap(),
+        );
+    });
+    table.row(
+        "path",
+        "path validation (leaf → root), no cache",
+        plain_path,
+        "/s",
+    );
+    table.row(
+        "path_warm",
+        "path validation (leaf → root), warm VerifiedCache",
+        warm_path,
+        "/s",
+    );
+    table.note(
+        "path_warm_cost",
+        "… in raw SM2 verifications each (cold / warm)",
+        format!("{:.2} / {:.2}", raw / plain_path, raw / warm_path),
+    );
+
+    let request = SignRequest::seal(&seal, &signer_cert, &signer_key, t(30)).stamp(Stamp::on_page(
+        PageSelector::Index(0),
+        150.0,
+        230.0,
+    ));
+    let ofd_opts = OfdVerifyOptions::new(
+        VerifyOptions::new()
+            .trust_anchors(&store)
+            .validation_time(t(60)),
+    );
+    for pages in [1usize, 50] {
+        let signed = sign_document(&ofd_document(pages), &request).unwrap();
+        let verify = || {
+            let report = verify_document(black_box(&signed), black_box(&ofd_opts)).unwrap();
+            assert_eq!(report.status, Status::Valid);
+        };
+        let docs = rate(budget, verify);
+        table.row(
+            &format!("ofd_{pages}p"),
+            &format!("OFD verification, {pages} page(s), {} bytes", signed.len()),
+            docs,
+            "docs/s",
+        );
+        table.note(
+            &format!("ofd_{pages}p_cost"),
+            "… in raw SM2 verifications each",
+            format!("{:.2}", raw / docs),
+        );
+        if pages == 1 {
+            // Audit throughput: the same verification on two threads at once.
+            let per_thread = budget;
+            let total: f64 = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..2)
+                    .map(|_| s.spawn(|| rate(per_thread, verify)))
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).sum()
+            });
+            table.row(
+                "ofd_1p_2threads",
+                "OFD verification, 1 page, 2 threads",
+                total,
+                "docs/s",
+            );
+            table.note(
+                "ofd_1p_scaling",
+                "… speed-up from 1 to 2 threads",
+                format!("{:.2}×", total / docs),
+            );
+        }
+    }
+    table.row(
+        "raw_sm2_verify_tbs",
+        "raw SM2 verification over TBS_Sign",
+        raw,
+        "/s",
+    );
+}
