@@ -223,10 +223,10 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
         );
     }
     let loaded = args.validation.load()?;
-    let options = DocumentVerifyOptions::new(loaded.ses_options(args.validation.policy));
+    let options = DocumentVerifyOptions::new(loaded.ses_options());
     let context = json!({
         "validation_time": loaded.at.to_string(),
-        "policy": args.validation.policy.name(),
+        "policy": loaded.policy.name(),
     });
 
     let sink: Option<Mutex<Box<dyn Write + Send>>> = match &args.json {

@@ -520,7 +520,7 @@ fn verify(args: &VerifyCertArgs) -> anyhow::Result<Exit> {
     if loaded.trust.is_empty() {
         bail!("give at least one trust anchor with --trust FILE|DIR");
     }
-    let policy = args.common.validation.policy.policy();
+    let policy = loaded.policy.path_policy().clone();
     let result = verify_path(
         &target,
         &loaded.intermediates,
@@ -625,7 +625,7 @@ fn verify_json(
         "file": args.cert.display().to_string(),
         "certificate": certificate_json(target),
         "validation_time": at.to_string(),
-        "policy": args.common.validation.policy.name(),
+        "policy": args.common.validation.policy.as_str(),
         "chain": chain,
         "relaxations": relaxations,
         "revocation": revocation,
@@ -647,7 +647,7 @@ fn print_verify(
     );
     field("Subject", target.subject_string());
     field("Validation time", at);
-    field("Policy", args.common.validation.policy.name());
+    field("Policy", args.common.validation.policy.as_str());
     field("Result", style.status(status));
     match result {
         Ok(path) => {
@@ -667,7 +667,7 @@ fn print_verify(
             } else {
                 println!(
                     "Relaxations ({} policy):",
-                    args.common.validation.policy.name()
+                    args.common.validation.policy.as_str()
                 );
                 for r in path.relaxations() {
                     println!("  {} {r} ({})", style.warn("!"), r.id());

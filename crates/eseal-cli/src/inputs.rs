@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context as _, bail};
-use clap::{Args, ValueEnum};
-use eseal::pki::{Certificate, Crl, Policy, TrustStore};
-use eseal::ses::{ParseMode, VerifyOptions};
+use clap::Args;
+use eseal::pki::{Certificate, Crl, TrustStore};
+use eseal::ses::VerifyOptions;
 use eseal::time::Time;
+use eseal::verify::ValidationPolicy;
 
 /// Most files taken from one directory given to `--trust`, `--intermediate` or `--crl`.
 const MAX_DIRECTORY_FILES: usize = 1000;
@@ -36,12 +37,14 @@ pub(crate) struct ValidationArgs {
     /// Default: now.
     #[arg(long, value_name = "TIME")]
     pub(crate) at: Option<String>,
-    /// Validation rules: strict (RFC 5280 paths, SES structures exactly as the standards
-    /// write them), or relaxed (accept CA certificates without cA=TRUE or keyCertSign, as
-    /// several deployed Chinese roots are, and read SES structures with the known deviations of
-    /// deployed producers as warnings; the output names each relaxation used).
-    #[arg(long, value_enum, default_value_t = PolicyChoice::Strict)]
-    pub(crate) policy: PolicyChoice,
+    /// Validation policy: default (deployed documents: producer deviations are named
+    /// warnings, a claimed time outside a validity window is indeterminate, a bad timestamp a
+    /// warning), strict (conformance: every deviation and unprotected content fails), relaxed
+    /// (default, and CA certificates need neither cA=TRUE nor keyCertSign, as several deployed
+    /// Chinese roots are; each relaxation used is named), or a JSON policy file
+    /// (docs/report-schema.md, "Validation policy").
+    #[arg(long, value_name = "NAME|FILE", default_value = "default")]
+    pub(crate) policy: String,
     /// Also trust the end-entity certificates found in --trust directories (by default only
     /// CA and self-issued certificates are taken from a directory, the others are skipped
     /// with a warning; a file named with --trust is always taken whole).
@@ -66,37 +69,24 @@ impl VerifyArgs {
     }
 }
 
-/// `--policy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum PolicyChoice {
-    /// RFC 5280 as written.
-    Strict,
-    /// Strict, except that CA certificates need neither cA=TRUE nor keyCertSign.
-    Relaxed,
-}
-
-impl PolicyChoice {
-    pub(crate) fn policy(self) -> Policy {
-        match self {
-            Self::Strict => Policy::strict(),
-            Self::Relaxed => Policy::lenient_anchors(),
+impl ValidationArgs {
+    /// The `--policy` preset, or the policy file it names.
+    pub(crate) fn validation_policy(&self) -> anyhow::Result<ValidationPolicy> {
+        if let Some(preset) = ValidationPolicy::preset(&self.policy) {
+            return Ok(preset);
         }
-    }
-
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Self::Strict => "strict",
-            Self::Relaxed => "relaxed",
+        let path = Path::new(&self.policy);
+        if !path.exists() {
+            bail!(
+                "--policy {}: not a preset (default, strict, relaxed) nor an existing policy file",
+                self.policy
+            );
         }
-    }
-
-    /// How SES structures are parsed: deviations fail the format checks when strict and are
-    /// warnings when relaxed.
-    pub(crate) fn parse_mode(self) -> ParseMode {
-        match self {
-            Self::Strict => ParseMode::Strict,
-            Self::Relaxed => ParseMode::Lenient,
-        }
+        let data = crate::files::read(path)?;
+        let text = std::str::from_utf8(&data)
+            .with_context(|| format!("policy file {} is not UTF-8", path.display()))?;
+        ValidationPolicy::from_json(text)
+            .with_context(|| format!("policy file {} refused", path.display()))
     }
 }
 
@@ -107,6 +97,7 @@ pub(crate) struct Loaded {
     pub(crate) intermediates: Vec<Certificate>,
     pub(crate) crls: Vec<Crl>,
     pub(crate) at: Time,
+    pub(crate) policy: ValidationPolicy,
 }
 
 impl ValidationArgs {
@@ -132,11 +123,13 @@ impl ValidationArgs {
             Some(text) => Time::parse_rfc3339(text).with_context(|| "--at".to_owned())?,
             None => now()?,
         };
+        let policy = self.validation_policy()?;
         Ok(Loaded {
             trust,
             intermediates,
             crls,
             at,
+            policy,
         })
     }
 }
@@ -184,13 +177,12 @@ pub(crate) fn may_anchor(cert: &Certificate) -> bool {
 }
 
 impl Loaded {
-    /// The SES verification options for what was loaded, under `policy`.
-    pub(crate) fn ses_options(&self, policy: PolicyChoice) -> VerifyOptions<'_> {
+    /// The SES verification options for what was loaded, under the loaded policy.
+    pub(crate) fn ses_options(&self) -> VerifyOptions<'_> {
         let mut options = VerifyOptions::new()
             .intermediates(&self.intermediates)
             .crls(&self.crls)
-            .policy(policy.policy())
-            .parse_mode(policy.parse_mode())
+            .validation_policy(self.policy.clone())
             .validation_time(self.at);
         if !self.trust.is_empty() {
             options = options.trust_anchors(&self.trust);

@@ -44,7 +44,7 @@ pub(crate) fn verify_files(
         Some(path) => Some(crate::files::read(path)?),
         None => None,
     };
-    let options = DocumentVerifyOptions::new(loaded.ses_options(common.validation.policy));
+    let options = DocumentVerifyOptions::new(loaded.ses_options());
     let style = Style::detect();
     let mut exit = Exit::Valid;
     let mut json_values: Vec<Value> = Vec::new();

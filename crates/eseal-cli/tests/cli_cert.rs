@@ -358,7 +358,7 @@ fn verify_json_shape() {
     assert_eq!(v["schema"], "eseal.cert-verify/1");
     assert_eq!(v["status"], "valid");
     assert_eq!(v["validation_time"], AT);
-    assert_eq!(v["policy"], "strict");
+    assert_eq!(v["policy"], "default");
     assert_eq!(v["error"], Value::Null);
     let roles: Vec<&str> = v["chain"]
         .as_array()

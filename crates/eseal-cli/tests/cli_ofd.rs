@@ -361,11 +361,11 @@ fn ofdrw_ofd_samples() {
         ("DigitalSign.ofd", 2, 2),
         // Whole-protected and valid in 2021 with the ofdrw root.
         ("allprotected.ofd", 2, 0),
-        // Signed after its seal expired: a binding failure.
-        ("SESV4SignDoc.ofd", 1, 1),
-        // GOMAIN seals: deviations fail strict parsing; relaxed, the chains lead to an unknown CA.
-        ("signedFile.ofd", 1, 2),
-        ("v4signed.ofd", 1, 2),
+        // Claims a signing time after its seal expired, with no timestamp: not proven wrong.
+        ("SESV4SignDoc.ofd", 2, 2),
+        // GOMAIN seals: their deviations are warnings; the chains lead to an unknown CA.
+        ("signedFile.ofd", 2, 2),
+        ("v4signed.ofd", 2, 2),
     ];
     let mut seen = 0;
     for entry in std::fs::read_dir(ofdrw("")).unwrap() {
@@ -395,6 +395,35 @@ fn ofdrw_ofd_samples() {
             assert_eq!(v["format"], "ofd", "{name}");
         }
     }
+    // The GOMAIN producers' deviations: warnings by default, failures under the strict policy
+    // or a policy file that raises them.
+    let gomain = ofdrw("v4signed.ofd");
+    let gomain = gomain.to_str().unwrap();
+    let out = run(d, &["verify", gomain, "--policy", "strict"]);
+    assert_code(&out, 1);
+    std::fs::write(
+        d.join("dept.json"),
+        r#"{ "schema_version": 1, "name": "dept", "deviations": { "*": "fail" } }"#,
+    )
+    .unwrap();
+    let out = run(d, &["verify", gomain, "--policy", "dept.json", "--json"]);
+    assert_code(&out, 1);
+    let v = json(&out);
+    assert_eq!(v["signatures"][0]["report"]["policy"], "dept", "{v}");
+    std::fs::write(
+        d.join("typo.json"),
+        r#"{ "schema_version": 1, "deviatons": { "*": "warn" } }"#,
+    )
+    .unwrap();
+    let out = run(d, &["verify", gomain, "--policy", "typo.json"]);
+    assert!(
+        stderr(&out).contains("deviatons"),
+        "a typo in a policy file is named: {}",
+        stderr(&out)
+    );
+    assert_ne!(out.status.code(), Some(0));
+    let out = run(d, &["verify", gomain, "--policy", "nonesuch"]);
+    assert!(stderr(&out).contains("not a preset"), "{}", stderr(&out));
     let out = run(
         d,
         &[

@@ -406,6 +406,7 @@ pub enum PolicyError {
 
 #[cfg(all(test, feature = "serde"))]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -171,8 +171,8 @@ pub(crate) fn validity_check(
             id,
             CheckCategory::Time,
             format!(
-                "{when} outside the {role} certificate's validity: {state} at {at} (valid from \
-                 {nb} to {na}); that time is not proven by a timestamp"
+                "the {role} certificate was {state} at {when} {at} (valid from {nb} to {na}); \
+                 no verified timestamp proves that time, so this is not proven wrong"
             ),
         ),
     });
