@@ -172,6 +172,7 @@ pub(crate) fn run(command: SealCommand) -> anyhow::Result<Exit> {
             None,
             &args.common,
             Some(DocumentFormat::Seal),
+            &[],
         ),
     }
 }

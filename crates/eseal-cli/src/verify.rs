@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::bail;
+use anyhow::{Context as _, bail};
 use clap::Args;
 use eseal::document::DocumentVerifyOptions;
 use serde_json::Value;
@@ -23,12 +23,29 @@ pub(crate) struct VerifyCommand {
     /// The data a detached SES signature signs (for OFD documents and seals it is not needed).
     #[arg(long, value_name = "FILE")]
     data: Option<PathBuf>,
+    /// Certificates (PEM or DER) to check OFD digital signatures (Type="Sign") that carry
+    /// none, such as a bare SM2 signature value. Repeatable.
+    #[arg(long = "signer-cert", value_name = "FILE")]
+    signer_cert: Vec<PathBuf>,
     #[command(flatten)]
     common: VerifyArgs,
 }
 
 pub(crate) fn run(args: &VerifyCommand) -> anyhow::Result<Exit> {
-    verify_files(&args.files, args.data.as_ref(), &args.common, None)
+    let mut signer_certs = Vec::new();
+    for path in &args.signer_cert {
+        let data = crate::files::read(path)?;
+        let certs = eseal::certfile::read_certificates(&data)
+            .with_context(|| format!("{} is not a readable certificate file", path.display()))?;
+        signer_certs.extend(certs);
+    }
+    verify_files(
+        &args.files,
+        args.data.as_ref(),
+        &args.common,
+        None,
+        &signer_certs,
+    )
 }
 
 /// Verifies `files` and prints the results; `only` restricts the accepted format (for
@@ -38,13 +55,15 @@ pub(crate) fn verify_files(
     data: Option<&PathBuf>,
     common: &VerifyArgs,
     only: Option<eseal::verify::DocumentFormat>,
+    signer_certs: &[eseal::pki::Certificate],
 ) -> anyhow::Result<Exit> {
     let loaded = common.load()?;
     let data = match data {
         Some(path) => Some(crate::files::read(path)?),
         None => None,
     };
-    let options = DocumentVerifyOptions::new(loaded.ses_options());
+    let options =
+        DocumentVerifyOptions::new(loaded.ses_options()).signer_certificates(signer_certs);
     let style = Style::detect();
     let mut exit = Exit::Valid;
     let mut json_values: Vec<Value> = Vec::new();

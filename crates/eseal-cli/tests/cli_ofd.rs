@@ -424,6 +424,49 @@ fn ofdrw_ofd_samples() {
     assert_ne!(out.status.code(), Some(0));
     let out = run(d, &["verify", gomain, "--policy", "nonesuch"]);
     assert!(stderr(&out).contains("not a preset"), "{}", stderr(&out));
+
+    // A bare SM2 signature (Type="Sign") carries no certificate: --signer-cert supplies it.
+    let digital = ofdrw("DigitalSign.ofd");
+    let digital = digital.to_str().unwrap();
+    let signed_value = std::fs::read(ofdrw("SignedValueV4.dat")).unwrap();
+    let user = eseal::ses::Signature::from_der(&signed_value, ParseMode::Lenient).unwrap();
+    std::fs::write(d.join("user.der"), user.signer_cert_der()).unwrap();
+    let value_status = |out: &Output| {
+        let v = json(out);
+        let checks = v["signatures"][0]["report"]["checks"].as_array().unwrap();
+        let c = checks
+            .iter()
+            .find(|c| c["id"] == "signature.value")
+            .unwrap();
+        c["status"].as_str().unwrap().to_owned()
+    };
+    let out = run(
+        d,
+        &[&["verify", digital, "--json"][..], &relaxed[..]].concat(),
+    );
+    assert_eq!(value_status(&out), "indeterminate");
+    let with_cert = [
+        &["verify", digital, "--signer-cert", "user.der"][..],
+        &relaxed[..],
+    ]
+    .concat();
+    let out = run(d, &with_cert);
+    assert_code(&out, 0);
+    let out = run(d, &[&with_cert[..], &["--json"][..]].concat());
+    assert_eq!(value_status(&out), "passed");
+    // Another certificate does not make it verify.
+    let out = run(
+        d,
+        &[
+            &["verify", digital, "--signer-cert", "root.pem", "--json"][..],
+            &relaxed[..],
+        ]
+        .concat(),
+    );
+    assert_code(&out, 1);
+    assert_eq!(value_status(&out), "failed");
+    let out = run(d, &["verify", digital, "--signer-cert", "nonesuch.pem"]);
+    assert_input_error(&out, &["nonesuch.pem"]);
     let out = run(
         d,
         &[

@@ -14,6 +14,7 @@
 //! PDF module exists.
 
 use crate::ofd::{self, OfdError, OfdVerifyOptions};
+use crate::pki::Certificate;
 use crate::ses::{self, DataRef, ParseMode, SesError, VerifyOptions};
 use crate::verify::{DocumentFormat, DocumentReport};
 
@@ -67,6 +68,7 @@ fn is_ofd_zip(bytes: &[u8]) -> bool {
 pub struct DocumentVerifyOptions<'a> {
     ses: VerifyOptions<'a>,
     detached: Option<DataRef<'a>>,
+    signer_certificates: &'a [Certificate],
 }
 
 impl<'a> DocumentVerifyOptions<'a> {
@@ -77,7 +79,16 @@ impl<'a> DocumentVerifyOptions<'a> {
         Self {
             ses,
             detached: None,
+            signer_certificates: &[],
         }
+    }
+
+    /// Certificates to try for OFD `Type="Sign"` signatures that embed none (see
+    /// [`OfdVerifyOptions::signer_certificates`]).
+    #[must_use]
+    pub fn signer_certificates(mut self, certificates: &'a [Certificate]) -> Self {
+        self.signer_certificates = certificates;
+        self
     }
 
     /// The data a detached SES_Signature signs (ignored for seals and documents).
@@ -180,7 +191,8 @@ pub fn verify(
             Ok(DocumentReport::single(DocumentFormat::SesSignature, report))
         }
         _ => {
-            let ofd_options = OfdVerifyOptions::new(options.ses.clone());
+            let ofd_options = OfdVerifyOptions::new(options.ses.clone())
+                .signer_certificates(options.signer_certificates);
             ofd::verify_document(bytes, &ofd_options)
                 .map_err(|source| DocumentError::Ofd { source })
         }

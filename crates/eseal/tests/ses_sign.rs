@@ -549,3 +549,48 @@ fn timestamps_give_a_trusted_signing_time() {
         Err(SesError::NotInVersion { .. })
     ));
 }
+
+#[test]
+fn a_timestamp_proven_time_outside_validity_is_invalid() {
+    let pki = Pki::new();
+    let store = pki.store();
+    let tsa = pki.tsa(true);
+    // The seal is valid t(0)..t(365), the signer certificate t(-5)..t(800).
+    let seal = make_seal(&pki, SesVersion::V4);
+    let sig = sign(&pki, &seal);
+    let opts = opts_at(&store, t(950)).data(DataRef::Bytes(DOC));
+
+    // Proven at t(500): after the seal expired. Proven wrong.
+    let token = tsa
+        .timestamp(sig.signature_value(), t(500), &[21], None)
+        .unwrap();
+    let stamped = attach_timestamp(&sig, &token).unwrap();
+    let report = verify_signature(stamped.as_der(), &opts).unwrap();
+    assert_eq!(report.status, Status::Invalid, "{}", report.to_json());
+    let check = report.check(CheckId::SealValidity).unwrap();
+    assert_eq!(check.status, CheckStatus::Failed);
+    assert!(check.decisive);
+    assert!(
+        check.message.contains("timestamp-proven"),
+        "{}",
+        check.message
+    );
+    assert_eq!(
+        check_status(&report, CheckId::SignerValidity),
+        CheckStatus::Passed
+    );
+
+    // Proven at t(900): the signer certificate had expired as well.
+    let token = tsa
+        .timestamp(sig.signature_value(), t(900), &[22], None)
+        .unwrap();
+    let stamped = attach_timestamp(&sig, &token).unwrap();
+    let report = verify_signature(stamped.as_der(), &opts).unwrap();
+    assert_eq!(report.status, Status::Invalid);
+    let check = report.check(CheckId::SignerValidity).unwrap();
+    assert_eq!(check.status, CheckStatus::Failed, "{}", check.message);
+    assert!(check.decisive);
+    assert!(check.message.contains("proven by a verified timestamp"));
+
+    // The same times only claimed: tests/ses_negative.rs (the builder refuses to claim them).
+}
