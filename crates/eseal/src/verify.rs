@@ -24,6 +24,7 @@ mod coverage;
 mod document;
 pub mod policy;
 mod report;
+pub(crate) mod trust;
 
 pub use coverage::{
     ChangedFile, FileChange, FileOrigin, FileRole, PageRange, PageSet, SignatureCoverage,

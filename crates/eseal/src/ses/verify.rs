@@ -8,9 +8,6 @@
 //! that can be read gets a report; in strict mode a tolerated deviation fails `seal.format` or
 //! `signature.format`, so strictness changes the verdict, not whether there is a report.
 
-pub(crate) mod pki_checks;
-pub(crate) mod timestamp;
-
 use super::common::PictureTypeCheck;
 use super::deviation::{Deviation, ParseMode};
 use super::options::{DataRef, VerifyOptions};
@@ -20,15 +17,15 @@ use super::signature::{Signature, SignatureStructure, TimeInfo};
 use super::{SesError, SesVersion};
 use crate::pki::Certificate;
 use crate::time::Time;
+use crate::verify::trust::timestamp::{TimestampOutcome, verify_timestamp};
+use crate::verify::trust::{
+    AlgorithmVerdict, CertResult, ChainQuery, algorithm_check, cert_key, chain_check, decode_value,
+    key_problem, revocation_check, validity_check,
+};
 use crate::verify::{
     Check, CheckCategory, CheckId, Level, PictureFacts, Report, ReportKind, SealFacts,
     SignatureFacts, SigningTimeSource, Warning,
 };
-use pki_checks::{
-    AlgorithmVerdict, CertResult, ChainQuery, algorithm_check, cert_key, chain_check, decode_value,
-    key_problem, revocation_check, validity_check,
-};
-use timestamp::{TimestampOutcome, verify_timestamp};
 
 /// Verifies a bare seal (`.esl`, SESeal of any version).
 ///
@@ -450,7 +447,7 @@ struct ValueQuery<'q> {
     role: &'q str,
     alg: AlgorithmVerdict,
     cert: &'q CertResult,
-    value: &'q pki_checks::DecodedValue,
+    value: &'q crate::verify::trust::DecodedValue,
 }
 
 /// Verifies an SM2 signature value over each candidate in turn (name, bytes); returns the

@@ -16,11 +16,9 @@ use crate::crypto::sm3::sm3;
 use crate::pki::Certificate;
 use crate::pki::cms::{self, CmsError, Content, DigestCheck, SignatureCheck, SignedData};
 use crate::ses::ParseMode;
-use crate::ses::verify::pki_checks::{
-    CertResult, ChainQuery, chain_check, revocation_check, validity_check,
-};
-use crate::ses::verify::timestamp::{TimestampOutcome, verify_timestamp};
 use crate::time::Time;
+use crate::verify::trust::timestamp::{TimestampOutcome, verify_timestamp};
+use crate::verify::trust::{CertResult, ChainQuery, chain_check, revocation_check, validity_check};
 use crate::verify::{
     Check, CheckCategory, CheckId, Report, ReportKind, SignatureFacts, SigningTimeSource, Warning,
 };

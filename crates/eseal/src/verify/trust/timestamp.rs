@@ -6,11 +6,10 @@
 //! id-kp-timeStamping) and maps the result onto the report: only a token that verifies *and*
 //! whose TSA is trusted yields a trusted signing time.
 
-use super::super::deviation::ParseMode;
-use super::super::options::VerifyOptions;
 use crate::oid;
 use crate::pki::tsp::{Imprint, TimestampErrorClass, TimestampToken, TimestampVerifyOptions};
 use crate::pki::{Certificate, verify_path};
+use crate::ses::{ParseMode, VerifyOptions};
 use crate::time::Time;
 
 /// What the timestamp check concluded.

@@ -1,14 +1,20 @@
-//! Certificate checks shared by the maker and signer sides: validity at a time, path to the
-//! anchors at a time, revocation at a time, and the SM2 signature checks.
+//! The trust engine every format's verifier shares (SES seals and signatures, OFD digital
+//! signatures, and next PDF and licenses): certificate validity at a time with the
+//! proof-of-existence rule (outside validity at a timestamp-proven time is invalid, at a
+//! claimed time indeterminate), the path to the anchors at a time, revocation at a time,
+//! timestamps as time evidence ([`timestamp`]), and the SM2 signature checks. The context is
+//! [`VerifyOptions`]: anchors, intermediates, CRLs, path and validation policy, validation time.
+
+pub(crate) mod timestamp;
 
 use std::borrow::Cow;
 
-use super::super::options::VerifyOptions;
 use crate::crypto::{PublicKey, Signature as Sm2Signature, SignatureEncoding};
 use crate::oid;
 use crate::pki::{
     Certificate, ErrorClass, PathErrorKind, RevocationStatus, TrustStore, verify_path,
 };
+use crate::ses::VerifyOptions;
 use crate::time::Time;
 use crate::verify::{Check, CheckCategory, CheckId, CheckStatus, Report, Warning};
 
