@@ -626,7 +626,7 @@ impl Summary {
 fn first_problem(outcome: &Outcome) -> (String, String) {
     match outcome {
         Outcome::Error(m) => ("error".to_owned(), crate::output::one_line(m)),
-        Outcome::Report(r) => match report::first_problem(r) {
+        Outcome::Report(r) => match r.first_problem() {
             Some(c) => (
                 format!("{} {}", c.id.as_str(), Shown::of(c).word()),
                 crate::output::one_line(&c.message),

@@ -305,26 +305,6 @@ fn print_facts(indent: &str, report: &Report) {
     }
 }
 
-/// The first check that keeps a report from being valid: a decisive failure first, then any
-/// failure, then an indeterminate check. Searches the document checks, then each signature.
-pub(crate) fn first_problem(report: &DocumentReport) -> Option<&Check> {
-    let all: Vec<&Check> = report
-        .checks
-        .iter()
-        .chain(
-            report
-                .signatures
-                .iter()
-                .flat_map(|s| s.report.checks.iter()),
-        )
-        .collect();
-    all.iter()
-        .find(|c| c.decisive)
-        .or_else(|| all.iter().find(|c| c.status == CheckStatus::Failed))
-        .or_else(|| all.iter().find(|c| c.status == CheckStatus::Indeterminate))
-        .copied()
-}
-
 /// Whether a status is worse than another for the exit code: valid < indeterminate < invalid
 /// < input error.
 pub(crate) fn worst(a: Exit, b: Exit) -> Exit {

@@ -165,6 +165,24 @@ impl DocumentReport {
         worst
     }
 
+    /// The check that best explains why the document is not valid, for a one-line summary
+    /// (the CLI's, the C ABI's and the WebAssembly package's): a decisive failure first, then
+    /// a counting failure, then a counting indeterminate check. Document checks come before
+    /// each signature's. `None` when no counting check keeps it from being valid.
+    #[must_use]
+    pub fn first_problem(&self) -> Option<&Check> {
+        let all = || {
+            self.checks
+                .iter()
+                .chain(self.signatures.iter().flat_map(|s| s.report.checks.iter()))
+                .filter(|c| c.counts())
+        };
+        all()
+            .find(|c| c.decisive)
+            .or_else(|| all().find(|c| c.status == CheckStatus::Failed))
+            .or_else(|| all().find(|c| c.status == CheckStatus::Indeterminate))
+    }
+
     /// The report as JSON (schema in `docs/report-schema.md`).
     #[cfg(feature = "serde")]
     pub fn to_json(&self) -> String {
