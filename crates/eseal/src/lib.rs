@@ -20,6 +20,7 @@
 //! | [`certfile`] | certificates and CRLs from PEM bundles or DER, as users hand them over |
 //! | [`time`] | UTC instants with one-second precision; RFC 3339 text |
 //! | [`oid`] | object identifiers of the national algorithms and the CMS/PKCS structures |
+//! | [`error`] | the crate-level [`Error`] wrapping every module error, and stable numeric [`ErrorCode`]s for the C ABI and WebAssembly |
 //!
 //! Later modules (`pdf`, `license`) build on these.
 //!
@@ -35,6 +36,7 @@
 pub mod certfile;
 pub mod crypto;
 pub mod document;
+pub mod error;
 #[doc(hidden)]
 pub mod internal;
 pub mod keyfile;
@@ -45,4 +47,5 @@ pub mod ses;
 pub mod time;
 pub mod verify;
 
+pub use error::{Error, ErrorCode};
 pub use rand_core;
