@@ -50,6 +50,7 @@ impl Level {
         }
     }
 
+    #[cfg(feature = "serde")]
     fn parse(text: &str) -> Option<Self> {
         Some(match text {
             "fail" => Self::Fail,
