@@ -222,7 +222,8 @@ impl Date {
     /// The date, or `None` when it is not a calendar date (years 1–9999).
     #[must_use]
     pub fn new(year: u16, month: u8, day: u8) -> Option<Self> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -230,7 +231,11 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (year >= 1 && year <= 9999 && day >= 1 && day <= days).then_some(Self { year, month, day })
+        ((1..=9999).contains(&year) && (1..=days).contains(&day)).then_some(Self {
+            year,
+            month,
+            day,
+        })
     }
 
     /// Parses `YYYY-MM-DD` (ISO 8601 extended) or `YYYYMMDD` (basic).
@@ -405,8 +410,9 @@ impl core::str::FromStr for CitizenId {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
     use super::*;
 
     #[test]
