@@ -71,6 +71,38 @@ pub enum CodeError {
     },
 }
 
+/// Length check shared by the codes: counts characters without allocating.
+fn expect_len(kind: CodeKind, text: &str, len: usize) -> Result<(), CodeError> {
+    let found = text.chars().count();
+    if found == len {
+        Ok(())
+    } else {
+        Err(CodeError::Length {
+            kind,
+            found,
+            expected: len,
+        })
+    }
+}
+
+/// `Display` (the code as validated) and `FromStr` (its `parse`) for a code held as text.
+macro_rules! text_code {
+    ($t:ty) => {
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl core::str::FromStr for $t {
+            type Err = CodeError;
+            fn from_str(s: &str) -> Result<Self, CodeError> {
+                Self::parse(s)
+            }
+        }
+    };
+}
+
 /// The ISO/IEC 7064 MOD 37,36 alphabet: digits, then uppercase Latin letters.
 const ALNUM36: &[u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
@@ -128,14 +160,7 @@ impl Uscc {
     /// [`CodeError`] naming the wrong length, character or check character.
     pub fn parse(text: &str) -> Result<Self, CodeError> {
         let kind = CodeKind::Uscc;
-        let n = text.chars().count();
-        if n != Self::LEN {
-            return Err(CodeError::Length {
-                kind,
-                found: n,
-                expected: Self::LEN,
-            });
-        }
+        expect_len(kind, text, Self::LEN)?;
         let mut sum: u32 = 0;
         let mut weight: u32 = 1;
         let mut found_check = '0';
@@ -197,18 +222,7 @@ impl Uscc {
     }
 }
 
-impl fmt::Display for Uscc {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl core::str::FromStr for Uscc {
-    type Err = CodeError;
-    fn from_str(s: &str) -> Result<Self, CodeError> {
-        Self::parse(s)
-    }
-}
+text_code!(Uscc);
 
 /// A calendar date, as licenses and citizen ID numbers carry them (no time of day, no zone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -308,14 +322,7 @@ impl CitizenId {
     /// [`CodeError`] naming the wrong length, character, birth date or check character.
     pub fn parse(text: &str) -> Result<Self, CodeError> {
         let kind = CodeKind::CitizenId;
-        let n = text.chars().count();
-        if n != Self::LEN {
-            return Err(CodeError::Length {
-                kind,
-                found: n,
-                expected: Self::LEN,
-            });
-        }
+        expect_len(kind, text, Self::LEN)?;
         const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
         let mut sum = 0;
         let mut found_check = '0';
@@ -396,18 +403,7 @@ impl CitizenId {
     }
 }
 
-impl fmt::Display for CitizenId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl core::str::FromStr for CitizenId {
-    type Err = CodeError;
-    fn from_str(s: &str) -> Result<Self, CodeError> {
-        Self::parse(s)
-    }
-}
+text_code!(CitizenId);
 
 #[cfg(test)]
 mod tests {

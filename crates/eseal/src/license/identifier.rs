@@ -124,6 +124,20 @@ pub struct LicenseId {
     check: char,
 }
 
+/// `text` has `len` characters, or [`IdError::Length`] with the rule in words.
+fn expect_len(part: IdPart, text: &str, len: usize, expected: &'static str) -> Result<(), IdError> {
+    let found = text.chars().count();
+    if found == len {
+        Ok(())
+    } else {
+        Err(IdError::Length {
+            part,
+            found,
+            expected,
+        })
+    }
+}
+
 fn check_chars(
     part: IdPart,
     text: &str,
@@ -143,14 +157,7 @@ fn check_chars(
 
 fn validate_type_code(type_code: &str) -> Result<(), IdError> {
     let part = IdPart::TypeCode;
-    let n = type_code.chars().count();
-    if n != 21 {
-        return Err(IdError::Length {
-            part,
-            found: n,
-            expected: "21 (USCC + 3 digits)",
-        });
-    }
+    expect_len(part, type_code, 21, "21 (USCC + 3 digits)")?;
     let (authority, sequence) =
         type_code.split_at(type_code.char_indices().nth(18).map_or(0, |(i, _)| i));
     Uscc::parse(authority).map_err(|error| IdError::Code { part, error })?;
@@ -188,14 +195,7 @@ fn validate_serial(serial: &str) -> Result<(), IdError> {
 }
 
 fn validate_version(version: &str) -> Result<(), IdError> {
-    let n = version.chars().count();
-    if n != 3 {
-        return Err(IdError::Length {
-            part: IdPart::Version,
-            found: n,
-            expected: "3",
-        });
-    }
+    expect_len(IdPart::Version, version, 3, "3")?;
     check_chars(IdPart::Version, version, |c| c.is_ascii_digit(), "a digit")
 }
 
@@ -251,14 +251,7 @@ impl LicenseId {
         let [type_code, issuer, serial, version, check] = parts.as_slice() else {
             return Err(IdError::PartCount { found: parts.len() });
         };
-        let n = check.chars().count();
-        if n != 1 {
-            return Err(IdError::Length {
-                part: IdPart::Check,
-                found: n,
-                expected: "1",
-            });
-        }
+        expect_len(IdPart::Check, check, 1, "1")?;
         check_chars(
             IdPart::Check,
             check,
