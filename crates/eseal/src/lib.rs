@@ -16,13 +16,14 @@
 //! | [`ofd`] | OFD documents (GB/T 33190): safe reading, writing simple documents, signing (seals, riding seals, digital signatures) and verifying every signature |
 //! | [`document`] | whole files: format sniffing (OFD, seal, signature) and one verification entry point into a `DocumentReport` |
 //! | [`verify`] | the verification reports: checks, verdict, facts, JSON |
+//! | [`license`] | e-licenses (GB/T 36901–36905): identifiers with their check characters, holder and issuer codes |
 //! | [`keyfile`] | signing keys from key files: PKCS#8, encrypted PKCS#8, SEC1 and PKCS#12, format sniffing, password errors |
 //! | [`certfile`] | certificates and CRLs from PEM bundles or DER, as users hand them over |
 //! | [`time`] | UTC instants with one-second precision; RFC 3339 text |
 //! | [`oid`] | object identifiers of the national algorithms and the CMS/PKCS structures |
 //! | [`error`] | the crate-level [`Error`] wrapping every module error, and stable numeric [`ErrorCode`]s for the C ABI and WebAssembly |
 //!
-//! Later modules (`pdf`, `license`) build on these.
+//! Later modules (`pdf`) build on these.
 //!
 //! ## Features
 //!
@@ -40,6 +41,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod internal;
 pub mod keyfile;
+pub mod license;
 pub mod ofd;
 pub mod oid;
 pub mod pki;

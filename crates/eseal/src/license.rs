@@ -1,0 +1,43 @@
+//! Electronic licenses (电子证照, GB/T 36901–36905): the license identifier (GB/T 36904) and
+//! the holder and issuer codes it and the metadata carry.
+//!
+//! | item | what it is |
+//! |---|---|
+//! | [`LicenseId`], [`IdError`], [`IdPart`] | `1.2.156.3005.2.<type code>.<issuer code>.<serial>.<version>.<check>`, built and validated |
+//! | [`Uscc`], [`CitizenId`], [`CodeError`] | unified social credit code (GB 32100) and citizen ID number (GB 11643) |
+//! | [`mod37_36_check`] | the ISO/IEC 7064 MOD 37,36 check character of the identifier |
+//! | [`Date`] | calendar dates as licenses carry them |
+//!
+//! What the standards' texts say could not all be checked; `docs/license.md` lists which rules
+//! are inferred from deployed data (the type code split, the serial alphabet and length).
+//!
+//! ```
+//! use eseal::license::{IdError, IdPart, LicenseId};
+//!
+//! let id = LicenseId::parse(
+//!     "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.002.S",
+//! )?;
+//! assert_eq!(id.issuer().as_str(), "11430000006122244L");
+//! assert_eq!(id.serial(), "20230000403");
+//!
+//! // Building computes the check character.
+//! let built = LicenseId::new("11100000000013338W011", "11430000006122244L", "20230000403", "002")?;
+//! assert_eq!(built, id);
+//!
+//! // Errors name the part that is wrong.
+//! let err = LicenseId::parse(
+//!     "1.2.156.3005.2.11100000000013338W011.11430000006122244L.2023000040.002.S",
+//! )
+//! .unwrap_err();
+//! assert!(matches!(err, IdError::CheckCharacter { found: 'S', .. }));
+//! let err = LicenseId::new("11100000000013338W011", "11430000006122244L", "2023-1", "002")
+//!     .unwrap_err();
+//! assert!(matches!(err, IdError::Character { part: IdPart::Serial, position: 5, .. }));
+//! # Ok::<(), IdError>(())
+//! ```
+
+mod code;
+mod identifier;
+
+pub use code::{CitizenId, CodeError, CodeKind, Date, Uscc, mod37_36_check};
+pub use identifier::{IdError, IdPart, LicenseId, MAX_LEN, MAX_SERIAL_LEN, PREFIX};
