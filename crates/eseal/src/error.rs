@@ -29,6 +29,7 @@
 use crate::crypto::CryptoError;
 use crate::document::DocumentError;
 use crate::keyfile::KeyFileError;
+use crate::license::{CodeError, IdError};
 use crate::ofd::OfdError;
 use crate::pki::cms::CmsError;
 use crate::pki::tsp::TimestampError;
@@ -221,6 +222,12 @@ pub enum Error {
     /// Times ([`crate::time`]).
     #[error(transparent)]
     Time(#[from] TimeError),
+    /// License identifiers ([`crate::license::LicenseId`]).
+    #[error(transparent)]
+    LicenseId(#[from] IdError),
+    /// Holder and issuer codes ([`crate::license::Uscc`], [`crate::license::CitizenId`]).
+    #[error(transparent)]
+    LicenseCode(#[from] CodeError),
     /// An error known only by its code and message (see [`Error::new`]).
     #[error("{message}")]
     #[non_exhaustive]
@@ -259,6 +266,8 @@ impl Error {
             Self::KeyFile(e) => e.code(),
             Self::Policy(e) => e.code(),
             Self::Time(e) => e.code(),
+            Self::LicenseId(e) => e.code(),
+            Self::LicenseCode(e) => e.code(),
             Self::Other { code, .. } => *code,
         }
     }
@@ -516,6 +525,23 @@ impl TimeError {
             // A well-formed instant outside the years eseal represents.
             Self::OutOfRange => ErrorCode::Unsupported,
         }
+    }
+}
+
+impl IdError {
+    /// The stable kind of this error (see [`ErrorCode`]): every identifier error is a
+    /// malformed identifier (its length, prefix, parts, alphabet or check character).
+    #[must_use]
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::Malformed
+    }
+}
+
+impl CodeError {
+    /// The stable kind of this error (see [`ErrorCode`]): a malformed code.
+    #[must_use]
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::Malformed
     }
 }
 

@@ -132,3 +132,14 @@ fn question_mark_collects_module_errors() {
     assert_eq!(err.code().as_u32(), 1);
     assert_eq!(ErrorCode::from_u32(err.code().as_u32()), Some(err.code()));
 }
+
+#[test]
+fn license_identifiers_and_codes_are_malformed() {
+    let err = eseal::license::LicenseId::parse("1.2.156.3005.2.x").unwrap_err();
+    assert_eq!(code_of(err), ErrorCode::Malformed);
+    // One check character changed.
+    let err = eseal::license::Uscc::parse("91350100M000100Y44").unwrap_err();
+    assert_eq!(code_of(err), ErrorCode::Malformed);
+    let err = eseal::license::CitizenId::parse("110105194912310021").unwrap_err();
+    assert_eq!(code_of(err), ErrorCode::Malformed);
+}
