@@ -553,10 +553,11 @@ impl Summary {
             if let Outcome::Report(r) = &e.outcome {
                 // Each check once per file: failed if any occurrence failed.
                 let mut per_file: BTreeMap<&'static str, bool> = BTreeMap::new();
-                let checks = r
-                    .checks
-                    .iter()
-                    .chain(r.signatures.iter().flat_map(|s| s.report.checks.iter()));
+                let checks = r.checks().iter().chain(
+                    r.signatures()
+                        .iter()
+                        .flat_map(|s| s.report().checks().iter()),
+                );
                 for c in checks {
                     match Shown::of(c) {
                         Shown::Failed => {
@@ -694,7 +695,7 @@ fn print_summary(
     }
     let bad: Vec<&Entry> = entries
         .iter()
-        .filter(|e| !matches!(&e.outcome, Outcome::Report(r) if r.status == Status::Valid))
+        .filter(|e| !matches!(&e.outcome, Outcome::Report(r) if r.status() == Status::Valid))
         .collect();
     if !bad.is_empty() {
         writeln!(out)?;
@@ -845,7 +846,7 @@ fn html_report(
     for e in order {
         let status = e.outcome.status_name();
         let (format, sigs) = match &e.outcome {
-            Outcome::Report(r) => (r.format.as_str(), r.signatures.len().to_string()),
+            Outcome::Report(r) => (r.format().as_str(), r.signatures().len().to_string()),
             Outcome::Error(_) => ("?", String::new()),
         };
         let problem = if status == "valid" {

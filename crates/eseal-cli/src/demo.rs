@@ -293,7 +293,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     let mut full = Vec::new();
     for (file, data, expected) in cases {
         let outcome = report::verify_path(&dir.join(file), &options, data);
-        let ok = matches!(&outcome, Outcome::Report(r) if r.status == expected);
+        let ok = matches!(&outcome, Outcome::Report(r) if r.status() == expected);
         all_as_expected &= ok;
         let note = match (file, expected) {
             ("document.ofd", _) => "unsigned: nothing vouches for it",

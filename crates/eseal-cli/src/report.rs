@@ -28,7 +28,7 @@ impl Outcome {
     /// The exit code this outcome alone would give.
     pub(crate) fn exit(&self) -> Exit {
         match self {
-            Self::Report(r) => Exit::from_status(r.status),
+            Self::Report(r) => Exit::from_status(r.status()),
             Self::Error(_) => Exit::Usage,
         }
     }
@@ -36,7 +36,7 @@ impl Outcome {
     /// `valid`, `invalid`, `indeterminate` or `error`.
     pub(crate) fn status_name(&self) -> &'static str {
         match self {
-            Self::Report(r) => r.status.as_str(),
+            Self::Report(r) => r.status().as_str(),
             Self::Error(_) => "error",
         }
     }
@@ -76,7 +76,7 @@ pub(crate) fn outcome_json(file: &str, outcome: &Outcome) -> Value {
     match outcome {
         Outcome::Report(report) => {
             let mut value = serde_json::to_value(report.as_ref())
-                .unwrap_or_else(|_| json!({"status": report.status.as_str()}));
+                .unwrap_or_else(|_| json!({"status": report.status().as_str()}));
             if let Some(obj) = value.as_object_mut() {
                 obj.insert("file".into(), json!(file));
             }
@@ -93,7 +93,7 @@ pub(crate) fn outcome_json(file: &str, outcome: &Outcome) -> Value {
 /// The status word of an outcome, coloured.
 pub(crate) fn status_word(style: Style, outcome: &Outcome) -> String {
     match outcome {
-        Outcome::Report(r) => style.status(r.status),
+        Outcome::Report(r) => style.status(r.status()),
         Outcome::Error(_) => style.bad("ERROR"),
     }
 }
@@ -199,29 +199,29 @@ fn print_report(style: Style, file: &str, report: &DocumentReport, only_problems
     let shown = |c: &&Check| {
         !only_problems || matches!(c.status, CheckStatus::Failed | CheckStatus::Indeterminate)
     };
-    let count = report.signatures.len();
+    let count = report.signatures().len();
     let noun = if count == 1 {
         "signature"
     } else {
         "signatures"
     };
-    let what = match report.format {
-        DocumentFormat::Ofd => format!("{}, {count} {noun}", format_name(report.format)),
+    let what = match report.format() {
+        DocumentFormat::Ofd => format!("{}, {count} {noun}", format_name(report.format())),
         other => format_name(other).to_owned(),
     };
     println!(
         "{}: {} ({what}{})",
         style.bold(file),
-        style.status(report.status),
+        style.status(report.status()),
         report
-            .validation_time
+            .validation_time()
             .map(|t| format!(", validated at {t}"))
             .unwrap_or_default()
     );
-    for check in report.checks.iter().filter(shown) {
+    for check in report.checks().iter().filter(shown) {
         print_check(style, "  ", check);
     }
-    for warning in report.warnings.iter().filter(|_| !only_problems) {
+    for warning in report.warnings().iter().filter(|_| !only_problems) {
         println!(
             "  {} {}: {}",
             style.warn("!"),
@@ -229,30 +229,30 @@ fn print_report(style: Style, file: &str, report: &DocumentReport, only_problems
             crate::output::one_line(&warning.message)
         );
     }
-    let many = count > 1 || report.format == DocumentFormat::Ofd;
-    for (i, entry) in report.signatures.iter().enumerate() {
+    let many = count > 1 || report.format() == DocumentFormat::Ofd;
+    for (i, entry) in report.signatures().iter().enumerate() {
         let indent = if many {
             let mut label = format!("Signature {} of {count}", i + 1);
-            if let Some(id) = &entry.id {
+            if let Some(id) = &entry.id() {
                 label.push_str(&format!(" [{id}]"));
             }
-            if let Some(loc) = &entry.location {
+            if let Some(loc) = &entry.location() {
                 label.push_str(&format!(" {loc}"));
             }
             println!(
                 "  {}: {}",
                 style.bold(&label),
-                style.status(entry.report.status)
+                style.status(entry.report().status())
             );
             "    "
         } else {
             "  "
         };
-        print_facts(indent, &entry.report);
-        for check in entry.report.checks.iter().filter(shown) {
+        print_facts(indent, entry.report());
+        for check in entry.report().checks().iter().filter(shown) {
             print_check(style, indent, check);
         }
-        for warning in entry.report.warnings.iter().filter(|_| !only_problems) {
+        for warning in entry.report().warnings().iter().filter(|_| !only_problems) {
             println!(
                 "{indent}{} {}: {}",
                 style.warn("!"),
@@ -265,12 +265,15 @@ fn print_report(style: Style, file: &str, report: &DocumentReport, only_problems
 
 fn print_facts(indent: &str, report: &Report) {
     let line = |label: &str, value: String| println!("{indent}{:<20}{value}", format!("{label}:"));
-    if let Some(seal) = &report.seal {
+    if let Some(seal) = report.seal() {
         line(
             "Seal",
             format!(
                 "{} (esID {}, type {}, {})",
-                seal.name, seal.es_id, seal.seal_type, seal.version
+                seal.name,
+                seal.es_id,
+                seal.seal_type,
+                seal.version.short_name()
             ),
         );
         let range = |a: Option<eseal::time::Time>| a.map(|t| t.to_string()).unwrap_or("?".into());
@@ -287,7 +290,7 @@ fn print_facts(indent: &str, report: &Report) {
             line("Seal maker", maker.clone());
         }
     }
-    if let Some(sig) = &report.signature {
+    if let Some(sig) = report.signature() {
         if let Some(signer) = &sig.signer_subject {
             line("Signer", signer.clone());
         }

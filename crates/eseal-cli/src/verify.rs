@@ -71,10 +71,10 @@ pub(crate) fn verify_files(
         let name = path.display().to_string();
         let mut outcome = report::verify_path(path, &options, data.as_deref());
         if let (Some(wanted), Outcome::Report(r)) = (only, &outcome) {
-            if r.format != wanted {
+            if r.format() != wanted {
                 outcome = Outcome::Error(format!(
                     "{name} is not a seal (it holds: {}); use eseal verify",
-                    r.format.as_str()
+                    r.format().as_str()
                 ));
             }
         }

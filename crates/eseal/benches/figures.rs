@@ -190,7 +190,10 @@ fn main() {
         .trust_anchors(&store)
         .validation_time(t(60))
         .data(DataRef::Bytes(&document));
-    assert_eq!(verify_signature(&der, &opts).unwrap().status, Status::Valid);
+    assert_eq!(
+        verify_signature(&der, &opts).unwrap().status(),
+        Status::Valid
+    );
     // Raw SM2 verification over the real TBS_Sign, the unit of the "each" figures.
     let signer_public = PublicKey::from_sec1_bytes(signer_cert.sm2_public_key().unwrap()).unwrap();
     let value = Sm2Signature::from_der(signature.signature_value()).unwrap();
@@ -202,7 +205,7 @@ fn main() {
     });
     let ses = rate(budget, || {
         let report = verify_signature(black_box(&der), black_box(&opts)).unwrap();
-        assert_eq!(report.status, Status::Valid);
+        assert_eq!(report.status(), Status::Valid);
     });
     table.row("ses_verify", "full SES signature verification", ses, "/s");
     table.note(
@@ -263,7 +266,7 @@ fn main() {
         let signed = sign_document(&ofd_document(pages), &request).unwrap();
         let verify = || {
             let report = verify_document(black_box(&signed), black_box(&ofd_opts)).unwrap();
-            assert_eq!(report.status, Status::Valid);
+            assert_eq!(report.status(), Status::Valid);
         };
         let docs = rate(budget, verify);
         table.row(

@@ -75,12 +75,12 @@ fn main() {
     for pages in [1usize, 50] {
         let signed = sign_document(&document(pages), &request).unwrap();
         assert_eq!(
-            verify_document(&signed, &opts).unwrap().status,
+            verify_document(&signed, &opts).unwrap().status(),
             Status::Valid
         );
         let (docs, n) = rate(budget, || {
             let report = verify_document(black_box(&signed), black_box(&opts)).unwrap();
-            assert_eq!(report.status, Status::Valid);
+            assert_eq!(report.status(), Status::Valid);
         });
         println!(
             "  {pages:>2}-page document ({:>6} bytes): {docs:10.1} documents/s  ({n} runs), \

@@ -45,7 +45,10 @@ fn main() {
         .trust_anchors(&store)
         .validation_time(t(60))
         .data(DataRef::Bytes(&document));
-    assert_eq!(verify_signature(&der, &opts).unwrap().status, Status::Valid);
+    assert_eq!(
+        verify_signature(&der, &opts).unwrap().status(),
+        Status::Valid
+    );
 
     let key = PublicKey::from_sec1_bytes(signer_cert.sm2_public_key().unwrap()).unwrap();
     let value = Sm2Signature::from_der(signature.signature_value()).unwrap();
@@ -54,7 +57,7 @@ fn main() {
 
     let (full, n_full) = rate(budget, || {
         let report = verify_signature(black_box(&der), black_box(&opts)).unwrap();
-        assert_eq!(report.status, Status::Valid);
+        assert_eq!(report.status(), Status::Valid);
     });
     let (raw, n_raw) = rate(budget, || {
         key.verify(black_box(&tbs), black_box(&value)).unwrap();

@@ -33,6 +33,7 @@ pub use coverage::{
 pub use document::{DocumentFormat, DocumentReport, SignatureEntry};
 pub use policy::{Level, ValidationPolicy};
 pub use report::{
-    Check, CheckCategory, CheckId, CheckStatus, PictureFacts, REPORT_SCHEMA_VERSION, Report,
-    ReportKind, SealFacts, SignatureFacts, SigningTimeSource, Status, Warning,
+    Check, CheckCategory, CheckId, CheckStatus, MakerSignedForm, PictureFacts, PictureFormat,
+    REPORT_SCHEMA_VERSION, Report, ReportKind, SealFacts, SesVersion, SignatureAlgorithm,
+    SignatureFacts, SigningTimeSource, Status, Warning,
 };

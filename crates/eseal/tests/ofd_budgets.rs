@@ -187,11 +187,11 @@ fn verify(bytes: &[u8], limits: Limits) -> Result<eseal::verify::DocumentReport,
 /// Whether the references of every signature in `report` matched.
 fn references_passed(report: &eseal::verify::DocumentReport) -> usize {
     report
-        .signatures
+        .signatures()
         .iter()
         .filter(|s| {
-            s.report
-                .checks
+            s.report()
+                .checks()
                 .iter()
                 .any(|c| c.id == CheckId::OfdReferences && c.status == CheckStatus::Passed)
         })
@@ -234,7 +234,7 @@ fn many_pages_sharing_one_content_file_parse_it_once() {
     let area = doc.pages[77_777].area.unwrap();
     assert_eq!(area.width, 100.0);
     let report = verify(&bytes, Limits::default()).unwrap();
-    assert!(report.signatures.is_empty());
+    assert!(report.signatures().is_empty());
     assert!(start.elapsed() < DEBUG_BOUND, "{:?}", start.elapsed());
 }
 
@@ -270,7 +270,7 @@ fn digests_are_shared_across_signatures() {
     let bytes = signed_package(200, 500, &compressible(4 << 20), false);
     let start = Instant::now();
     let report = verify(&bytes, Limits::default()).unwrap();
-    assert_eq!(report.signatures.len(), 200);
+    assert_eq!(report.signatures().len(), 200);
     assert_eq!(references_passed(&report), 200);
     let pkg = OfdPackage::from_bytes(&bytes, &Limits::default()).unwrap();
     let body = pkg.ofd().unwrap().bodies.remove(0);
@@ -334,7 +334,7 @@ fn signatures_sharing_one_description_are_refused() {
     }
     let report = verify(&bytes, Limits::default()).unwrap();
     let structure = report
-        .checks
+        .checks()
         .iter()
         .find(|c| c.id == CheckId::DocumentStructure)
         .unwrap();

@@ -236,16 +236,16 @@ impl Env {
 }
 
 fn status_of(report: &DocumentReport, index: usize, id: CheckId) -> CheckStatus {
-    report.signatures[index]
-        .report
+    report.signatures()[index]
+        .report()
         .check(id)
         .unwrap_or_else(|| panic!("no {}: {}", id.as_str(), report.to_json()))
         .status
 }
 
 fn message_of(report: &DocumentReport, index: usize, id: CheckId) -> String {
-    report.signatures[index]
-        .report
+    report.signatures()[index]
+        .report()
         .check(id)
         .unwrap()
         .message
@@ -253,22 +253,22 @@ fn message_of(report: &DocumentReport, index: usize, id: CheckId) -> String {
 }
 
 fn document_check(report: &DocumentReport, id: CheckId) -> (CheckStatus, String) {
-    let c = report.checks.iter().find(|c| c.id == id).unwrap();
+    let c = report.checks().iter().find(|c| c.id == id).unwrap();
     (c.status, c.message.to_string())
 }
 
 fn coverage(report: &DocumentReport, index: usize) -> &SignatureCoverage {
-    report.signatures[index].coverage.as_ref().unwrap()
+    report.signatures()[index].coverage().unwrap()
 }
 
 fn summary(report: &DocumentReport, index: usize) -> &str {
-    report.signatures[index].summary.as_deref().unwrap()
+    report.signatures()[index].summary().unwrap()
 }
 
 fn warning_codes(report: &DocumentReport, index: usize) -> Vec<&str> {
-    report.signatures[index]
-        .report
-        .warnings
+    report.signatures()[index]
+        .report()
+        .warnings()
         .iter()
         .map(|w| w.code.as_ref())
         .collect()
@@ -287,9 +287,9 @@ fn pages(first: u32, last: u32) -> PageSet {
 fn assert_package_check_agrees(ofd: &[u8], report: &DocumentReport) {
     let pkg = OfdPackage::from_bytes(ofd, &Limits::default()).unwrap();
     let check = pkg.check_signatures(&pkg.ofd().unwrap().bodies[0]).unwrap();
-    assert_eq!(check.coverage.len(), report.signatures.len());
+    assert_eq!(check.coverage.len(), report.signatures().len());
     for (i, c) in check.coverage.iter().enumerate() {
-        assert_eq!(c.as_ref(), report.signatures[i].coverage.as_ref(), "{i}");
+        assert_eq!(c.as_ref(), report.signatures()[i].coverage(), "{i}");
     }
 }
 
@@ -299,13 +299,13 @@ fn a_file_left_out_but_covered_by_a_later_signature_passes_with_a_note() {
     let first = sign_leaving_out(&env.pki, &env.seal, &with_template(5), &[TEMPLATE]);
     let both = sign_all(&env.pki, &env.seal, &first);
     let report = env.verify(&both);
-    assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
     assert_eq!(
         status_of(&report, 0, CheckId::OfdCoverage),
         CheckStatus::Passed
     );
     assert!(warning_codes(&report, 0).contains(&"ofd.covered_by_other_signature"));
-    let later = report.signatures[1].id.clone().unwrap();
+    let later = report.signatures()[1].id().unwrap().to_owned();
     let c = coverage(&report, 0);
     assert_eq!(c.later_signatures, std::slice::from_ref(&later));
     let tpl = c.unprotected.iter().find(|f| f.path == TEMPLATE).unwrap();
@@ -350,7 +350,12 @@ fn a_template_left_out_by_every_signature_is_indeterminate_and_fails_when_strict
     let env = Env::new();
     let ofd = sign_leaving_out(&env.pki, &env.seal, &with_template(5), &[TEMPLATE]);
     let report = env.verify(&ofd);
-    assert_eq!(report.status, Status::Indeterminate, "{}", report.to_json());
+    assert_eq!(
+        report.status(),
+        Status::Indeterminate,
+        "{}",
+        report.to_json()
+    );
     assert_eq!(
         status_of(&report, 0, CheckId::OfdCoverage),
         CheckStatus::Indeterminate
@@ -378,7 +383,7 @@ fn a_template_left_out_by_every_signature_is_indeterminate_and_fails_when_strict
     assert_package_check_agrees(&ofd, &report);
 
     let strict = env.verify_strict(&ofd);
-    assert_eq!(strict.status, Status::Invalid, "{}", strict.to_json());
+    assert_eq!(strict.status(), Status::Invalid, "{}", strict.to_json());
     assert_eq!(
         status_of(&strict, 0, CheckId::OfdCoverage),
         CheckStatus::Failed
@@ -410,7 +415,12 @@ fn a_page_added_after_signing_is_named_and_not_protected() {
     // protected by nothing.
     let signed = sign_leaving_out(&env.pki, &env.seal, &plain(1), &["Doc_0/Document.xml"]);
     let report = env.verify(&add_page(&signed));
-    assert_eq!(report.status, Status::Indeterminate, "{}", report.to_json());
+    assert_eq!(
+        report.status(),
+        Status::Indeterminate,
+        "{}",
+        report.to_json()
+    );
     assert_eq!(
         status_of(&report, 0, CheckId::OfdReferences),
         CheckStatus::Passed
@@ -450,7 +460,7 @@ fn a_page_added_after_signing_is_named_and_not_protected() {
     // With Document.xml protected, the added page changes it: invalid, and the page named.
     let signed = sign_all(&env.pki, &env.seal, &plain(1));
     let report = env.verify(&add_page(&signed));
-    assert_eq!(report.status, Status::Invalid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Invalid, "{}", report.to_json());
     assert_eq!(
         status_of(&report, 0, CheckId::OfdReferences),
         CheckStatus::Failed
@@ -484,12 +494,12 @@ fn a_protected_file_changed_by_a_later_revision_is_invalid_for_the_earlier_signa
     });
     let second = sign_all(&env.pki, &env.seal, &revised);
     let report = env.verify(&second);
-    assert_eq!(report.status, Status::Invalid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Invalid, "{}", report.to_json());
     assert_eq!(
         status_of(&report, 0, CheckId::OfdReferences),
         CheckStatus::Failed
     );
-    let later = report.signatures[1].id.clone().unwrap();
+    let later = report.signatures()[1].id().unwrap().to_owned();
     let c = coverage(&report, 0);
     assert_eq!(c.changed.len(), 1);
     assert_eq!(c.changed[0].path, "Doc_0/Pages/Page_1/Content.xml");
@@ -505,7 +515,7 @@ fn a_protected_file_changed_by_a_later_revision_is_invalid_for_the_earlier_signa
         )
     );
     // The later signature is valid on its own.
-    assert_eq!(report.signatures[1].report.status, Status::Valid);
+    assert_eq!(report.signatures()[1].report().status(), Status::Valid);
     assert!(coverage(&report, 1).changed.is_empty());
 }
 
@@ -519,7 +529,7 @@ fn metadata_and_the_annotation_index_left_out_are_warnings_only() {
         &["OFD.xml", ANNOTATIONS],
     );
     for report in [env.verify(&ofd), env.verify_strict(&ofd)] {
-        assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+        assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
         assert_eq!(
             status_of(&report, 0, CheckId::OfdCoverage),
             CheckStatus::Passed
@@ -570,7 +580,12 @@ fn an_unprotected_annotation_is_visible_content() {
     let env = Env::new();
     let ofd = sign_leaving_out(&env.pki, &env.seal, &with_annotation(), &[ANNOTATION]);
     let report = env.verify(&ofd);
-    assert_eq!(report.status, Status::Indeterminate, "{}", report.to_json());
+    assert_eq!(
+        report.status(),
+        Status::Indeterminate,
+        "{}",
+        report.to_json()
+    );
     let c = coverage(&report, 0);
     let annot = c.unprotected.iter().find(|f| f.path == ANNOTATION).unwrap();
     assert_eq!(annot.role, FileRole::Annotation { pages: pages(1, 1) });
@@ -593,7 +608,7 @@ fn an_invalid_later_signature_vouches_for_nothing() {
             .unwrap();
     });
     let report = env.verify(&broken);
-    assert_eq!(report.signatures[1].report.status, Status::Invalid);
+    assert_eq!(report.signatures()[1].report().status(), Status::Invalid);
     // The template counts as protected by no signature for the first one.
     assert_eq!(
         status_of(&report, 0, CheckId::OfdCoverage),
@@ -629,7 +644,7 @@ fn an_orphan_file_added_after_signing_is_a_warning() {
             .unwrap();
     });
     let report = env.verify(&added);
-    assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
     assert!(warning_codes(&report, 0).contains(&"ofd.unprotected_file"));
     let f = &coverage(&report, 0).unprotected[0];
     assert_eq!(f.path, "Doc_0/Extra/notes.txt");
@@ -675,17 +690,17 @@ fn the_ofdrw_samples_are_not_invalid_because_of_coverage() {
         let ofd = std::fs::read(&path).unwrap();
         let opts = eseal::ses::VerifyOptions::new().parse_mode(ParseMode::Lenient);
         let report = verify_document(&ofd, &OfdVerifyOptions::new(opts)).unwrap();
-        for (i, s) in report.signatures.iter().enumerate() {
+        for (i, s) in report.signatures().iter().enumerate() {
             assert_eq!(
                 status_of(&report, i, CheckId::OfdCoverage),
                 CheckStatus::Passed,
                 "{name}: {}",
                 report.to_json()
             );
-            let c = s.coverage.as_ref().unwrap();
+            let c = s.coverage().unwrap();
             assert!(c.visible_unprotected().next().is_none(), "{name}");
             assert!(c.changed.is_empty(), "{name}");
-            let line = s.summary.as_deref().unwrap();
+            let line = s.summary().unwrap();
             assert!(
                 line.ends_with("; every file shown is protected by this signature"),
                 "{name}: {line}"
@@ -717,7 +732,12 @@ fn a_left_out_image_is_a_resource_of_the_pages() {
         .to_owned();
     let ofd = sign_leaving_out(&env.pki, &env.seal, &input, &[&png]);
     let report = env.verify(&ofd);
-    assert_eq!(report.status, Status::Indeterminate, "{}", report.to_json());
+    assert_eq!(
+        report.status(),
+        Status::Indeterminate,
+        "{}",
+        report.to_json()
+    );
     let f = coverage(&report, 0)
         .unprotected
         .iter()
@@ -745,7 +765,7 @@ fn signature_files_left_out_are_named() {
         &["Doc_0/Signs/Sign_0/Seal.esl"],
     );
     let report = env.verify(&first);
-    assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
     assert!(warning_codes(&report, 0).contains(&"ofd.unprotected_signature_files"));
     let second = sign_leaving_out(
         &env.pki,
@@ -757,15 +777,15 @@ fn signature_files_left_out_are_named() {
         ],
     );
     let report = env.verify(&second);
-    assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
     let codes = warning_codes(&report, 1);
     assert!(
         codes.contains(&"ofd.unprotected_signature_files"),
         "{codes:?}"
     );
-    let warning = report.signatures[1]
-        .report
-        .warnings
+    let warning = report.signatures()[1]
+        .report()
+        .warnings()
         .iter()
         .find(|w| w.code == "ofd.unprotected_signature_files")
         .unwrap();

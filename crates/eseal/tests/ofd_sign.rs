@@ -33,7 +33,12 @@ fn verify(ofd: &[u8], store: &TrustStore) -> DocumentReport {
 }
 
 fn assert_valid(report: &DocumentReport, what: &str) {
-    assert_eq!(report.status, Status::Valid, "{what}: {}", report.to_json());
+    assert_eq!(
+        report.status(),
+        Status::Valid,
+        "{what}: {}",
+        report.to_json()
+    );
 }
 
 /// A document of `pages` A4 pages with a line of text each.
@@ -75,8 +80,8 @@ fn unsigned_samples_sign_and_verify_valid() {
         let signed = sign_document(&input, &request).unwrap_or_else(|e| panic!("{name}: {e}"));
         let report = verify(&signed, &store);
         assert_valid(&report, name);
-        assert_eq!(report.signatures.len(), 1);
-        assert_eq!(report.signatures[0].id.as_deref(), Some("s001"));
+        assert_eq!(report.signatures().len(), 1);
+        assert_eq!(report.signatures()[0].id(), Some("s001"));
         // Everything of the input is still there, byte for byte.
         let before = OfdPackage::from_bytes(&input, &Limits::default()).unwrap();
         let after = OfdPackage::from_bytes(&signed, &Limits::default()).unwrap();
@@ -122,7 +127,7 @@ fn riding_seal_over_a_multi_page_document() {
 }
 
 fn status_of(report: &DocumentReport, index: usize, id: CheckId) -> CheckStatus {
-    let r = &report.signatures[index].report;
+    let r = report.signatures()[index].report();
     r.check(id)
         .unwrap_or_else(|| panic!("no {} in {}", id.as_str(), r.to_json()))
         .status
@@ -156,11 +161,11 @@ fn signing_twice_keeps_both_signatures_valid_joint_issuance() {
     .unwrap();
     let report = verify(&twice, &store);
     assert_valid(&report, "joint issuance");
-    assert_eq!(report.signatures.len(), 2);
-    assert_eq!(report.signatures[0].id.as_deref(), Some("s001"));
-    assert_eq!(report.signatures[1].id.as_deref(), Some("s002"));
+    assert_eq!(report.signatures().len(), 2);
+    assert_eq!(report.signatures()[0].id(), Some("s001"));
+    assert_eq!(report.signatures()[1].id(), Some("s002"));
     assert_eq!(
-        report.signatures[1].location.as_deref(),
+        report.signatures()[1].location(),
         Some("Doc_0/Signs/Sign_1/Signature.xml")
     );
     // The second signature protects the first one's files.
@@ -235,7 +240,7 @@ fn a_digital_signature_type_sign_verifies() {
         status_of(&report, 0, CheckId::DataHash),
         CheckStatus::Passed
     );
-    let facts = report.signatures[0].report.signature.as_ref().unwrap();
+    let facts = report.signatures()[0].report().signature().unwrap();
     assert_eq!(facts.signing_time, Some(t(30)));
     assert_eq!(facts.signing_time_source, Some(SigningTimeSource::Claimed));
     // GM/T 0010 OIDs throughout.
@@ -273,7 +278,7 @@ fn a_timestamped_seal_signature_takes_its_time_from_the_token() {
         status_of(&report, 0, CheckId::Timestamp),
         CheckStatus::Passed
     );
-    let facts = report.signatures[0].report.signature.as_ref().unwrap();
+    let facts = report.signatures()[0].report().signature().unwrap();
     assert_eq!(
         facts.signing_time_source,
         Some(SigningTimeSource::Timestamp)
@@ -284,7 +289,7 @@ fn a_timestamped_seal_signature_takes_its_time_from_the_token() {
     let signed = sign_document(&built_document(1), &request).unwrap();
     let report = verify(&signed, &store);
     assert_valid(&report, "timestamped Type=Sign");
-    let facts = report.signatures[0].report.signature.as_ref().unwrap();
+    let facts = report.signatures()[0].report().signature().unwrap();
     assert_eq!(
         facts.signing_time_source,
         Some(SigningTimeSource::Timestamp)

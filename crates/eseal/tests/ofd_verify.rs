@@ -49,7 +49,7 @@ fn lenient(store: &TrustStore) -> VerifyOptions<'_> {
 }
 
 fn status_of(report: &DocumentReport, index: usize, id: CheckId) -> CheckStatus {
-    let r = &report.signatures[index].report;
+    let r = report.signatures()[index].report();
     r.check(id)
         .unwrap_or_else(|| panic!("no {} in {}", id.as_str(), r.to_json()))
         .status
@@ -57,9 +57,9 @@ fn status_of(report: &DocumentReport, index: usize, id: CheckId) -> CheckStatus 
 
 /// Every cryptographic and format check of every signature passed (not-applicable aside).
 fn assert_crypto_passes(report: &DocumentReport, name: &str) {
-    assert!(!report.signatures.is_empty(), "{name}");
-    for s in &report.signatures {
-        for c in &s.report.checks {
+    assert!(!report.signatures().is_empty(), "{name}");
+    for s in report.signatures() {
+        for c in s.report().checks() {
             if matches!(
                 c.category,
                 CheckCategory::Cryptographic | CheckCategory::Format
@@ -69,7 +69,7 @@ fn assert_crypto_passes(report: &DocumentReport, name: &str) {
                     c.status,
                     CheckStatus::Passed,
                     "{name} {:?}: {} {:?}: {}",
-                    s.id,
+                    s.id(),
                     c.id.as_str(),
                     c.status,
                     c.message
@@ -77,7 +77,7 @@ fn assert_crypto_passes(report: &DocumentReport, name: &str) {
             }
         }
         assert_eq!(
-            s.report.check(CheckId::OfdReferences).unwrap().status,
+            s.report().check(CheckId::OfdReferences).unwrap().status,
             CheckStatus::Passed,
             "{name}"
         );
@@ -104,15 +104,15 @@ fn allprotected_is_valid_with_the_ofdrw_root_and_sesv4signdoc_is_not() {
     let store = TrustStore::from_certificates([ofdrw_root()]);
     let opts = OfdVerifyOptions::new(lenient(&store));
     let report = verify_document(&vector("allprotected.ofd"), &opts).unwrap();
-    assert_eq!(report.status, Status::Valid, "{}", report.to_json());
-    assert_eq!(report.signatures[0].id.as_deref(), Some("001"));
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
+    assert_eq!(report.signatures()[0].id(), Some("001"));
     assert_eq!(
-        report.signatures[0].location.as_deref(),
+        report.signatures()[0].location(),
         Some("Doc_0/Signs/Sign_0/Signature.xml")
     );
     // Whole protection: Signatures.xml is among the references.
-    let check = report.signatures[0]
-        .report
+    let check = report.signatures()[0]
+        .report()
         .check(CheckId::OfdCoverage)
         .unwrap();
     assert!(
@@ -124,13 +124,18 @@ fn allprotected_is_valid_with_the_ofdrw_root_and_sesv4signdoc_is_not() {
     // Signed in 2026 (timeInfo) with certificates that expired in 2022: only claimed, so
     // indeterminate, not invalid (no timestamp proves when it was signed).
     let report = verify_document(&vector("SESV4SignDoc.ofd"), &opts).unwrap();
-    assert_eq!(report.status, Status::Indeterminate, "{}", report.to_json());
+    assert_eq!(
+        report.status(),
+        Status::Indeterminate,
+        "{}",
+        report.to_json()
+    );
     assert_eq!(
         status_of(&report, 0, CheckId::SignerValidity),
         CheckStatus::Indeterminate
     );
-    let seal_validity = report.signatures[0]
-        .report
+    let seal_validity = report.signatures()[0]
+        .report()
         .check(CheckId::SealValidity)
         .unwrap();
     assert!(
@@ -154,7 +159,12 @@ fn digital_sign_is_indeterminate_without_the_certificate_and_verifies_with_it() 
     let store = TrustStore::from_certificates([ofdrw_root()]);
     let input = vector("DigitalSign.ofd");
     let report = verify_document(&input, &OfdVerifyOptions::new(lenient(&store))).unwrap();
-    assert_eq!(report.status, Status::Indeterminate, "{}", report.to_json());
+    assert_eq!(
+        report.status(),
+        Status::Indeterminate,
+        "{}",
+        report.to_json()
+    );
     assert_eq!(
         status_of(&report, 0, CheckId::SignatureValue),
         CheckStatus::Indeterminate
@@ -177,7 +187,7 @@ fn digital_sign_is_indeterminate_without_the_certificate_and_verifies_with_it() 
         status_of(&report, 0, CheckId::SignerChain),
         CheckStatus::Passed
     );
-    assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
 
     // Another certificate does not make it verify.
     let wrong = [ofdrw_root()];
@@ -249,7 +259,7 @@ fn replace(data: &mut Vec<u8>, from: &str, to: &str) {
 
 fn assert_invalid_by(report: &DocumentReport, id: CheckId, what: &str) {
     assert_eq!(
-        report.status,
+        report.status(),
         Status::Invalid,
         "{what}: {}",
         report.to_json()
@@ -266,7 +276,7 @@ fn assert_invalid_by(report: &DocumentReport, id: CheckId, what: &str) {
 fn the_untampered_document_is_valid() {
     let s = signed();
     let report = s.verify(&s.ofd);
-    assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
 }
 
 #[test]
@@ -277,11 +287,12 @@ fn a_changed_byte_in_a_protected_page_fails_the_references() {
     });
     let report = s.verify(&tampered);
     assert_invalid_by(&report, CheckId::OfdReferences, "page");
-    let msg = &report.signatures[0]
-        .report
+    let msg = report.signatures()[0]
+        .report()
         .check(CheckId::OfdReferences)
         .unwrap()
-        .message;
+        .message
+        .clone();
     assert!(msg.contains("/Doc_0/Pages/Page_0/Content.xml"), "{msg}");
     // The seal signature itself is intact.
     assert_eq!(
@@ -349,14 +360,14 @@ fn a_file_added_after_signing_that_nothing_shows_is_named_in_a_warning() {
     .unwrap();
     let tampered = edit.finish().unwrap();
     let report = s.verify(&tampered);
-    assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
     assert_eq!(
         status_of(&report, 0, CheckId::OfdCoverage),
         CheckStatus::Passed
     );
-    let warning = report.signatures[0]
-        .report
-        .warnings
+    let warning = report.signatures()[0]
+        .report()
+        .warnings()
         .iter()
         .find(|w| w.code == "ofd.unprotected_file")
         .unwrap();
@@ -368,7 +379,7 @@ fn a_file_added_after_signing_that_nothing_shows_is_named_in_a_warning() {
         warning.message
     );
     let doc = report
-        .checks
+        .checks()
         .iter()
         .find(|c| c.id == CheckId::DocumentCoverage)
         .unwrap();
@@ -386,7 +397,7 @@ fn a_file_added_after_signing_that_nothing_shows_is_named_in_a_warning() {
 }
 
 fn document_check(report: &DocumentReport, id: CheckId) -> CheckStatus {
-    report.checks.iter().find(|c| c.id == id).unwrap().status
+    report.checks().iter().find(|c| c.id == id).unwrap().status
 }
 
 #[test]
@@ -397,7 +408,7 @@ fn a_signature_list_pointing_outside_the_package_fails_the_structure() {
         replace(d, "/Doc_0/Signs/Signatures.xml", "../../Signatures.xml");
     });
     let report = s.verify(&tampered);
-    assert_eq!(report.status, Status::Invalid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Invalid, "{}", report.to_json());
     assert_eq!(
         document_check(&report, CheckId::DocumentStructure),
         CheckStatus::Failed
@@ -411,9 +422,9 @@ fn a_signature_list_pointing_outside_the_package_fails_the_structure() {
         );
     });
     let report = s.verify(&tampered);
-    assert_eq!(report.status, Status::Invalid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Invalid, "{}", report.to_json());
     let structure = report
-        .checks
+        .checks()
         .iter()
         .find(|c| c.id == CheckId::DocumentStructure)
         .unwrap();
@@ -428,8 +439,8 @@ fn a_signature_list_pointing_outside_the_package_fails_the_structure() {
 #[test]
 fn an_unsigned_document_is_indeterminate_and_garbage_is_an_error() {
     let report = verify_document(&document("未签 unsigned"), &OfdVerifyOptions::default()).unwrap();
-    assert_eq!(report.status, Status::Indeterminate);
-    assert!(report.signatures.is_empty());
+    assert_eq!(report.status(), Status::Indeterminate);
+    assert!(report.signatures().is_empty());
     assert_eq!(
         document_check(&report, CheckId::DocumentSignatures),
         CheckStatus::Indeterminate
@@ -444,7 +455,7 @@ fn a_digital_signature_detects_a_changed_signature_xml_and_signed_value() {
     let request = SignRequest::digital(&pki.signer.cert, &pki.signer.key, fixture::t(30));
     let ofd = sign_document(&document("数字签名 digital"), &request).unwrap();
     let s = Signed { pki, store, ofd };
-    assert_eq!(s.verify(&s.ofd).status, Status::Valid);
+    assert_eq!(s.verify(&s.ofd).status(), Status::Valid);
     let tampered = s.with("Doc_0/Signs/Sign_0/Signature.xml", |d| {
         replace(d, "ProviderName=\"eseal\"", "ProviderName=\"esEal\"");
     });

@@ -38,7 +38,7 @@ fn json_has_the_documented_fields() {
         "expired",
     ));
     report.warn(Warning::new("ses.example", "an example deviation"));
-    assert_eq!(report.status, Status::Indeterminate);
+    assert_eq!(report.status(), Status::Indeterminate);
 
     let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
     assert_eq!(json["schema_version"], 2);

@@ -115,7 +115,7 @@ fn flipped_bit_in_each_signed_seal_field() {
             Seal::from_der(&bad, ParseMode::Strict)
                 .unwrap_or_else(|e| panic!("{case}: the flipped seal must still parse: {e}"));
             let report = verify_seal(&bad, &opts_at(&store, t(60))).unwrap();
-            assert_eq!(report.status, Status::Invalid, "{case}");
+            assert_eq!(report.status(), Status::Invalid, "{case}");
             expect(
                 &report,
                 CheckId::SealMakerSignature,
@@ -228,7 +228,7 @@ fn flipped_bit_in_each_signed_signature_field() {
                 .unwrap_or_else(|e| panic!("{case}: the flipped signature must still parse: {e}"));
             let report = verify_signature(&bad, &opts).unwrap();
             assert_eq!(
-                report.status,
+                report.status(),
                 Status::Invalid,
                 "{case}\n{}",
                 report.to_json()
@@ -294,7 +294,7 @@ fn signer_not_in_the_seal() {
         let sig = hand_signature(&seal, version, &pki.stranger, t(30), None);
         let report =
             verify_parsed_signature(&sig, &opts_at(&store, t(60)).data(DataRef::Bytes(DOC)));
-        assert_eq!(report.status, Status::Invalid);
+        assert_eq!(report.status(), Status::Invalid);
         expect(
             &report,
             CheckId::SignerInSeal,
@@ -335,7 +335,12 @@ fn seal_expired_at_signing_time() {
         let report =
             verify_parsed_signature(&sig, &opts_at(&store, t(500)).data(DataRef::Bytes(DOC)));
         // The signing time is only claimed (no timestamp): not provable, so indeterminate.
-        assert_eq!(report.status, Status::Indeterminate, "{}", report.to_json());
+        assert_eq!(
+            report.status(),
+            Status::Indeterminate,
+            "{}",
+            report.to_json()
+        );
         expect(
             &report,
             CheckId::SealValidity,
@@ -368,7 +373,7 @@ fn seal_expired_at_signing_time() {
             CheckStatus::Indeterminate,
             "early",
         );
-        assert_eq!(report.status, Status::Indeterminate);
+        assert_eq!(report.status(), Status::Indeterminate);
     }
 }
 
@@ -379,7 +384,7 @@ fn bare_seal_expired_at_validation_time_is_indeterminate() {
     let seal = make_seal(&pki, SesVersion::V4);
     let report = verify_seal(seal.as_der(), &opts_at(&store, t(500))).unwrap();
     // Authentic but expired: a time problem, not a forgery.
-    assert_eq!(report.status, Status::Indeterminate);
+    assert_eq!(report.status(), Status::Indeterminate);
     expect(&report, CheckId::SealValidity, CheckStatus::Failed, "bare");
     assert!(!report.check(CheckId::SealValidity).unwrap().decisive);
 }
@@ -403,7 +408,7 @@ fn swapped_maker_certificate() {
         };
         let swapped = Seal::from_structure(&swapped).unwrap();
         let report = verify_seal(swapped.as_der(), &opts_at(&store, t(60))).unwrap();
-        assert_eq!(report.status, Status::Invalid, "{version}");
+        assert_eq!(report.status(), Status::Invalid, "{version}");
         expect(
             &report,
             CheckId::SealMakerSignature,
@@ -424,7 +429,7 @@ fn swapped_maker_certificate() {
             "swap",
         );
         assert_eq!(
-            report.seal.as_ref().unwrap().maker_subject.as_deref(),
+            report.seal().unwrap().maker_subject.as_deref(),
             Some(&*pki.other_maker.cert.subject_string())
         );
     }
@@ -459,7 +464,7 @@ fn versions_must_agree() {
         // It still parses (and re-parses from DER) so that the mismatch can be reported.
         let parsed = Signature::from_der(sig.as_der(), ParseMode::Strict).unwrap();
         let report = verify_parsed_signature(&parsed, &opts);
-        assert_eq!(report.status, Status::Invalid, "{case}");
+        assert_eq!(report.status(), Status::Invalid, "{case}");
         expect(
             &report,
             CheckId::SignatureVersion,
@@ -484,7 +489,7 @@ fn versions_must_agree() {
             CheckStatus::Passed,
             "agree",
         );
-        assert_eq!(report.status, Status::Valid);
+        assert_eq!(report.status(), Status::Valid);
     }
 }
 
@@ -499,7 +504,7 @@ fn data_hash_mismatch() {
             &opts_at(&store, t(60)).data(DataRef::Bytes(b"another document")),
         )
         .unwrap();
-        assert_eq!(report.status, Status::Invalid);
+        assert_eq!(report.status(), Status::Invalid);
         expect(&report, CheckId::DataHash, CheckStatus::Failed, "data");
         expect(
             &report,
@@ -509,7 +514,7 @@ fn data_hash_mismatch() {
         );
         // No data: indeterminate, never passed.
         let report = verify_signature(sig.as_der(), &opts_at(&store, t(60))).unwrap();
-        assert_eq!(report.status, Status::Indeterminate);
+        assert_eq!(report.status(), Status::Indeterminate);
         let check = report.check(CheckId::DataHash).unwrap();
         assert_eq!(check.status, CheckStatus::Indeterminate);
         assert!(check.message.contains("no document data supplied"));
@@ -529,7 +534,7 @@ fn revocation_before_and_after_signing() {
     // An empty CRL: not revoked.
     let crls = [pki.empty_crl(t(50))];
     let report = verify_signature(sig.as_der(), &with_crls(&store, &crls)).unwrap();
-    assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
     expect(
         &report,
         CheckId::SignerRevocation,
@@ -546,7 +551,7 @@ fn revocation_before_and_after_signing() {
     // Revoked at t(10), before the signing time: decisive.
     let crls = [pki.crl_revoking(&pki.signer.cert, t(10), t(50))];
     let report = verify_signature(sig.as_der(), &with_crls(&store, &crls)).unwrap();
-    assert_eq!(report.status, Status::Invalid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Invalid, "{}", report.to_json());
     expect(
         &report,
         CheckId::SignerRevocation,
@@ -565,7 +570,12 @@ fn revocation_before_and_after_signing() {
     // Revoked at t(45), after the claimed signing time: the claim is no evidence.
     let crls = [pki.crl_revoking(&pki.signer.cert, t(45), t(50))];
     let report = verify_signature(sig.as_der(), &with_crls(&store, &crls)).unwrap();
-    assert_eq!(report.status, Status::Indeterminate, "{}", report.to_json());
+    assert_eq!(
+        report.status(),
+        Status::Indeterminate,
+        "{}",
+        report.to_json()
+    );
     expect(
         &report,
         CheckId::SignerRevocation,
@@ -578,7 +588,7 @@ fn revocation_before_and_after_signing() {
     // The maker revoked before the seal was made (t(0)): the seal is invalid.
     let crls = [pki.crl_revoking(&pki.maker.cert, t(-1), t(50))];
     let report = verify_signature(sig.as_der(), &with_crls(&store, &crls)).unwrap();
-    assert_eq!(report.status, Status::Invalid);
+    assert_eq!(report.status(), Status::Invalid);
     expect(
         &report,
         CheckId::SealMakerRevocation,
@@ -590,7 +600,7 @@ fn revocation_before_and_after_signing() {
     let other = Pki::new();
     let crls = [other.empty_crl(t(50))];
     let report = verify_signature(sig.as_der(), &with_crls(&store, &crls)).unwrap();
-    assert_eq!(report.status, Status::Indeterminate);
+    assert_eq!(report.status(), Status::Indeterminate);
     expect(
         &report,
         CheckId::SignerRevocation,
@@ -612,7 +622,7 @@ fn trust_and_time_problems_alone_are_indeterminate() {
             .data(DataRef::Bytes(DOC)),
     )
     .unwrap();
-    assert_eq!(report.status, Status::Indeterminate);
+    assert_eq!(report.status(), Status::Indeterminate);
     for id in [
         CheckId::SignerChain,
         CheckId::SignerChainAtValidation,
@@ -635,7 +645,7 @@ fn trust_and_time_problems_alone_are_indeterminate() {
         &opts_at(&other, t(60)).data(DataRef::Bytes(DOC)),
     )
     .unwrap();
-    assert_eq!(report.status, Status::Indeterminate);
+    assert_eq!(report.status(), Status::Indeterminate);
     expect(
         &report,
         CheckId::SignerChain,
@@ -649,7 +659,12 @@ fn trust_and_time_problems_alone_are_indeterminate() {
         &opts_at(&store, t(2000)).data(DataRef::Bytes(DOC)),
     )
     .unwrap();
-    assert_eq!(report.status, Status::Indeterminate, "{}", report.to_json());
+    assert_eq!(
+        report.status(),
+        Status::Indeterminate,
+        "{}",
+        report.to_json()
+    );
     expect(&report, CheckId::SignerChain, CheckStatus::Passed, "late");
     expect(
         &report,
@@ -665,7 +680,7 @@ fn trust_and_time_problems_alone_are_indeterminate() {
             .data(DataRef::Bytes(DOC)),
     )
     .unwrap();
-    assert_eq!(report.status, Status::Indeterminate);
+    assert_eq!(report.status(), Status::Indeterminate);
     let check = report.check(CheckId::SignerChainAtValidation).unwrap();
     assert_eq!(check.status, CheckStatus::Indeterminate);
     assert!(check.message.contains("no validation time given"));
@@ -687,7 +702,7 @@ fn raw_signature_values_are_a_format_deviation() {
         &raw,
         &opts.clone().validation_policy(ValidationPolicy::strict()),
     );
-    assert_eq!(strict.status, Status::Invalid);
+    assert_eq!(strict.status(), Status::Invalid);
     expect(
         &strict,
         CheckId::SignatureFormat,
@@ -701,10 +716,10 @@ fn raw_signature_values_are_a_format_deviation() {
         "strict raw",
     );
     let lenient = verify_parsed_signature(&raw, &opts);
-    assert_eq!(lenient.status, Status::Valid, "{}", lenient.to_json());
+    assert_eq!(lenient.status(), Status::Valid, "{}", lenient.to_json());
     assert!(
         lenient
-            .warnings
+            .warnings()
             .iter()
             .any(|w| w.code == "ses.raw_signature_value")
     );
@@ -721,7 +736,7 @@ fn unsupported_algorithm_is_never_valid() {
     s.signature_alg_id = oid::SM3; // not a signature algorithm
     let odd = Signature::from_structure(&SignatureStructure::V4(s.clone())).unwrap();
     let report = verify_parsed_signature(&odd, &opts_at(&store, t(60)).data(DataRef::Bytes(DOC)));
-    assert_eq!(report.status, Status::Indeterminate);
+    assert_eq!(report.status(), Status::Indeterminate);
     expect(
         &report,
         CheckId::SignatureAlgorithm,
@@ -742,7 +757,7 @@ fn unsupported_algorithm_is_never_valid() {
         &sm2,
         &opts.clone().validation_policy(ValidationPolicy::strict()),
     );
-    assert_eq!(report.status, Status::Invalid);
+    assert_eq!(report.status(), Status::Invalid);
     expect(
         &report,
         CheckId::SignatureAlgorithm,
@@ -750,8 +765,13 @@ fn unsupported_algorithm_is_never_valid() {
         "strict",
     );
     let report = verify_parsed_signature(&sm2, &opts.parse_mode(ParseMode::Lenient));
-    assert_eq!(report.status, Status::Valid);
-    assert!(report.warnings.iter().any(|w| w.code == "ses.sm2_sign_oid"));
+    assert_eq!(report.status(), Status::Valid);
+    assert!(
+        report
+            .warnings()
+            .iter()
+            .any(|w| w.code == "ses.sm2_sign_oid")
+    );
 }
 
 #[test]
@@ -787,7 +807,7 @@ fn unreadable_certificates_are_indeterminate_not_valid() {
     s.cert = b"not a certificate".to_vec();
     let odd = Seal::from_structure(&SealStructure::V4(s)).unwrap();
     let report = verify_seal(odd.as_der(), &opts_at(&store, t(60))).unwrap();
-    assert_ne!(report.status, Status::Valid);
+    assert_ne!(report.status(), Status::Valid);
     expect(
         &report,
         CheckId::SealMakerSignature,
@@ -800,7 +820,7 @@ fn unreadable_certificates_are_indeterminate_not_valid() {
         CheckStatus::Indeterminate,
         "cert",
     );
-    assert_eq!(report.seal.as_ref().unwrap().maker_subject, None);
+    assert_eq!(report.seal().unwrap().maker_subject, None);
 }
 
 /// A policy that requires revocation checking never passes without CRLs.
@@ -822,5 +842,5 @@ fn required_revocation_without_crls_is_indeterminate() {
         "{}",
         check.message
     );
-    assert_eq!(report.status, Status::Indeterminate);
+    assert_eq!(report.status(), Status::Indeterminate);
 }

@@ -48,24 +48,24 @@ fn made_seals_and_signatures_verify_in_each_version() {
 
         let report = verify_seal(seal.as_der(), &opts_at(&store, t(60))).unwrap();
         assert_eq!(
-            report.status,
+            report.status(),
             Status::Valid,
             "{version}\n{}",
             report.to_json()
         );
-        let facts = report.seal.as_ref().unwrap();
+        let facts = report.seal().unwrap();
         let form = if version == SesVersion::V1 {
             "seal_info_cert_algorithm"
         } else {
             "seal_info_only"
         };
-        assert_eq!(facts.maker_signed_form.as_deref(), Some(form));
+        assert_eq!(facts.maker_signed_form.map(|f| f.as_str()), Some(form));
         assert_eq!(facts.es_id, "33010600000001");
         assert_eq!(facts.name, "eseal 测试专用章");
         assert_eq!(facts.signers, vec![pki.signer.cert.subject_string()]);
         let picture = facts.picture.as_ref().unwrap();
         assert_eq!(picture.declared_type, "PNG");
-        assert_eq!(picture.detected_type.as_deref(), Some("PNG"));
+        assert_eq!(picture.detected_type.map(|f| f.label()), Some("PNG"));
         assert_eq!((picture.width_mm, picture.height_mm), (40, 40));
 
         let sig = sign(&pki, &seal);
@@ -85,12 +85,12 @@ fn made_seals_and_signatures_verify_in_each_version() {
         let opts = opts_at(&store, t(60)).data(DataRef::Bytes(DOC));
         let report = verify_signature(sig.as_der(), &opts).unwrap();
         assert_eq!(
-            report.status,
+            report.status(),
             Status::Valid,
             "{version}\n{}",
             report.to_json()
         );
-        let facts = report.signature.as_ref().unwrap();
+        let facts = report.signature().unwrap();
         assert_eq!(facts.signing_time, Some(t(30)));
         assert_eq!(facts.claimed_time, Some(t(30)));
         assert_eq!(facts.signing_time_source, Some(SigningTimeSource::Claimed));
@@ -101,7 +101,7 @@ fn made_seals_and_signatures_verify_in_each_version() {
         // The same with the data given as its SM3 hash.
         let opts = opts_at(&store, t(60)).data(DataRef::Sm3Digest(eseal::crypto::sm3::sm3(DOC)));
         let report = verify_signature(sig.as_der(), &opts).unwrap();
-        assert_eq!(report.status, Status::Valid);
+        assert_eq!(report.status(), Status::Valid);
     }
 }
 
@@ -152,7 +152,7 @@ fn digest_cert_lists_and_prehashed_data() {
                 &opts_at(&store, t(60)).data(DataRef::Bytes(DOC)),
             )
             .unwrap();
-            assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+            assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
             let msg = &report.check(CheckId::SignerInSeal).unwrap().message;
             assert!(msg.contains("digest"), "{msg}");
         }
@@ -262,7 +262,7 @@ fn external_signing_in_two_steps() {
         assert_eq!(
             verify_seal(seal.as_der(), &opts_at(&store, t(60)))
                 .unwrap()
-                .status,
+                .status(),
             Status::Valid
         );
         // A faulty token (another key, or garbage) is caught before assembly.
@@ -308,7 +308,7 @@ fn external_signing_in_two_steps() {
             &opts_at(&store, t(60)).data(DataRef::Bytes(DOC)),
         )
         .unwrap();
-        assert_eq!(report.status, Status::Valid);
+        assert_eq!(report.status(), Status::Valid);
     }
 }
 
@@ -462,12 +462,12 @@ fn timestamps_give_a_trusted_signing_time() {
         assert_eq!(stamped.tbs_der(), sig.tbs_der());
         let opts = opts_at(&store, t(60)).data(DataRef::Bytes(DOC));
         let report = verify_signature(stamped.as_der(), &opts).unwrap();
-        assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+        assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
         assert_eq!(
             check_status(&report, CheckId::Timestamp),
             CheckStatus::Passed
         );
-        let facts = report.signature.as_ref().unwrap();
+        let facts = report.signature().unwrap();
         assert_eq!(facts.signing_time, Some(t(31)));
         assert_eq!(facts.claimed_time, Some(t(30)));
         assert_eq!(
@@ -490,15 +490,15 @@ fn timestamps_give_a_trusted_signing_time() {
             check.message
         );
         // Judged as if untimestamped: the claimed time is inside every validity.
-        assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+        assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
         assert!(
             report
-                .warnings
+                .warnings()
                 .iter()
                 .any(|w| w.code == "policy.signature.timestamp")
         );
         assert_eq!(
-            report.signature.as_ref().unwrap().signing_time_source,
+            report.signature().unwrap().signing_time_source,
             Some(SigningTimeSource::Claimed)
         );
 
@@ -512,11 +512,11 @@ fn timestamps_give_a_trusted_signing_time() {
             check_status(&report, CheckId::Timestamp),
             CheckStatus::Failed
         );
-        assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+        assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
         let strict = opts.clone().validation_policy(ValidationPolicy::strict());
         let other = attach_timestamp(&sig, &token).unwrap();
         let report = verify_signature(other.as_der(), &strict).unwrap();
-        assert_eq!(report.status, Status::Invalid);
+        assert_eq!(report.status(), Status::Invalid);
         let garbage = b"\x30\x03\x02\x01\x01";
         let stamped_garbage = attach_timestamp(&sig, garbage).unwrap();
         let report = verify_signature(stamped_garbage.as_der(), &opts).unwrap();
@@ -524,19 +524,19 @@ fn timestamps_give_a_trusted_signing_time() {
             check_status(&report, CheckId::Timestamp),
             CheckStatus::Failed
         );
-        assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+        assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
         let warning = report
-            .warnings
+            .warnings()
             .iter()
             .find(|w| w.code == "policy.signature.timestamp")
             .expect("the unusable timestamp is named in a warning");
         assert!(warning.message.contains("signature.timestamp failed"));
         assert_eq!(
-            report.signature.as_ref().unwrap().signing_time_source,
+            report.signature().unwrap().signing_time_source,
             Some(SigningTimeSource::Claimed)
         );
         let report = verify_signature(stamped_garbage.as_der(), &strict).unwrap();
-        assert_eq!(report.status, Status::Invalid);
+        assert_eq!(report.status(), Status::Invalid);
         // The signature value itself still verifies: the report says which part failed.
         assert_eq!(
             check_status(&report, CheckId::SignatureValue),
@@ -566,7 +566,7 @@ fn a_timestamp_proven_time_outside_validity_is_invalid() {
         .unwrap();
     let stamped = attach_timestamp(&sig, &token).unwrap();
     let report = verify_signature(stamped.as_der(), &opts).unwrap();
-    assert_eq!(report.status, Status::Invalid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Invalid, "{}", report.to_json());
     let check = report.check(CheckId::SealValidity).unwrap();
     assert_eq!(check.status, CheckStatus::Failed);
     assert!(check.decisive);
@@ -586,7 +586,7 @@ fn a_timestamp_proven_time_outside_validity_is_invalid() {
         .unwrap();
     let stamped = attach_timestamp(&sig, &token).unwrap();
     let report = verify_signature(stamped.as_der(), &opts).unwrap();
-    assert_eq!(report.status, Status::Invalid);
+    assert_eq!(report.status(), Status::Invalid);
     let check = report.check(CheckId::SignerValidity).unwrap();
     assert_eq!(check.status, CheckStatus::Failed, "{}", check.message);
     assert!(check.decisive);

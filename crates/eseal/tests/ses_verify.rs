@@ -102,7 +102,7 @@ fn assert_check(report: &Report, id: CheckId, expected: CheckStatus, name: &str)
 
 /// Every cryptographic and format check passed.
 fn assert_crypto_passes(report: &Report, name: &str) {
-    for c in &report.checks {
+    for c in report.checks() {
         if matches!(
             c.category,
             CheckCategory::Cryptographic | CheckCategory::Format
@@ -129,7 +129,7 @@ fn bare_seals_without_validation_time_are_indeterminate() {
     for name in ["UserV1.esl", "UserV4.esl", "UserV5.esl"] {
         let report = verify_seal(&vector(name), &VerifyOptions::new()).unwrap();
         assert_crypto_passes(&report, name);
-        assert_eq!(report.status, Status::Indeterminate, "{name}");
+        assert_eq!(report.status(), Status::Indeterminate, "{name}");
         assert_check(
             &report,
             CheckId::SealValidity,
@@ -148,13 +148,17 @@ fn bare_seals_without_validation_time_are_indeterminate() {
             CheckStatus::NotApplicable,
             name,
         );
-        let facts = report.seal.as_ref().unwrap();
+        let facts = report.seal().unwrap();
         let form = if name == "UserV1.esl" {
             "seal_info_cert_algorithm"
         } else {
             "seal_info_only"
         };
-        assert_eq!(facts.maker_signed_form.as_deref(), Some(form), "{name}");
+        assert_eq!(
+            facts.maker_signed_form.map(|f| f.as_str()),
+            Some(form),
+            "{name}"
+        );
         assert!(facts.maker_subject.is_some(), "{name}");
         assert_eq!(facts.signers.len(), 1, "{name}");
     }
@@ -169,13 +173,13 @@ fn sesealdata_maker_signature_fails() {
         &VerifyOptions::new().validation_policy(ValidationPolicy::strict()),
     )
     .unwrap();
-    assert_eq!(strict.status, Status::Invalid);
+    assert_eq!(strict.status(), Status::Invalid);
     assert_check(&strict, CheckId::SealFormat, CheckStatus::Failed, "strict");
     let opts = VerifyOptions::new()
         .parse_mode(ParseMode::Lenient)
         .validation_time(t2021());
     let report = verify_seal(&input, &opts).unwrap();
-    assert_eq!(report.status, Status::Invalid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Invalid, "{}", report.to_json());
     assert_check(&report, CheckId::SealFormat, CheckStatus::Passed, "lenient");
     assert_check(
         &report,
@@ -196,7 +200,7 @@ fn sesealdata_maker_signature_fails() {
         "{}",
         check.message
     );
-    assert_eq!(report.seal.as_ref().unwrap().maker_signed_form, None);
+    assert_eq!(report.seal().unwrap().maker_signed_form, None);
     // The maker certificate had expired before the seal's claimed creation date: only claimed,
     // so not proven wrong.
     assert_check(
@@ -205,7 +209,7 @@ fn sesealdata_maker_signature_fails() {
         CheckStatus::Indeterminate,
         "lenient",
     );
-    let codes: Vec<&str> = report.warnings.iter().map(|w| &*w.code).collect();
+    let codes: Vec<&str> = report.warnings().iter().map(|w| &*w.code).collect();
     assert_eq!(
         codes
             .iter()
@@ -265,7 +269,7 @@ fn signatures_without_validation_time_are_indeterminate() {
         if name.starts_with("SESV4SignDoc") {
             // Claims a signing time after its seal expired; no timestamp proves it, so the
             // signature is not proven wrong (ETSI EN 319 102-1 proof of existence).
-            assert_eq!(report.status, Status::Indeterminate, "{name}");
+            assert_eq!(report.status(), Status::Indeterminate, "{name}");
             assert_check(
                 &report,
                 CheckId::SealValidity,
@@ -280,10 +284,10 @@ fn signatures_without_validation_time_are_indeterminate() {
                     .contains("claimed signing time outside")
             );
         } else {
-            assert_eq!(report.status, Status::Indeterminate, "{name}");
+            assert_eq!(report.status(), Status::Indeterminate, "{name}");
             assert_check(&report, CheckId::SealValidity, CheckStatus::Passed, name);
         }
-        let facts = report.signature.as_ref().unwrap();
+        let facts = report.signature().unwrap();
         assert_eq!(
             facts.signing_time_source,
             Some(eseal::verify::SigningTimeSource::Claimed)
@@ -303,7 +307,7 @@ fn signed_value_v4_is_not_over_the_folder_signature_xml() {
     .unwrap();
     assert_check(&report, CheckId::DataHash, CheckStatus::Failed, "dat");
     assert_check(&report, CheckId::SignatureValue, CheckStatus::Passed, "dat");
-    assert_eq!(report.status, Status::Invalid);
+    assert_eq!(report.status(), Status::Invalid);
 }
 
 #[test]
@@ -317,7 +321,12 @@ fn ofdrw_samples_at_2021_with_the_ofdrw_root() {
 
     for name in ["UserV1.esl", "UserV4.esl"] {
         let report = verify_seal(&vector(name), &base).unwrap();
-        assert_eq!(report.status, Status::Valid, "{name}\n{}", report.to_json());
+        assert_eq!(
+            report.status(),
+            Status::Valid,
+            "{name}\n{}",
+            report.to_json()
+        );
         assert_check(&report, CheckId::SealMakerChain, CheckStatus::Passed, name);
         assert_check(
             &report,
@@ -334,18 +343,18 @@ fn ofdrw_samples_at_2021_with_the_ofdrw_root() {
         );
         assert!(
             report
-                .warnings
+                .warnings()
                 .iter()
                 .any(|w| w.code == "policy.anchor_without_ca_constraints"
                     || w.code == "policy.missing_key_cert_sign"),
             "{name}: the relaxed anchor rules are reported: {:?}",
-            report.warnings
+            report.warnings()
         );
     }
 
     // UserV5: made in 2026 with a maker certificate that expired in 2022.
     let report = verify_seal(&vector("UserV5.esl"), &base).unwrap();
-    assert_ne!(report.status, Status::Valid, "{}", report.to_json());
+    assert_ne!(report.status(), Status::Valid, "{}", report.to_json());
     assert_check(
         &report,
         CheckId::SealMakerSignature,
@@ -362,7 +371,7 @@ fn ofdrw_samples_at_2021_with_the_ofdrw_root() {
 
     let report = verify_signature(&vector("SignedValueV4.dat"), &base).unwrap();
     // No document for SignedValueV4.dat: everything else is valid, the data hash unknown.
-    assert_eq!(report.status, Status::Indeterminate);
+    assert_eq!(report.status(), Status::Indeterminate);
     assert_check(
         &report,
         CheckId::DataHash,
@@ -374,11 +383,16 @@ fn ofdrw_samples_at_2021_with_the_ofdrw_root() {
     // check passing.
     let digest: [u8; 32] = sig.data_hash().try_into().unwrap();
     let report = verify_parsed_signature(&sig, &base.clone().data(DataRef::Sm3Digest(digest)));
-    assert_eq!(report.status, Status::Valid, "{}", report.to_json());
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
 
     for (name, value, xml) in ofd_signatures("allprotected.ofd") {
         let report = verify_signature(&value, &base.clone().data(DataRef::Bytes(&xml))).unwrap();
-        assert_eq!(report.status, Status::Valid, "{name}\n{}", report.to_json());
+        assert_eq!(
+            report.status(),
+            Status::Valid,
+            "{name}\n{}",
+            report.to_json()
+        );
         for id in [
             CheckId::SignatureValue,
             CheckId::SealMakerSignature,
@@ -399,7 +413,7 @@ fn ofdrw_samples_at_2021_with_the_ofdrw_root() {
         // Authentic, but claims a signing time outside the seal's and the signer's validity:
         // not provable, not proven wrong.
         assert_eq!(
-            report.status,
+            report.status(),
             Status::Indeterminate,
             "{name}\n{}",
             report.to_json()

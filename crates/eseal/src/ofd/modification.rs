@@ -861,15 +861,15 @@ fn rank(role: &FileRole) -> u8 {
 /// One line for a clerk: the verdict, then what is changed or unprotected, e.g. "signature
 /// valid; the background template of pages 1–5 is protected by signature s2 only".
 pub(crate) fn summary(report: &Report, coverage: &SignatureCoverage) -> String {
-    let head = match report.status {
+    let head = match report.status() {
         Status::Valid => "signature valid".to_owned(),
         status => {
             let culprit = report
-                .checks
+                .checks()
                 .iter()
                 .find(|c| c.decisive)
                 .or_else(|| {
-                    report.checks.iter().find(|c| {
+                    report.checks().iter().find(|c| {
                         c.status != crate::verify::CheckStatus::Passed
                             && c.status != crate::verify::CheckStatus::NotApplicable
                     })

@@ -223,7 +223,7 @@ fn verify_body(
         })
         .collect();
     // Everything but coverage first: a signature already invalid vouches for nothing.
-    let mut reports: Vec<Report> = checked
+    let reports: Vec<Report> = checked
         .iter()
         .map(|c| match c {
             Ok((sig, check)) => verify_signature(pkg, sig, check, options),
@@ -233,7 +233,7 @@ fn verify_body(
     let counted: Vec<bool> = reports
         .iter()
         .zip(&checked)
-        .map(|(r, c)| c.is_ok() && r.status != Status::Invalid)
+        .map(|(r, c)| c.is_ok() && r.status() != Status::Invalid)
         .collect();
     let items = list
         .entries
@@ -242,30 +242,28 @@ fn verify_body(
         .map(|(e, c)| (e.id.clone(), c.as_ref().ok().map(|(f, c)| (f, c))))
         .collect();
     let analysis = Analysis::new(pkg, Some(&list), document.as_ref(), items, &counted);
-    for (i, (entry, report)) in list.entries.iter().zip(reports.iter_mut()).enumerate() {
+    for (i, (entry, mut report)) in list.entries.iter().zip(reports).enumerate() {
         *state.count += 1;
-        let mut signature_entry = SignatureEntry::new(
-            Some(entry.id.clone()),
-            Some(entry.path.clone()),
-            Report::new(ReportKind::Signature, options.ses.validation_time),
-        );
+        let mut covered = None;
         if let Some(mut coverage) = analysis.signature(i) {
             let (check, warnings) =
                 modification::coverage_check(&analysis, i, &coverage, strict(options));
             // After ofd.signature_file and ofd.references, as before.
-            let at = report.checks.len().min(2);
-            report.checks.insert(at, check);
-            report.warnings.extend(warnings);
+            report.insert_check(2, check);
+            for warning in warnings {
+                report.warn(warning);
+            }
             report.apply_policy(&options.ses.validation);
-            let summary = modification::summary(report, &coverage);
+            let summary = modification::summary(&report, &coverage);
             modification::truncate(&mut coverage);
-            signature_entry = signature_entry.with_coverage(coverage, summary);
+            covered = Some((coverage, summary));
         }
         report.apply_policy(&options.ses.validation);
-        signature_entry.report = std::mem::replace(
-            report,
-            Report::new(ReportKind::Signature, options.ses.validation_time),
-        );
+        let mut signature_entry =
+            SignatureEntry::new(Some(entry.id.clone()), Some(entry.path.clone()), report);
+        if let Some((coverage, summary)) = covered {
+            signature_entry = signature_entry.with_coverage(coverage, summary);
+        }
         doc.push_signature(signature_entry);
     }
     state.unprotected.push(analysis.unprotected_by_any());
@@ -329,9 +327,10 @@ fn verify_signature(
             sign_checks::digital_signature(&sig.raw, value, options, &mut ofd_checks)
         }
     };
-    ofd_checks.append(&mut report.checks);
-    report.checks = ofd_checks;
-    report.warnings.extend(warnings);
+    report.prepend_checks(ofd_checks);
+    for warning in warnings {
+        report.warn(warning);
+    }
     report.apply_policy(&options.ses.validation);
     report
 }

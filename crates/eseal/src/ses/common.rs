@@ -223,6 +223,26 @@ impl PictureFormat {
             .iter()
             .any(|n| n.eq_ignore_ascii_case(declared))
     }
+
+    /// The upper-case name reports use: `PNG`, `JPG`, `GIF`, `BMP`, `OFD` or `SVG`.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Png => "PNG",
+            Self::Jpeg => "JPG",
+            Self::Gif => "GIF",
+            Self::Bmp => "BMP",
+            Self::Ofd => "OFD",
+            Self::Svg => "SVG",
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for PictureFormat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.label())
+    }
 }
 
 /// Result of [`SesEsPictrueInfo::check_type`].

@@ -53,6 +53,24 @@ pub enum MakerSignedForm {
     SealInfoCertAlgorithm,
 }
 
+impl MakerSignedForm {
+    /// The name reports use: `seal_info_only` or `seal_info_cert_algorithm`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SealInfoOnly => "seal_info_only",
+            Self::SealInfoCertAlgorithm => "seal_info_cert_algorithm",
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for MakerSignedForm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// Absolute ranges of the elements a maker signature is computed over.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct SignedParts {

@@ -24,7 +24,7 @@ use crate::verify::trust::{
 };
 use crate::verify::{
     Check, CheckCategory, CheckId, Level, PictureFacts, Report, ReportKind, SealFacts,
-    SignatureFacts, SigningTimeSource, Warning,
+    SignatureAlgorithm, SignatureFacts, SigningTimeSource, Warning,
 };
 
 /// Verifies a bare seal (`.esl`, SESeal of any version).
@@ -53,7 +53,7 @@ pub fn verify_signature(der: &[u8], opts: &VerifyOptions<'_>) -> Result<Report, 
 pub fn verify_parsed_seal(seal: &Seal, opts: &VerifyOptions<'_>) -> Report {
     let mut report = Report::new(ReportKind::Seal, opts.validation_time);
     let outcome = check_seal(&mut report, seal, seal.deviations(), opts, SealUse::Bare);
-    report.seal = Some(seal_facts(seal, &outcome));
+    report.set_seal(seal_facts(seal, &outcome));
     report.apply_policy(&opts.validation);
     report
 }
@@ -169,14 +169,16 @@ pub fn verify_parsed_signature(signature: &Signature, opts: &VerifyOptions<'_>) 
     q.id = CheckId::SignerRevocation;
     revocation_check(&mut report, &q, at_signing, gen_time.is_some());
 
-    report.seal = Some(seal_facts(seal, &outcome));
-    report.signature = Some(SignatureFacts {
+    report.set_seal(seal_facts(seal, &outcome));
+    report.set_signature(SignatureFacts {
         signer_subject: signer_cert.as_ref().ok().map(Certificate::subject_string),
         signing_time,
         signing_time_source: source,
         claimed_time: claimed,
         property_info: signature.property_info().to_owned(),
-        algorithm: signature.signature_algorithm().to_string(),
+        algorithm: Some(SignatureAlgorithm::from_oid(
+            signature.signature_algorithm(),
+        )),
     });
     report.apply_policy(&opts.validation);
     report
@@ -769,12 +771,7 @@ fn seal_facts(seal: &Seal, outcome: &SealOutcome) -> SealFacts {
     };
     let picture = seal.picture();
     SealFacts {
-        version: match seal.version() {
-            SesVersion::V1 => "v1",
-            SesVersion::V4 => "v4",
-            SesVersion::V5 => "v5",
-        }
-        .to_owned(),
+        version: seal.version(),
         vendor_id: seal.header().vid.clone(),
         es_id: seal.es_id().to_owned(),
         name: seal.name().to_owned(),
@@ -786,20 +783,12 @@ fn seal_facts(seal: &Seal, outcome: &SealOutcome) -> SealFacts {
         signers,
         picture: Some(PictureFacts {
             declared_type: picture.picture_type.clone(),
-            detected_type: picture
-                .sniffed_format()
-                .and_then(|f| f.names().first().map(|n| n.to_ascii_uppercase())),
+            detected_type: picture.sniffed_format(),
             width_mm: picture.width,
             height_mm: picture.height,
             size_bytes: picture.data.len(),
         }),
-        maker_signed_form: outcome.signed_form.map(|f| {
-            match f {
-                MakerSignedForm::SealInfoOnly => "seal_info_only",
-                MakerSignedForm::SealInfoCertAlgorithm => "seal_info_cert_algorithm",
-            }
-            .to_owned()
-        }),
+        maker_signed_form: outcome.signed_form,
     }
 }
 

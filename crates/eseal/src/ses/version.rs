@@ -42,14 +42,28 @@ impl SesVersion {
     }
 }
 
-impl fmt::Display for SesVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let short = match self {
+impl SesVersion {
+    /// The short name reports use: `v1`, `v4` or `v5`.
+    #[must_use]
+    pub fn short_name(self) -> &'static str {
+        match self {
             Self::V1 => "v1",
             Self::V4 => "v4",
             Self::V5 => "v5",
-        };
-        write!(f, "{} ({short})", self.standard())
+        }
+    }
+}
+
+impl fmt::Display for SesVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.standard(), self.short_name())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for SesVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.short_name())
     }
 }
 

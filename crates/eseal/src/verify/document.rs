@@ -33,21 +33,12 @@ impl DocumentFormat {
 /// One signature of a document and its report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[non_exhaustive]
 pub struct SignatureEntry {
-    /// The signature's identifier in the document (OFD `Signature/@ID`), if it has one.
-    pub id: Option<String>,
-    /// Where the signature lives in the document (OFD: the Signature.xml path), if anywhere.
-    pub location: Option<String>,
-    /// The signature's own report: SES or digital-signature checks plus the document-level
-    /// checks that concern it (reference digests, appearance, coverage).
-    pub report: Report,
-    /// What the signature protects, what it does not and what changed after it (OFD), when
-    /// its description could be read.
-    pub coverage: Option<SignatureCoverage>,
-    /// One line for a person: the verdict and what is changed or unprotected, e.g.
-    /// "signature valid; OFD.xml (document metadata) is not protected by any signature".
-    pub summary: Option<String>,
+    id: Option<String>,
+    location: Option<String>,
+    report: Report,
+    coverage: Option<SignatureCoverage>,
+    summary: Option<String>,
 }
 
 impl SignatureEntry {
@@ -69,6 +60,34 @@ impl SignatureEntry {
         self.summary = Some(summary);
         self
     }
+
+    /// The signature's identifier in the document (OFD `Signature/@ID`), if it has one.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// Where the signature lives in the document (OFD: the Signature.xml path), if anywhere.
+    pub fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+
+    /// The signature's own report: SES or digital-signature checks plus the document-level
+    /// checks that concern it (reference digests, appearance, coverage).
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// What the signature protects, what it does not and what changed after it (OFD), when
+    /// its description could be read.
+    pub fn coverage(&self) -> Option<&SignatureCoverage> {
+        self.coverage.as_ref()
+    }
+
+    /// One line for a person: the verdict and what is changed or unprotected, e.g.
+    /// "signature valid; OFD.xml (document metadata) is not protected by any signature".
+    pub fn summary(&self) -> Option<&str> {
+        self.summary.as_deref()
+    }
 }
 
 /// The result of verifying one file.
@@ -79,22 +98,14 @@ impl SignatureEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use = "a report must be inspected: its status says whether the document is valid"]
-#[non_exhaustive]
 pub struct DocumentReport {
-    /// [`REPORT_SCHEMA_VERSION`] at the time the report was made.
-    pub schema_version: u32,
-    /// What kind of file this is.
-    pub format: DocumentFormat,
-    /// The overall verdict (see [`DocumentReport::derive_status`]).
-    pub status: Status,
-    /// The validation time the time checks used.
-    pub validation_time: Option<Time>,
-    /// Checks about the document as a whole (e.g. files no signature covers).
-    pub checks: Vec<Check>,
-    /// Every signature, in document order.
-    pub signatures: Vec<SignatureEntry>,
-    /// Notes about the document as a whole.
-    pub warnings: Vec<Warning>,
+    schema_version: u32,
+    format: DocumentFormat,
+    status: Status,
+    validation_time: Option<Time>,
+    checks: Vec<Check>,
+    signatures: Vec<SignatureEntry>,
+    warnings: Vec<Warning>,
 }
 
 impl DocumentReport {
@@ -113,7 +124,7 @@ impl DocumentReport {
 
     /// A report for a file that is a single seal or signature.
     pub fn single(format: DocumentFormat, report: Report) -> Self {
-        let mut doc = Self::new(format, report.validation_time);
+        let mut doc = Self::new(format, report.validation_time());
         doc.push_signature(SignatureEntry::new(None, None, report));
         doc
     }
@@ -133,6 +144,41 @@ impl DocumentReport {
     /// Records a warning.
     pub fn warn(&mut self, warning: Warning) {
         self.warnings.push(warning);
+    }
+
+    /// [`REPORT_SCHEMA_VERSION`] at the time the report was made.
+    pub fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
+
+    /// What kind of file this is.
+    pub fn format(&self) -> DocumentFormat {
+        self.format
+    }
+
+    /// The overall verdict (see [`DocumentReport::derive_status`]).
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// The validation time the time checks used.
+    pub fn validation_time(&self) -> Option<Time> {
+        self.validation_time
+    }
+
+    /// Checks about the document as a whole (e.g. files no signature covers).
+    pub fn checks(&self) -> &[Check] {
+        &self.checks
+    }
+
+    /// Every signature, in document order.
+    pub fn signatures(&self) -> &[SignatureEntry] {
+        &self.signatures
+    }
+
+    /// Notes about the document as a whole.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// The verdict: the worst of the document checks and the signatures; `indeterminate`
@@ -155,7 +201,7 @@ impl DocumentReport {
         } else {
             Status::Valid
         };
-        for s in self.signatures.iter().map(|s| s.report.status) {
+        for s in self.signatures.iter().map(|s| s.report.status()) {
             worst = match (worst, s) {
                 (Status::Invalid, _) | (_, Status::Invalid) => Status::Invalid,
                 (Status::Indeterminate, _) | (_, Status::Indeterminate) => Status::Indeterminate,
@@ -174,7 +220,11 @@ impl DocumentReport {
         let all = || {
             self.checks
                 .iter()
-                .chain(self.signatures.iter().flat_map(|s| s.report.checks.iter()))
+                .chain(
+                    self.signatures
+                        .iter()
+                        .flat_map(|s| s.report.checks().iter()),
+                )
                 .filter(|c| c.counts())
         };
         all()
@@ -221,13 +271,13 @@ mod tests {
         ));
         let mut doc = DocumentReport::new(DocumentFormat::Ofd, None);
         doc.push_signature(SignatureEntry::new(Some("s1".into()), None, ok.clone()));
-        assert_eq!(doc.status, Status::Valid);
+        assert_eq!(doc.status(), Status::Valid);
         doc.push_signature(SignatureEntry::new(Some("s2".into()), None, expired));
-        assert_eq!(doc.status, Status::Indeterminate);
+        assert_eq!(doc.status(), Status::Indeterminate);
         doc.push_signature(SignatureEntry::new(Some("s3".into()), None, forged));
-        assert_eq!(doc.status, Status::Invalid);
+        assert_eq!(doc.status(), Status::Invalid);
         let single = DocumentReport::single(DocumentFormat::Seal, ok);
-        assert_eq!(single.status, Status::Valid);
+        assert_eq!(single.status(), Status::Valid);
     }
 
     #[test]
@@ -245,6 +295,6 @@ mod tests {
             CheckCategory::Binding,
             "altered",
         ));
-        assert_eq!(doc.status, Status::Invalid);
+        assert_eq!(doc.status(), Status::Invalid);
     }
 }

@@ -2,7 +2,10 @@
 
 use super::policy::{Level, ValidationPolicy};
 use crate::time::Time;
+use der::asn1::ObjectIdentifier;
 use std::borrow::Cow;
+
+pub use crate::ses::{MakerSignedForm, PictureFormat, SesVersion};
 
 /// Version of the JSON report schema (`docs/report-schema.md`). Bumped on any change that
 /// removes or renames a field or changes a value's meaning; adding fields or enum values
@@ -378,6 +381,60 @@ pub enum SigningTimeSource {
     Timestamp,
 }
 
+/// A signature algorithm as a report names it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignatureAlgorithm {
+    /// SM2 with SM3 (`1.2.156.10197.1.501`), the algorithm the standards require.
+    Sm2WithSm3,
+    /// The SM2 signature OID (`1.2.156.10197.1.301.1`) some producers write instead; eseal
+    /// verifies it as SM2 with SM3 and names the deviation.
+    Sm2Sign,
+    /// Any other algorithm, by its OID (not verified by eseal).
+    Other(ObjectIdentifier),
+}
+
+impl SignatureAlgorithm {
+    /// The algorithm an OID names.
+    #[must_use]
+    pub fn from_oid(oid: &ObjectIdentifier) -> Self {
+        if *oid == crate::oid::SM2_WITH_SM3 {
+            Self::Sm2WithSm3
+        } else if *oid == crate::oid::SM2_SIGN {
+            Self::Sm2Sign
+        } else {
+            Self::Other(*oid)
+        }
+    }
+
+    /// The algorithm's OID.
+    #[must_use]
+    pub fn oid(&self) -> ObjectIdentifier {
+        match self {
+            Self::Sm2WithSm3 => crate::oid::SM2_WITH_SM3,
+            Self::Sm2Sign => crate::oid::SM2_SIGN,
+            Self::Other(oid) => *oid,
+        }
+    }
+
+    /// A name for a person: `SM2-with-SM3`, `SM2`, or the OID.
+    #[must_use]
+    pub fn name(&self) -> Cow<'static, str> {
+        match self {
+            Self::Sm2WithSm3 => Cow::Borrowed("SM2-with-SM3"),
+            Self::Sm2Sign => Cow::Borrowed("SM2"),
+            Self::Other(oid) => Cow::Owned(oid.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for SignatureAlgorithm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.oid())
+    }
+}
+
 /// Facts about the seal picture (印模).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -385,8 +442,8 @@ pub enum SigningTimeSource {
 pub struct PictureFacts {
     /// The declared type (`PNG`, `ofd`, …), as written in the seal.
     pub declared_type: String,
-    /// The format recognised from the bytes, if any.
-    pub detected_type: Option<String>,
+    /// The format recognised from the bytes, if any (serialised upper-case: `PNG`, `JPEG`, …).
+    pub detected_type: Option<PictureFormat>,
     /// Display width in millimetres.
     pub width_mm: i64,
     /// Display height in millimetres.
@@ -400,8 +457,9 @@ pub struct PictureFacts {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SealFacts {
-    /// Structure version: `v1` (GM/T 0031-2014), `v4` (GB/T 38540-2020), `v5` (GM/T 0031-2025).
-    pub version: String,
+    /// Structure version (serialised `v1` for GM/T 0031-2014, `v4` for GB/T 38540-2020, `v5`
+    /// for GM/T 0031-2025).
+    pub version: SesVersion,
     /// Vendor identifier (SES_Header.vid).
     pub vendor_id: String,
     /// Seal identifier (esID).
@@ -422,10 +480,10 @@ pub struct SealFacts {
     pub signers: Vec<String>,
     /// The seal picture.
     pub picture: Option<PictureFacts>,
-    /// Which bytes the maker signature verified over: `seal_info_only` (the DER of eSealInfo,
-    /// as GB/T 38540 makers sign in the field) or `seal_info_cert_algorithm` (the
-    /// three-element SEQUENCE of GM/T 0031-2014); null when it did not verify.
-    pub maker_signed_form: Option<String>,
+    /// Which bytes the maker signature verified over (serialised `seal_info_only`: the DER of
+    /// eSealInfo, as GB/T 38540 makers sign in the field; `seal_info_cert_algorithm`: the
+    /// three-element SEQUENCE of GM/T 0031-2014); `None` when it did not verify.
+    pub maker_signed_form: Option<MakerSignedForm>,
 }
 
 /// Facts about a signature that an auditor reads.
@@ -443,34 +501,29 @@ pub struct SignatureFacts {
     pub claimed_time: Option<Time>,
     /// The property string (propertyInfo): what the signer says was signed.
     pub property_info: String,
-    /// Signature algorithm OID.
-    pub algorithm: String,
+    /// The signature algorithm (serialised as its dotted OID), `None` when the signature
+    /// could not be read far enough to tell.
+    pub algorithm: Option<SignatureAlgorithm>,
 }
 
 /// The result of verifying a seal or a signature.
+///
+/// Its fields are private so that the verdict always follows from the checks and the policy:
+/// [`Report::status`] is derived again whenever a check is recorded or a policy applied, and
+/// nothing else can set it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use = "a report must be inspected: its status says whether the object is valid"]
-#[non_exhaustive]
 pub struct Report {
-    /// [`REPORT_SCHEMA_VERSION`] at the time the report was made.
-    pub schema_version: u32,
-    /// What was verified.
-    pub kind: ReportKind,
-    /// The overall verdict, derived from `checks` (see [`Report::derive_status`]).
-    pub status: Status,
-    /// The validation time the time checks used.
-    pub validation_time: Option<Time>,
-    /// Every check, in the order they ran.
-    pub checks: Vec<Check>,
-    /// Tolerated deviations and other notes.
-    pub warnings: Vec<Warning>,
-    /// Facts about the seal.
-    pub seal: Option<SealFacts>,
-    /// Facts about the signature (absent for a bare seal).
-    pub signature: Option<SignatureFacts>,
-    /// The name of the validation policy the levels came from.
-    pub policy: Cow<'static, str>,
+    schema_version: u32,
+    kind: ReportKind,
+    status: Status,
+    validation_time: Option<Time>,
+    checks: Vec<Check>,
+    warnings: Vec<Warning>,
+    seal: Option<SealFacts>,
+    signature: Option<SignatureFacts>,
+    policy: Cow<'static, str>,
 }
 
 impl Report {
@@ -532,6 +585,76 @@ impl Report {
     /// Records a warning.
     pub fn warn(&mut self, warning: Warning) {
         self.warnings.push(warning);
+    }
+
+    /// Records the facts about the seal.
+    pub fn set_seal(&mut self, facts: SealFacts) {
+        self.seal = Some(facts);
+    }
+
+    /// Records the facts about the signature.
+    pub fn set_signature(&mut self, facts: SignatureFacts) {
+        self.signature = Some(facts);
+    }
+
+    /// Puts `checks` before the ones recorded so far (a container's own checks, such as an
+    /// OFD signature's reference digests, read before the SES checks).
+    pub(crate) fn prepend_checks(&mut self, mut checks: Vec<Check>) {
+        checks.append(&mut self.checks);
+        self.checks = checks;
+        self.status = Self::derive_status(&self.checks);
+    }
+
+    /// Records `check` at position `index` (or last, if `index` is past the end).
+    pub(crate) fn insert_check(&mut self, index: usize, check: Check) {
+        let at = index.min(self.checks.len());
+        self.checks.insert(at, check);
+        self.status = Self::derive_status(&self.checks);
+    }
+
+    /// [`REPORT_SCHEMA_VERSION`] at the time the report was made.
+    pub fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
+
+    /// What was verified.
+    pub fn kind(&self) -> ReportKind {
+        self.kind
+    }
+
+    /// The overall verdict, derived from the checks (see [`Report::derive_status`]).
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// The validation time the time checks used.
+    pub fn validation_time(&self) -> Option<Time> {
+        self.validation_time
+    }
+
+    /// Every check, in the order they ran.
+    pub fn checks(&self) -> &[Check] {
+        &self.checks
+    }
+
+    /// Tolerated deviations and other notes.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Facts about the seal, when it could be read.
+    pub fn seal(&self) -> Option<&SealFacts> {
+        self.seal.as_ref()
+    }
+
+    /// Facts about the signature (absent for a bare seal).
+    pub fn signature(&self) -> Option<&SignatureFacts> {
+        self.signature.as_ref()
+    }
+
+    /// The name of the validation policy the levels came from.
+    pub fn policy(&self) -> &str {
+        &self.policy
     }
 
     /// The first check with this id, if it was recorded.

@@ -434,7 +434,7 @@ pub(crate) fn key_problem(role: &str, why: &str) -> Cow<'static, str> {
 /// Records a warning unless the same one is already there (the chain is validated at several
 /// times and meets the same relaxations each time).
 pub(crate) fn warn_once(report: &mut Report, warning: Warning) {
-    if !report.warnings.contains(&warning) {
+    if !report.warnings().contains(&warning) {
         report.warn(warning);
     }
 }

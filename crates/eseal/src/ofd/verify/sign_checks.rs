@@ -20,7 +20,8 @@ use crate::time::Time;
 use crate::verify::trust::timestamp::{TimestampOutcome, verify_timestamp};
 use crate::verify::trust::{CertResult, ChainQuery, chain_check, revocation_check, validity_check};
 use crate::verify::{
-    Check, CheckCategory, CheckId, Report, ReportKind, SignatureFacts, SigningTimeSource, Warning,
+    Check, CheckCategory, CheckId, Report, ReportKind, SignatureAlgorithm, SignatureFacts,
+    SigningTimeSource, Warning,
 };
 
 /// What the value checks established about the signer.
@@ -29,7 +30,7 @@ struct Outcome {
     claimed: Option<Time>,
     timestamp_tokens: Vec<Vec<u8>>,
     stamped: Vec<u8>,
-    algorithm: String,
+    algorithm: Option<SignatureAlgorithm>,
     embedded: Vec<Certificate>,
 }
 
@@ -118,7 +119,7 @@ fn signed_data(
         claimed: None,
         timestamp_tokens: Vec::new(),
         stamped: Vec::new(),
-        algorithm: String::new(),
+        algorithm: None,
         embedded: sd.certificates().to_vec(),
     };
     let signers = match result {
@@ -311,7 +312,7 @@ fn signed_data(
     outcome.claimed = sv.signing_time;
     outcome.timestamp_tokens = sv.timestamp_tokens.clone();
     outcome.stamped = sv.signature_value.clone();
-    outcome.algorithm = sv.signature_algorithm.to_string();
+    outcome.algorithm = Some(SignatureAlgorithm::from_oid(&sv.signature_algorithm));
     outcome
 }
 
@@ -327,7 +328,7 @@ fn bare_signature(
         claimed: None,
         timestamp_tokens: Vec::new(),
         stamped: value.to_vec(),
-        algorithm: crate::oid::SM2_WITH_SM3.to_string(),
+        algorithm: Some(SignatureAlgorithm::Sm2WithSm3),
         embedded: Vec::new(),
     };
     report.push(Check::passed(
@@ -477,7 +478,7 @@ fn time_and_trust(report: &mut Report, outcome: &Outcome, options: &OfdVerifyOpt
     );
     q.id = CheckId::SignerRevocation;
     revocation_check(report, &q, at, gen_time.is_some());
-    report.signature = Some(SignatureFacts {
+    report.set_signature(SignatureFacts {
         signer_subject: outcome.cert.as_ref().ok().map(Certificate::subject_string),
         signing_time,
         signing_time_source: source,
