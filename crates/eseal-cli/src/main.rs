@@ -169,10 +169,18 @@ fn main() {
         Ok(exit) => std::process::exit(exit.code()),
         Err(e) if output::is_broken_pipe(&e) => std::process::exit(exit::CLOSED_PIPE),
         Err(e) => {
+            // The library's stable code, so scripts can tell a malformed file from a wrong
+            // password or an exceeded limit without parsing the message.
+            let message = format!("{e:#}");
+            let code = if message.ends_with(']') && message.contains(" [error ") {
+                String::new() // already named by the verification outcome
+            } else {
+                output::code_suffix(e.chain().find_map(eseal::error::code_of))
+            };
             let _ = writeln!(
                 std::io::stderr(),
-                "eseal: error: {}",
-                output::one_line(&format!("{e:#}"))
+                "eseal: error: {}{code}",
+                output::one_line(&message)
             );
             std::process::exit(Exit::Usage.code());
         }

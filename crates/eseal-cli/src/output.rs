@@ -78,6 +78,14 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 
 /// Folds a message onto one line (error messages must not spill over several).
+/// ` [error N: name]` for the library's stable error code, or nothing: appended to error
+/// messages so scripts can tell a malformed file from a wrong password or an exceeded limit
+/// without parsing the text (docs/error-codes.md).
+pub(crate) fn code_suffix(code: Option<eseal::ErrorCode>) -> String {
+    code.map(|c| format!(" [error {}: {}]", c.as_u32(), c.name()))
+        .unwrap_or_default()
+}
+
 pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

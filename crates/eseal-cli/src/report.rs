@@ -50,7 +50,10 @@ pub(crate) fn verify_path(
 ) -> Outcome {
     match crate::files::read(path) {
         Ok(bytes) => verify_bytes(&bytes, options, data),
-        Err(e) => Outcome::Error(format!("{e:#}")),
+        Err(e) => Outcome::Error(format!(
+            "{e:#}{}",
+            crate::output::code_suffix(e.chain().find_map(eseal::error::code_of))
+        )),
     }
 }
 
@@ -66,7 +69,10 @@ pub(crate) fn verify_bytes(
     };
     match document::verify(bytes, &options) {
         Ok(report) => Outcome::Report(Box::new(report)),
-        Err(e) => Outcome::Error(e.to_string()),
+        Err(e) => Outcome::Error(format!(
+            "{e}{}",
+            crate::output::code_suffix(eseal::error::code_of(&e))
+        )),
     }
 }
 

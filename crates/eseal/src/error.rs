@@ -273,6 +273,49 @@ impl Error {
     }
 }
 
+/// The stable code of `error` if it, or an error in its `source()` chain, is one of eseal's:
+/// what the CLI prints and what bindings return for an error that reached them boxed or wrapped.
+/// I/O errors are [`ErrorCode::Io`]; anything else is `None`.
+#[must_use]
+pub fn code_of(error: &(dyn std::error::Error + 'static)) -> Option<ErrorCode> {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if let Some(code) = direct_code(e) {
+            return Some(code);
+        }
+        current = e.source();
+    }
+    None
+}
+
+fn direct_code(e: &(dyn std::error::Error + 'static)) -> Option<ErrorCode> {
+    macro_rules! code_if {
+        ($($t:ty),* $(,)?) => {
+            $(if let Some(x) = e.downcast_ref::<$t>() {
+                return Some(x.code());
+            })*
+        };
+    }
+    code_if!(
+        Error,
+        CryptoError,
+        PkiError,
+        PathError,
+        CmsError,
+        TimestampError,
+        Pkcs12Error,
+        SesError,
+        OfdError,
+        DocumentError,
+        KeyFileError,
+        PolicyError,
+        TimeError,
+        IdError,
+        CodeError,
+    );
+    e.downcast_ref::<std::io::Error>().map(|_| ErrorCode::Io)
+}
+
 impl From<std::io::Error> for Error {
     /// An [`ErrorCode::Io`] error with the I/O error's message.
     fn from(e: std::io::Error) -> Self {

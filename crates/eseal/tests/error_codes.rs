@@ -143,3 +143,35 @@ fn license_identifiers_and_codes_are_malformed() {
     let err = eseal::license::CitizenId::parse("110105194912310021").unwrap_err();
     assert_eq!(code_of(err), ErrorCode::Malformed);
 }
+
+#[test]
+fn code_of_finds_the_code_through_wrappers_and_sources() {
+    let ses = Seal::from_der(b"garbage", ParseMode::Lenient).unwrap_err();
+    assert_eq!(eseal::error::code_of(&ses), Some(ErrorCode::Malformed));
+    let crate_level: Error = ses.into();
+    assert_eq!(
+        eseal::error::code_of(&crate_level),
+        Some(ErrorCode::Malformed)
+    );
+    // An error of another library whose source is one of eseal's.
+    #[derive(Debug)]
+    struct Wrapper(Error);
+    impl std::fmt::Display for Wrapper {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("while loading")
+        }
+    }
+    impl std::error::Error for Wrapper {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+    assert_eq!(
+        eseal::error::code_of(&Wrapper(crate_level)),
+        Some(ErrorCode::Malformed)
+    );
+    let io = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+    assert_eq!(eseal::error::code_of(&io), Some(ErrorCode::Io));
+    let other = std::fmt::Error;
+    assert_eq!(eseal::error::code_of(&other), None);
+}
