@@ -12,7 +12,8 @@
 //!   [`eseal_abi_version`] and the `*_free` functions (which return nothing).
 //! - Outputs go through out-pointers, written only on success (on failure a handle
 //!   out-pointer is set to NULL when it is not NULL itself).
-//! - On failure a message is kept per thread; [`eseal_last_error`] copies it out.
+//! - On failure a message is kept per thread; [`eseal_last_error`] copies it out. A success
+//!   empties it, except for [`eseal_last_error`] and [`eseal_result_name`], which leave it.
 //! - Every pointer is checked for NULL. A (pointer, length) pair may be (NULL, 0).
 //! - A panic never crosses the boundary: it becomes `ESEAL_PANIC`.
 //!
@@ -255,6 +256,19 @@ fn guard(body: impl FnOnce() -> Result<(), Fail>) -> eseal_result {
     }
 }
 
+/// Like [`guard`], but a success leaves the last error message as it is (for functions that
+/// only describe a previous result).
+fn guard_keeping_message(body: impl FnOnce() -> Result<(), Fail>) -> eseal_result {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => eseal_result::ESEAL_OK,
+        Ok(Err(Fail(result))) => result,
+        Err(_) => {
+            set_last_error("a panic was caught at the eseal C boundary (a bug; please report it)");
+            eseal_result::ESEAL_PANIC
+        }
+    }
+}
+
 /// The bytes of a (pointer, length) argument; (NULL, 0) is the empty slice.
 ///
 /// # Safety
@@ -380,13 +394,14 @@ pub unsafe extern "C" fn eseal_last_error(
 
 /// The stable lower-case name of a result code (e.g. `"wrong_password"`, `"ok"`,
 /// `"null_pointer"`), a static NUL-terminated string, into `*name`. Unknown numbers give
-/// `ESEAL_INVALID_ARGUMENT`.
+/// `ESEAL_INVALID_ARGUMENT`. On success the last error message is left unchanged, so that a
+/// caller can name a failed call's result before reading its message.
 ///
 /// # Safety
 /// `name` must be valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn eseal_result_name(result: u32, name: *mut *const c_char) -> eseal_result {
-    guard(|| {
+    guard_keeping_message(|| {
         let text: &'static [u8] = match result {
             0 => b"ok\0",
             100 => b"null_pointer\0",
