@@ -19,6 +19,11 @@ apt_install() {
 # openssl CLI: SM2 signatures, SM2 X.509 chains, SM4.
 command -v openssl >/dev/null || apt_install openssl
 
+# C ABI checks (scripts/c-abi.sh): valgrind, and cbindgen to regenerate the header (pinned:
+# another version may format the header differently, and the header check compares text).
+command -v valgrind >/dev/null || apt_install valgrind
+command -v cbindgen >/dev/null || { say "cargo install cbindgen"; cargo install --quiet --locked cbindgen --version 0.29.4; }
+
 # util-linux `script`: a pseudo-terminal for the CLI's password-prompt tests.
 command -v script >/dev/null || apt_install bsdutils
 

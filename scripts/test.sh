@@ -26,6 +26,9 @@ trap 'rm -f "$results"' EXIT
 cargo test --workspace --all-targets --locked 2>&1 | tee -a "$results"
 cargo test --workspace --doc --locked 2>&1 | tee -a "$results"
 
+step "C ABI (header, C tests, valgrind, AddressSanitizer)"
+scripts/c-abi.sh
+
 step "cargo doc -D warnings"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
