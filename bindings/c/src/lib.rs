@@ -8,7 +8,7 @@
 //! ## Conventions
 //!
 //! - Every function returns an [`eseal_result`] (`ESEAL_OK` is `0`; `1`–`14` are the core's
-//!   stable [`eseal::ErrorCode`]s; `100` and up are errors of the boundary itself), except
+//!   stable [`eseal_core::ErrorCode`]s; `100` and up are errors of the boundary itself), except
 //!   [`eseal_abi_version`] and the `*_free` functions (which return nothing).
 //! - Outputs go through out-pointers, written only on success (on failure a handle
 //!   out-pointer is set to NULL when it is not NULL itself).
@@ -32,11 +32,11 @@ use std::ffi::{CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use eseal::ErrorCode;
-use eseal::document::DocumentVerifyOptions;
-use eseal::pki::{Certificate, Crl, Time, TrustStore};
-use eseal::ses::VerifyOptions;
-use eseal::verify::{CheckStatus, DocumentReport, Level, Status, ValidationPolicy};
+use eseal_core::ErrorCode;
+use eseal_core::document::DocumentVerifyOptions;
+use eseal_core::pki::{Certificate, Crl, Time, TrustStore};
+use eseal_core::ses::VerifyOptions;
+use eseal_core::verify::{CheckStatus, DocumentReport, Level, Status, ValidationPolicy};
 
 /// The version of this ABI. It grows by one with every incompatible change of the header
 /// (a changed signature, a renumbered enum value); additions keep it.
@@ -235,8 +235,8 @@ impl Fail {
     }
 }
 
-impl From<eseal::Error> for Fail {
-    fn from(err: eseal::Error) -> Self {
+impl From<eseal_core::Error> for Fail {
+    fn from(err: eseal_core::Error) -> Self {
         Self::new(eseal_result::from_code(err.code()), &err.to_string())
     }
 }
@@ -474,7 +474,8 @@ pub unsafe extern "C" fn eseal_trust_store_add_anchors(
         let store = unsafe { store.as_mut() }.ok_or_else(|| Fail::null("store"))?;
         // SAFETY: caller's contract for data/len.
         let data = unsafe { bytes(data, len, "data") }?;
-        let certs = eseal::certfile::read_certificates(data).map_err(eseal::Error::from)?;
+        let certs =
+            eseal_core::certfile::read_certificates(data).map_err(eseal_core::Error::from)?;
         for cert in certs {
             store.anchors.add(cert);
         }
@@ -497,7 +498,8 @@ pub unsafe extern "C" fn eseal_trust_store_add_intermediates(
         let store = unsafe { store.as_mut() }.ok_or_else(|| Fail::null("store"))?;
         // SAFETY: caller's contract for data/len.
         let data = unsafe { bytes(data, len, "data") }?;
-        let certs = eseal::certfile::read_certificates(data).map_err(eseal::Error::from)?;
+        let certs =
+            eseal_core::certfile::read_certificates(data).map_err(eseal_core::Error::from)?;
         store.intermediates.extend(certs);
         Ok(())
     })
@@ -518,7 +520,7 @@ pub unsafe extern "C" fn eseal_trust_store_add_crls(
         let store = unsafe { store.as_mut() }.ok_or_else(|| Fail::null("store"))?;
         // SAFETY: caller's contract for data/len.
         let data = unsafe { bytes(data, len, "data") }?;
-        let crls = eseal::certfile::read_crls(data).map_err(eseal::Error::from)?;
+        let crls = eseal_core::certfile::read_crls(data).map_err(eseal_core::Error::from)?;
         store.crls.extend(crls);
         Ok(())
     })
@@ -612,7 +614,7 @@ pub unsafe extern "C" fn eseal_policy_from_json(
     guard(|| {
         // SAFETY: caller's contract for json/len.
         let json = unsafe { text(json, len, "json") }?;
-        let policy = ValidationPolicy::from_json(json).map_err(eseal::Error::from)?;
+        let policy = ValidationPolicy::from_json(json).map_err(eseal_core::Error::from)?;
         if out.is_null() {
             return Err(Fail::null("out"));
         }
@@ -647,7 +649,7 @@ fn c_string(text: &str) -> CString {
     CString::new(text.replace('\0', "\u{fffd}")).unwrap_or_default()
 }
 
-fn check_entry(check: &eseal::verify::Check, signature_index: i64) -> CheckEntry {
+fn check_entry(check: &eseal_core::verify::Check, signature_index: i64) -> CheckEntry {
     CheckEntry {
         id: c_string(check.id.as_str()),
         message: c_string(&check.message),
@@ -745,7 +747,8 @@ pub unsafe extern "C" fn eseal_verify(
             }
         }
         let options = DocumentVerifyOptions::new(ses);
-        let verified = eseal::document::verify(data, &options).map_err(eseal::Error::from)?;
+        let verified =
+            eseal_core::document::verify(data, &options).map_err(eseal_core::Error::from)?;
         let handle = Box::new(report_handle(verified));
         // SAFETY: report is non-NULL and valid for writes (caller's contract); ownership of
         // the box passes to the caller.
@@ -947,7 +950,7 @@ pub unsafe extern "C" fn eseal_sm3(
         if out.is_null() {
             return Err(Fail::null("out"));
         }
-        let digest = eseal::crypto::sm3::sm3(data);
+        let digest = eseal_core::crypto::sm3::sm3(data);
         if out_len < digest.len() {
             return Err(Fail::new(
                 eseal_result::ESEAL_BUFFER_TOO_SMALL,
@@ -978,7 +981,7 @@ pub unsafe extern "C" fn eseal_license_id_validate(
     guard(|| {
         // SAFETY: caller's contract for text_ptr/len.
         let id = unsafe { text(text_ptr, len, "text") }?;
-        eseal::license::LicenseId::parse(id).map_err(eseal::Error::from)?;
+        eseal_core::license::LicenseId::parse(id).map_err(eseal_core::Error::from)?;
         Ok(())
     })
 }
