@@ -393,7 +393,7 @@ fn verify_candidate(candidate: &Candidate, options: &DocumentVerifyOptions<'_>) 
     };
     let bytes = match files::read(&candidate.path) {
         Ok(b) => b,
-        Err(e) => return entry(None, Outcome::Error(format!("{e:#}"))),
+        Err(e) => return entry(None, Outcome::failed("", &e)),
     };
     let format = eseal::document::sniff(&bytes);
     if format.is_none() && !candidate.named {
@@ -413,7 +413,7 @@ fn verify_candidate(candidate: &Candidate, options: &DocumentVerifyOptions<'_>) 
                 ),
                 Err(e) => entry(
                     Some(data_name),
-                    Outcome::Error(format!("the signature's data: {e:#}")),
+                    Outcome::failed("the signature's data: ", &e),
                 ),
             }
         }
@@ -626,7 +626,10 @@ impl Summary {
 /// The first problem of a non-valid file, as `(check id and outcome, message)`.
 fn first_problem(outcome: &Outcome) -> (String, String) {
     match outcome {
-        Outcome::Error(m) => ("error".to_owned(), crate::output::one_line(m)),
+        Outcome::Error(m, code) => (
+            "error".to_owned(),
+            crate::output::one_line(&Outcome::error_text(m, *code)),
+        ),
         Outcome::Report(r) => match r.first_problem() {
             Some(c) => (
                 format!("{} {}", c.id.as_str(), Shown::of(c).word()),
@@ -847,7 +850,7 @@ fn html_report(
         let status = e.outcome.status_name();
         let (format, sigs) = match &e.outcome {
             Outcome::Report(r) => (r.format().as_str(), r.signatures().len().to_string()),
-            Outcome::Error(_) => ("?", String::new()),
+            Outcome::Error(..) => ("?", String::new()),
         };
         let problem = if status == "valid" {
             String::new()

@@ -172,11 +172,7 @@ fn main() {
             // The library's stable code, so scripts can tell a malformed file from a wrong
             // password or an exceeded limit without parsing the message.
             let message = format!("{e:#}");
-            let code = if message.ends_with(']') && message.contains(" [error ") {
-                String::new() // already named by the verification outcome
-            } else {
-                output::code_suffix(e.chain().find_map(eseal::error::code_of))
-            };
+            let code = output::code_suffix(e.chain().find_map(eseal::error::code_of));
             let _ = writeln!(
                 std::io::stderr(),
                 "eseal: error: {}{code}",

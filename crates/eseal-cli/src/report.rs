@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use eseal::ErrorCode;
 use eseal::document::{self, DocumentVerifyOptions};
 use eseal::ses::DataRef;
 use eseal::verify::{
@@ -20,8 +21,9 @@ use crate::output::Style;
 pub(crate) enum Outcome {
     /// The file was read and verified.
     Report(Box<DocumentReport>),
-    /// The file could not be read or is of no supported format (exit code 3).
-    Error(String),
+    /// The file could not be read or is of no supported format (exit code 3): the message,
+    /// and the library's stable error code when the error came from it.
+    Error(String, Option<ErrorCode>),
 }
 
 impl Outcome {
@@ -29,7 +31,7 @@ impl Outcome {
     pub(crate) fn exit(&self) -> Exit {
         match self {
             Self::Report(r) => Exit::from_status(r.status()),
-            Self::Error(_) => Exit::Usage,
+            Self::Error(..) => Exit::Usage,
         }
     }
 
@@ -37,8 +39,22 @@ impl Outcome {
     pub(crate) fn status_name(&self) -> &'static str {
         match self {
             Self::Report(r) => r.status().as_str(),
-            Self::Error(_) => "error",
+            Self::Error(..) => "error",
         }
+    }
+
+    /// An outcome for a failure reported through `anyhow`, with the first stable error code
+    /// found in its chain.
+    pub(crate) fn failed(context: &str, error: &anyhow::Error) -> Self {
+        Self::Error(
+            format!("{context}{error:#}"),
+            error.chain().find_map(eseal::error::code_of),
+        )
+    }
+
+    /// The message with the error code appended, ` [error N: name]`, for a person.
+    pub(crate) fn error_text(message: &str, code: Option<ErrorCode>) -> String {
+        format!("{message}{}", crate::output::code_suffix(code))
     }
 }
 
@@ -50,10 +66,7 @@ pub(crate) fn verify_path(
 ) -> Outcome {
     match crate::files::read(path) {
         Ok(bytes) => verify_bytes(&bytes, options, data),
-        Err(e) => Outcome::Error(format!(
-            "{e:#}{}",
-            crate::output::code_suffix(e.chain().find_map(eseal::error::code_of))
-        )),
+        Err(e) => Outcome::failed("", &e),
     }
 }
 
@@ -69,10 +82,7 @@ pub(crate) fn verify_bytes(
     };
     match document::verify(bytes, &options) {
         Ok(report) => Outcome::Report(Box::new(report)),
-        Err(e) => Outcome::Error(format!(
-            "{e}{}",
-            crate::output::code_suffix(eseal::error::code_of(&e))
-        )),
+        Err(e) => Outcome::Error(e.to_string(), Some(e.code())),
     }
 }
 
@@ -88,10 +98,11 @@ pub(crate) fn outcome_json(file: &str, outcome: &Outcome) -> Value {
             }
             value
         }
-        Outcome::Error(message) => json!({
+        Outcome::Error(message, code) => json!({
             "file": file,
             "status": "error",
             "error": message,
+            "error_code": code.map(ErrorCode::name),
         }),
     }
 }
@@ -100,7 +111,7 @@ pub(crate) fn outcome_json(file: &str, outcome: &Outcome) -> Value {
 pub(crate) fn status_word(style: Style, outcome: &Outcome) -> String {
     match outcome {
         Outcome::Report(r) => style.status(r.status()),
-        Outcome::Error(_) => style.bad("ERROR"),
+        Outcome::Error(..) => style.bad("ERROR"),
     }
 }
 
@@ -193,9 +204,12 @@ pub(crate) fn print_outcome(style: Style, file: &str, outcome: &Outcome) {
 /// and the warnings are left out.
 pub(crate) fn print_outcome_with(style: Style, file: &str, outcome: &Outcome, only_problems: bool) {
     match outcome {
-        Outcome::Error(message) => {
+        Outcome::Error(message, code) => {
             println!("{}: {}", style.bold(file), style.bad("ERROR"));
-            println!("  {}", crate::output::one_line(message));
+            println!(
+                "  {}",
+                crate::output::one_line(&Outcome::error_text(message, *code))
+            );
         }
         Outcome::Report(report) => print_report(style, file, report, only_problems),
     }

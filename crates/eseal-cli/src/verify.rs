@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use clap::Args;
 use eseal::document::DocumentVerifyOptions;
 use serde_json::Value;
@@ -72,10 +72,13 @@ pub(crate) fn verify_files(
         let mut outcome = report::verify_path(path, &options, data.as_deref());
         if let (Some(wanted), Outcome::Report(r)) = (only, &outcome) {
             if r.format() != wanted {
-                outcome = Outcome::Error(format!(
-                    "{name} is not a seal (it holds: {}); use eseal verify",
-                    r.format().as_str()
-                ));
+                outcome = Outcome::Error(
+                    format!(
+                        "{name} is not a seal (it holds: {}); use eseal verify",
+                        r.format().as_str()
+                    ),
+                    None,
+                );
             }
         }
         exit = report::worst(exit, outcome.exit());
@@ -84,9 +87,13 @@ pub(crate) fn verify_files(
             continue;
         }
         if files.len() == 1 {
-            if let Outcome::Error(message) = &outcome {
-                // A single unreadable file: the usual one-line error.
-                bail!("{name}: {message}");
+            if let Outcome::Error(message, code) = &outcome {
+                // A single unreadable file: the usual one-line error, keeping the code.
+                let message = format!("{name}: {message}");
+                return Err(match code {
+                    Some(code) => eseal::Error::new(*code, message).into(),
+                    None => anyhow::anyhow!(message),
+                });
             }
         }
         if i > 0 {

@@ -29,11 +29,14 @@ fn errors_name_the_stable_error_code() {
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["status"], "error");
-    assert!(
-        v["error"]
-            .as_str()
-            .unwrap()
-            .ends_with("[error 1: malformed]"),
-        "{v}"
-    );
+    assert_eq!(v["error_code"], "malformed", "{v}");
+    assert!(!v["error"].as_str().unwrap().contains("[error"), "{v}");
+    // Several files: each unreadable one is named in the listing with its code.
+    let out = eseal(dir.path())
+        .args(["verify", junk.to_str().unwrap(), missing.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("[error 1: malformed]"), "{text}");
+    assert!(text.contains("[error 13: io]"), "{text}");
 }
