@@ -38,7 +38,6 @@ mod deviation;
 mod error;
 mod io;
 mod make;
-mod options;
 mod seal;
 mod seal_info;
 mod sign;
@@ -56,7 +55,8 @@ pub use common::{
 pub use deviation::{Deviation, DeviationKind, ParseMode, Tagging, Wrapper};
 pub use error::SesError;
 pub use make::{PreparedSeal, SealBuilder, SealPicture, SealType, SealValidity};
-pub use options::{DataRef, VerifyOptions};
+// The verification context lives in `verify`; re-exported here where SES callers look for it.
+pub use crate::verify::{DataRef, VerifyOptions};
 pub use seal::{MakerSignedForm, Seal, SealStructure};
 pub use seal_info::{
     CertDigestAlgorithm, CertDigestObj, CertList, CertListMatch, SesEsPropertyInfo, SesSealInfo,

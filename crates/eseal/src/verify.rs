@@ -22,6 +22,7 @@
 
 mod coverage;
 mod document;
+mod options;
 pub mod policy;
 mod report;
 pub(crate) mod trust;
@@ -31,6 +32,7 @@ pub use coverage::{
     UnprotectedFile,
 };
 pub use document::{DocumentFormat, DocumentReport, SignatureEntry};
+pub use options::{DataRef, VerifyOptions};
 pub use policy::{Level, ValidationPolicy};
 pub use report::{
     Check, CheckCategory, CheckId, CheckStatus, MakerSignedForm, PictureFacts, PictureFormat,

@@ -10,7 +10,7 @@
 
 use super::common::PictureTypeCheck;
 use super::deviation::{Deviation, ParseMode};
-use super::options::{DataRef, VerifyOptions};
+use crate::verify::{DataRef, VerifyOptions};
 use super::seal::{MakerSignedForm, Seal};
 use super::seal_info::{CertDigestAlgorithm, CertList, CertListMatch};
 use super::signature::{Signature, SignatureStructure, TimeInfo};

@@ -3,7 +3,8 @@
 //! proof-of-existence rule (outside validity at a timestamp-proven time is invalid, at a
 //! claimed time indeterminate), the path to the anchors at a time, revocation at a time,
 //! timestamps as time evidence ([`timestamp`]), and the SM2 signature checks. The context is
-//! [`VerifyOptions`]: anchors, intermediates, CRLs, path and validation policy, validation time.
+//! [`VerifyOptions`](crate::verify::VerifyOptions): anchors, intermediates, CRLs, path and
+//! validation policy, validation time.
 
 pub(crate) mod timestamp;
 
@@ -14,7 +15,7 @@ use crate::oid;
 use crate::pki::{
     Certificate, ErrorClass, PathErrorKind, RevocationStatus, TrustStore, verify_path,
 };
-use crate::ses::VerifyOptions;
+use crate::verify::VerifyOptions;
 use crate::time::Time;
 use crate::verify::{Check, CheckCategory, CheckId, CheckStatus, Report, Warning};
 

@@ -1,7 +1,8 @@
-//! [`VerifyOptions`]: what the caller brings to a verification (anchors, CRLs, policy, time,
-//! the signed data).
+//! [`VerifyOptions`]: the one verification context every format's verifier takes (SES seals and
+//! signatures, OFD, and the formats built on them): anchors, intermediates, CRLs, validation
+//! policy, validation time, and for detached SES signatures the signed data.
 
-use super::deviation::ParseMode;
+use crate::ses::ParseMode;
 use crate::pki::{Certificate, Crl, Policy, TrustStore};
 use crate::time::Time;
 use crate::verify::ValidationPolicy;
