@@ -561,10 +561,10 @@ impl Summary {
                 for c in checks {
                     match Shown::of(c) {
                         Shown::Failed => {
-                            per_file.insert(c.id.as_str(), true);
+                            per_file.insert(c.id().as_str(), true);
                         }
                         Shown::NotEstablished => {
-                            per_file.entry(c.id.as_str()).or_insert(false);
+                            per_file.entry(c.id().as_str()).or_insert(false);
                         }
                         _ => {}
                     }
@@ -632,8 +632,8 @@ fn first_problem(outcome: &Outcome) -> (String, String) {
         ),
         Outcome::Report(r) => match r.first_problem() {
             Some(c) => (
-                format!("{} {}", c.id.as_str(), Shown::of(c).word()),
-                crate::output::one_line(&c.message),
+                format!("{} {}", c.id().as_str(), Shown::of(c).word()),
+                crate::output::one_line(c.message()),
             ),
             None => (
                 "no signature".to_owned(),

@@ -242,23 +242,55 @@ impl serde::Serialize for CheckId {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Check {
-    /// Which check.
-    pub id: CheckId,
-    /// What kind of property it establishes.
-    pub category: CheckCategory,
-    /// The outcome.
-    pub status: CheckStatus,
-    /// Whether this outcome makes the whole result invalid (a failure of a format,
-    /// cryptographic or binding check, or a decisive time/trust failure).
-    pub decisive: bool,
-    /// What was found, for a person: what was checked against what, and why it failed.
-    pub message: Cow<'static, str>,
-    /// The validation policy's level for this check, which decided its effect on the verdict
-    /// (only `fail` checks count; see [`crate::verify::policy`]).
-    pub level: Level,
+    // Crate-private: a caller cannot make a failed check decisive-free or relabel its level
+    // after the policy was applied; the verdict is derived from these.
+    pub(crate) id: CheckId,
+    pub(crate) category: CheckCategory,
+    pub(crate) status: CheckStatus,
+    pub(crate) decisive: bool,
+    pub(crate) message: Cow<'static, str>,
+    pub(crate) level: Level,
 }
 
 impl Check {
+    /// Which check.
+    #[must_use]
+    pub fn id(&self) -> CheckId {
+        self.id
+    }
+
+    /// What kind of property it establishes.
+    #[must_use]
+    pub fn category(&self) -> CheckCategory {
+        self.category
+    }
+
+    /// The outcome.
+    #[must_use]
+    pub fn status(&self) -> CheckStatus {
+        self.status
+    }
+
+    /// Whether this outcome makes the whole result invalid (a failure of a format,
+    /// cryptographic or binding check, or a decisive time/trust failure, at level `fail`).
+    #[must_use]
+    pub fn decisive(&self) -> bool {
+        self.decisive
+    }
+
+    /// What was found, for a person: what was checked against what, and why it failed.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The validation policy's level for this check, which decided its effect on the verdict
+    /// (only `fail` checks count; see [`crate::verify::policy`]).
+    #[must_use]
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
     /// A check that ran and passed.
     pub fn passed(
         id: CheckId,
@@ -450,6 +482,20 @@ pub struct PictureFacts {
     pub height_mm: i64,
     /// Size of the picture data in bytes (the bytes themselves are available from the seal).
     pub size_bytes: usize,
+}
+
+impl PictureFacts {
+    /// The facts of a seal's picture.
+    #[must_use]
+    pub fn of(picture: &crate::ses::SesEsPictrueInfo) -> Self {
+        Self {
+            declared_type: picture.picture_type.clone(),
+            detected_type: picture.sniffed_format(),
+            width_mm: picture.width,
+            height_mm: picture.height,
+            size_bytes: picture.data.len(),
+        }
+    }
 }
 
 /// Facts about a seal that an auditor reads.
