@@ -55,6 +55,14 @@ pub enum CheckStatus {
 }
 
 impl CheckStatus {
+    /// Every outcome, in declaration order.
+    pub const ALL: &'static [CheckStatus] = &[
+        Self::Passed,
+        Self::Failed,
+        Self::Indeterminate,
+        Self::NotApplicable,
+    ];
+
     /// Lower-case name as used in the JSON report and the CLI.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -88,6 +96,16 @@ pub enum CheckCategory {
 }
 
 impl CheckCategory {
+    /// Every category, in declaration order.
+    pub const ALL: &'static [CheckCategory] = &[
+        Self::Format,
+        Self::Cryptographic,
+        Self::Binding,
+        Self::Time,
+        Self::Trust,
+        Self::Revocation,
+    ];
+
     /// Whether a failure of this category alone makes the result invalid.
     pub fn failure_invalidates(self) -> bool {
         matches!(self, Self::Format | Self::Cryptographic | Self::Binding)
