@@ -562,9 +562,20 @@ public final class PdfboxSm2 {
 
     // ---------------------------------------------------------------- files
 
-    /** A PKCS#8 or SEC1 ("EC PRIVATE KEY") PEM key; EC PARAMETERS blocks are skipped. */
+    /**
+     * A PKCS#8 ("PRIVATE KEY") or SEC1 ("EC PRIVATE KEY") PEM key. Other blocks, such as the
+     * "SM2 PARAMETERS" that {@code openssl ecparam -genkey} writes first, are skipped.
+     */
     static PrivateKey readKey(File f) throws Exception {
-        try (Reader r = new FileReader(f, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
+        String text = new String(Files.readAllBytes(f.toPath()), StandardCharsets.US_ASCII);
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("-----BEGIN (EC )?PRIVATE KEY-----.*?-----END (EC )?PRIVATE KEY-----",
+                        java.util.regex.Pattern.DOTALL)
+                .matcher(text);
+        if (!m.find()) {
+            throw new IllegalArgumentException("no PRIVATE KEY or EC PRIVATE KEY block in " + f);
+        }
+        try (Reader r = new java.io.StringReader(m.group()); PEMParser p = new PEMParser(r)) {
             JcaPEMKeyConverter conv = new JcaPEMKeyConverter().setProvider("BC");
             for (Object o = p.readObject(); o != null; o = p.readObject()) {
                 if (o instanceof PEMKeyPair) {
