@@ -140,6 +140,15 @@ fn extracted_lines(pdf: &str, page: Option<u32>) -> Vec<String> {
         .collect()
 }
 
+/// Copies `files` to `$ESEAL_KEEP_RENDERED` when set, to look at them.
+fn keep(dir: &Path, files: &[&str]) {
+    if let Some(out) = std::env::var_os("ESEAL_KEEP_RENDERED") {
+        for f in files {
+            std::fs::copy(dir.join(f), Path::new(&out).join(f)).unwrap();
+        }
+    }
+}
+
 fn qpdf_check(pdf: &str) {
     let out = cross::run("qpdf", &["--check", pdf], None);
     let text = String::from_utf8_lossy(&out);
@@ -202,6 +211,7 @@ fn embedded_subset_font_text_extracts_exactly() {
         bytes.len()
     );
     let pdf = write(dir.path(), "embedded.pdf", &bytes);
+    keep(dir.path(), &["embedded.pdf"]);
     qpdf_check(&pdf);
     assert_eq!(extracted_lines(&pdf, Some(1)), EMBEDDED_LINES);
     assert_eq!(extracted_lines(&pdf, Some(2)), STANDARD_LINES);
@@ -287,11 +297,7 @@ fn pdftoppm_renders_lines_rectangles_and_images() {
     qpdf_check(&pdf);
     let dpi = 50;
     let (w, h, px) = render_page(&pdf, dir.path(), dpi);
-    std::fs::copy(
-        dir.path().join("page.png"),
-        std::env::temp_dir().join("eseal-pdf-render-page.png"),
-    )
-    .ok();
+    keep(dir.path(), &["drawing.pdf", "page.png"]);
     // A4 at 50 dpi: 413.4 × 584.6 pixels, rounded up.
     assert_eq!((w, h), (414, 585));
     let at = |x_mm: f64, y_mm: f64| {

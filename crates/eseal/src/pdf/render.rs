@@ -43,7 +43,7 @@ use crate::ErrorCode;
 use crate::time::Time;
 
 use font::{EmbeddedFont, FontPlan};
-use image::DecodedImage;
+pub(crate) use image::DecodedImage;
 
 /// The page geometry and colour types of the OFD writer, so that one layout renders to both
 /// formats (as e-licenses do).

@@ -1,7 +1,7 @@
 //! Images: PNG decoded to samples (alpha split into a soft mask, PDF 32000-1 §11.6.5.3) and
 //! JPEG passed through as `/DCTDecode` after reading its frame header.
 
-use pdf_writer::{Filter, Finish, Name, Pdf, Ref};
+use pdf_writer::{Chunk, Filter, Finish, Name, Ref};
 
 use crate::ses::PictureFormat;
 
@@ -34,7 +34,9 @@ impl ColorSpace {
 }
 
 /// An image ready to write: samples (Flate) or a JPEG stream (DCT), and an optional mask.
-pub(super) struct DecodedImage {
+/// Crate-visible so that the PDF signer can put a seal picture into its appearance stream the
+/// same way.
+pub(crate) struct DecodedImage {
     width: u32,
     height: u32,
     color: ColorSpace,
@@ -44,7 +46,7 @@ pub(super) struct DecodedImage {
     /// An Adobe CMYK JPEG stores inverted samples.
     inverted: bool,
     /// Flate-compressed 8-bit alpha samples.
-    pub(super) alpha: Option<Vec<u8>>,
+    pub(crate) alpha: Option<Vec<u8>>,
 }
 
 fn malformed(format: ImageFormat, detail: impl Into<String>) -> RenderError {
@@ -71,7 +73,8 @@ fn check_dimensions(width: u32, height: u32) -> Result<(), RenderError> {
 }
 
 impl DecodedImage {
-    pub(super) fn decode(data: &[u8]) -> Result<Self, RenderError> {
+    /// Decodes a PNG or JPEG (see [`super::DocumentBuilder::add_image`] for what is taken).
+    pub(crate) fn decode(data: &[u8]) -> Result<Self, RenderError> {
         if data.len() > MAX_IMAGE_FILE_SIZE {
             return Err(RenderError::TooLarge {
                 what: "image file (bytes)",
@@ -251,17 +254,18 @@ impl DecodedImage {
     }
 
     /// Bytes that identify the image (for the file identifier).
-    pub(super) fn fingerprint(&self) -> Vec<u8> {
+    pub(crate) fn fingerprint(&self) -> Vec<u8> {
         let mut out = self.width.to_be_bytes().to_vec();
         out.extend_from_slice(&self.height.to_be_bytes());
         out.extend_from_slice(&self.data);
         out
     }
 
-    /// Writes the image XObject `id` and its soft mask `mask_id`.
-    pub(super) fn write(
+    /// Writes the image XObject `id` and, when the image has an alpha channel, its soft mask
+    /// `mask_id` (allocate one when [`Self::alpha`] is `Some`).
+    pub(crate) fn write(
         &self,
-        pdf: &mut Pdf,
+        pdf: &mut Chunk,
         id: Ref,
         mask_id: Option<Ref>,
     ) -> Result<(), RenderError> {
