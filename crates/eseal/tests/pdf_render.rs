@@ -254,6 +254,21 @@ fn render_page(pdf: &str, dir: &Path, dpi: u32) -> (u32, u32, Vec<u8>) {
     (info.width, info.height, buf)
 }
 
+/// The RGB pixel at (`x_mm`, `y_mm`) of a page rendered at `dpi`, `w` pixels wide.
+fn pixel(px: &[u8], w: u32, dpi: u32, x_mm: f64, y_mm: f64) -> [u8; 3] {
+    let x = (x_mm / 25.4 * f64::from(dpi)) as u32;
+    let y = (y_mm / 25.4 * f64::from(dpi)) as u32;
+    let i = ((y * w + x) * 3) as usize;
+    [px[i], px[i + 1], px[i + 2]]
+}
+
+/// Each component within 40 of the expected one (anti-aliasing, colour conversion).
+fn near(got: [u8; 3], want: [u8; 3]) -> bool {
+    got.iter()
+        .zip(want)
+        .all(|(g, w)| (i32::from(*g) - i32::from(w)).abs() < 40)
+}
+
 #[test]
 fn pdftoppm_renders_lines_rectangles_and_images() {
     if !(have_poppler() && have_qpdf()) {
@@ -300,17 +315,7 @@ fn pdftoppm_renders_lines_rectangles_and_images() {
     keep(dir.path(), &["drawing.pdf", "page.png"]);
     // A4 at 50 dpi: 413.4 × 584.6 pixels, rounded up.
     assert_eq!((w, h), (414, 585));
-    let at = |x_mm: f64, y_mm: f64| {
-        let x = (x_mm / 25.4 * f64::from(dpi)) as u32;
-        let y = (y_mm / 25.4 * f64::from(dpi)) as u32;
-        let i = ((y * w + x) * 3) as usize;
-        [px[i], px[i + 1], px[i + 2]]
-    };
-    let near = |got: [u8; 3], want: [u8; 3]| {
-        got.iter()
-            .zip(want)
-            .all(|(g, w)| (i32::from(*g) - i32::from(w)).abs() < 40)
-    };
+    let at = |x_mm: f64, y_mm: f64| pixel(&px, w, dpi, x_mm, y_mm);
     assert!(
         near(at(100.0, 30.0), [255, 0, 0]),
         "red line: {:?}",
@@ -361,6 +366,94 @@ fn pdftoppm_renders_lines_rectangles_and_images() {
         assert!(
             got[1] > 100 && got[0] < 100 && got[2] < 100,
             "cmyk jpeg: {got:?}"
+        );
+    }
+}
+
+/// A PNG with a palette and a `tRNS` chunk: index 0 opaque red, index 1 fully transparent.
+fn palette_png() -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, 2, 1);
+        enc.set_color(png::ColorType::Indexed);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_palette(vec![255, 0, 0, 0, 0, 0]);
+        enc.set_trns(vec![255, 0]);
+        let mut writer = enc.write_header().unwrap();
+        writer.write_image_data(&[0, 1]).unwrap();
+    }
+    out
+}
+
+#[test]
+fn palette_sixteen_bit_and_progressive_pictures_render() {
+    if !(have_poppler() && have_qpdf()) {
+        return;
+    }
+    let dir = cross::temp_dir();
+    let mut doc = DocumentBuilder::new(DocumentMeta::default());
+    let palette = doc.add_image(&palette_png()).unwrap();
+    // 16-bit grey, 0x8080 everywhere: reduced to 8 bits (0x80).
+    let mut grey16 = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut grey16, 2, 2);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Sixteen);
+        let mut writer = enc.write_header().unwrap();
+        writer.write_image_data(&[0x80; 8]).unwrap();
+    }
+    let grey16 = doc.add_image(&grey16).unwrap();
+    let progressive = if cross::tool_available("python3 PIL", &["python3", "-c", "import PIL"]) {
+        let path = dir.path().join("progressive.jpg");
+        let script = format!(
+            "from PIL import Image; Image.new('RGB', (32, 32), (0, 0, 160)).save({:?}, \
+             quality=95, progressive=True)",
+            path.to_str().unwrap()
+        );
+        cross::run("python3", &["-c", &script], None);
+        let data = std::fs::read(path).unwrap();
+        assert!(
+            data.windows(2).any(|w| w == [0xFF, 0xC2]),
+            "a progressive frame (SOF2)"
+        );
+        Some(doc.add_image(&data).unwrap())
+    } else {
+        None
+    };
+    {
+        let mut page = doc.add_page(PageSize::A4);
+        page.image(palette, Rect::new(20.0, 20.0, 80.0, 40.0))
+            .image(grey16, Rect::new(120.0, 20.0, 40.0, 40.0));
+        if let Some(p) = progressive {
+            page.image(p, Rect::new(20.0, 80.0, 40.0, 40.0));
+        }
+    }
+    let pdf = write(dir.path(), "kinds.pdf", &doc.finish().unwrap());
+    qpdf_check(&pdf);
+    let dpi = 50;
+    let (w, _, px) = render_page(&pdf, dir.path(), dpi);
+    let at = |x_mm: f64, y_mm: f64| pixel(&px, w, dpi, x_mm, y_mm);
+    // Palette index 0 is red; index 1 is transparent through tRNS, so the page shows.
+    assert!(
+        near(at(40.0, 40.0), [255, 0, 0]),
+        "palette: {:?}",
+        at(40.0, 40.0)
+    );
+    assert!(
+        near(at(80.0, 40.0), [255, 255, 255]),
+        "tRNS: {:?}",
+        at(80.0, 40.0)
+    );
+    assert!(
+        near(at(140.0, 40.0), [128, 128, 128]),
+        "16-bit: {:?}",
+        at(140.0, 40.0)
+    );
+    if progressive.is_some() {
+        assert!(
+            near(at(40.0, 100.0), [0, 0, 160]),
+            "progressive: {:?}",
+            at(40.0, 100.0)
         );
     }
 }
