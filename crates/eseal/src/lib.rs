@@ -44,6 +44,7 @@ pub mod keyfile;
 pub mod license;
 pub mod ofd;
 pub mod oid;
+pub mod pdf;
 pub mod pki;
 pub mod ses;
 pub mod time;

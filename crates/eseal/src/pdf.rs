@@ -1,0 +1,3 @@
+//! PDF documents: rendering simple documents ([`render`]).
+
+pub mod render;
