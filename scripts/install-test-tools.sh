@@ -53,3 +53,12 @@ fi
 # Headless Chromium: renders the HTML report of `eseal audit` to a screenshot
 # (crates/eseal-cli/tests/cli_ofd.rs).
 command -v chromium >/dev/null || apt_install chromium
+
+# PDF (crates/eseal/tests/pdf_*.rs, crates/eseal-cli/tests/cli_pdf.rs): qpdf checks structure and
+# makes linearized and object-stream inputs; poppler's pdfsig lists signatures and pdftoppm
+# renders pages (poppler-data for CJK); LibreOffice Writer converts a text file into a PDF that
+# eseal did not make.
+command -v qpdf >/dev/null || apt_install qpdf
+command -v pdfsig >/dev/null || apt_install poppler-utils
+[ -d /usr/share/poppler/cMap ] || apt_install poppler-data
+command -v soffice >/dev/null || apt_install libreoffice-writer-nogui
