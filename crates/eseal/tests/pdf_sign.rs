@@ -132,6 +132,14 @@ fn seal_signature_with_rgba_picture_and_timestamp() {
         .stamp(Stamp::on_page(PageSelector::Index(0), 120.0, 200.0))
         .timestamp(&source);
     let signed = sign_document(&simple_pdf(1), &request).unwrap();
+    if let Ok(out) = std::env::var("ESEAL_TEST_OUT") {
+        // For a look at the rendering: ESEAL_TEST_OUT=/tmp/x, then pdftoppm -png.
+        std::fs::write(
+            std::path::Path::new(&out).join("pdf-seal-rgba.pdf"),
+            &signed,
+        )
+        .unwrap();
+    }
     let text = String::from_utf8_lossy(&signed);
     assert!(text.contains("/SMask"), "an RGBA picture gets a soft mask");
     assert!(text.contains("/SubFilter /GB.SES_Signature"));
