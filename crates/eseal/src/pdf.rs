@@ -8,7 +8,8 @@
 //!   made elsewhere) appends an incremental update with a signature field, its widget and
 //!   appearance (the seal picture), and the signature value in `/Contents`: a CMS SignedData
 //!   (`/SubFilter /adbe.pkcs7.detached`, SM2/SM3, GM/T 0010 OIDs) or a GB/T 38540
-//!   SES_Signature (`/Filter /GB.SES /SubFilter /GB.SES.sm2`), see `docs/pdf.md`;
+//!   SES_Signature (`/SubFilter /GB.SES_Signature`), see `docs/pdf.md`;
+//! - rendering simple documents: [`render`];
 //! - verifying: [`verify_document`] checks each signature's `/ByteRange`, digest and value
 //!   through the shared trust engine, and what every later incremental update changed.
 //!
@@ -18,9 +19,9 @@
 //! [`DocumentReport`]: crate::verify::DocumentReport
 
 mod file;
-mod image;
 mod modification;
 pub mod object;
+pub mod render;
 mod sign;
 mod verify;
 

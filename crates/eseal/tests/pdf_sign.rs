@@ -48,6 +48,21 @@ fn assert_valid(report: &DocumentReport, what: &str) {
     );
 }
 
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 /// A 4×4 RGBA PNG: opaque red centre, transparent border.
 fn rgba_png() -> Vec<u8> {
     let mut raw = Vec::new();
@@ -64,9 +79,9 @@ fn rgba_png() -> Vec<u8> {
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     let mut chunk = |ty: &[u8], data: &[u8]| {
         png.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        png.extend_from_slice(ty);
-        png.extend_from_slice(data);
-        png.extend_from_slice(&[0; 4]);
+        let body = [ty, data].concat();
+        png.extend_from_slice(&body);
+        png.extend_from_slice(&crc32(&body).to_be_bytes());
     };
     chunk(b"IHDR", &[0, 0, 0, 4, 0, 0, 0, 4, 8, 6, 0, 0, 0]);
     chunk(b"IDAT", &idat);

@@ -708,6 +708,59 @@ fn unpredict(data: &[u8], parms: &Dict, at: usize) -> Result<Vec<u8>, PdfError> 
         }
         return Ok(out);
     }
-    super::image::png_unfilter(data, row_len, bpp)
-        .ok_or_else(|| malformed(at, "bad PNG predictor row type"))
+    png_unfilter(data, row_len, bpp).ok_or_else(|| malformed(at, "bad PNG predictor row type"))
+}
+
+/// Undoes PNG row filters (PNG §9; PDF's predictors 10–15): rows of `row` bytes each
+/// preceded by a filter-type byte, `bpp` bytes per pixel. A short last row is zero-padded;
+/// `None` for an unknown filter type.
+pub(crate) fn png_unfilter(raw: &[u8], row: usize, bpp: usize) -> Option<Vec<u8>> {
+    let mut out: Vec<u8> = Vec::with_capacity(raw.len());
+    let mut prev = vec![0u8; row];
+    for chunk in raw.chunks(row + 1) {
+        let (ty, line) = chunk.split_first()?;
+        let mut cur = line.to_vec();
+        cur.resize(row, 0);
+        for i in 0..row {
+            let a = if i >= bpp {
+                cur.get(i - bpp).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            let b = prev.get(i).copied().unwrap_or(0);
+            let c = if i >= bpp {
+                prev.get(i - bpp).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            let x = cur.get(i).copied().unwrap_or(0);
+            let v = match ty {
+                0 => x,
+                1 => x.wrapping_add(a),
+                2 => x.wrapping_add(b),
+                3 => x.wrapping_add(((u16::from(a) + u16::from(b)) / 2) as u8),
+                4 => x.wrapping_add(paeth(a, b, c)),
+                _ => return None,
+            };
+            if let Some(s) = cur.get_mut(i) {
+                *s = v;
+            }
+        }
+        out.extend_from_slice(&cur);
+        prev = cur;
+    }
+    Some(out)
+}
+
+fn paeth(a: u8, b: u8, c: u8) -> u8 {
+    let (ia, ib, ic) = (i16::from(a), i16::from(b), i16::from(c));
+    let p = ia + ib - ic;
+    let (pa, pb, pc) = ((p - ia).abs(), (p - ib).abs(), (p - ic).abs());
+    if pa <= pb && pa <= pc {
+        a
+    } else if pb <= pc {
+        b
+    } else {
+        c
+    }
 }

@@ -23,8 +23,8 @@ use std::fmt;
 use pdf_writer::{Chunk, Date, Name, Ref, Str};
 
 use super::file::{PdfFile, XrefEntry};
-use super::image::{PdfImage, decode_picture};
 use super::object::{Dict, ObjRef, Object, find};
+use super::render::image::DecodedImage;
 use super::{Limits, PdfError};
 use crate::crypto::sm3::Sm3Hasher;
 use crate::ofd::{CmsInput, cms_signature_value, seal_signature_value};
@@ -443,7 +443,13 @@ pub fn prepare(
         ))
     })?;
     let image = match (rect, picture) {
-        (Some(_), Some(p)) => Some(decode_picture(&p.data)?),
+        (Some(_), Some(p)) => {
+            Some(
+                DecodedImage::decode(&p.data).map_err(|e| PdfError::BadPicture {
+                    detail: e.to_string(),
+                })?,
+            )
+        }
         _ => None,
     };
     let root_ref = file
@@ -525,10 +531,7 @@ pub fn prepare(
                 .pair(Name(b"Im0"), pref(img_num)?);
             drop(form);
             objects.push((ap_num, chunk.as_bytes().to_vec()));
-            objects.push((img_num, image_object(img_num, img, smask_num)?));
-            if let (Some(n), Some(alpha)) = (smask_num, &img.alpha) {
-                objects.push((n, smask_object(n, img, alpha)?));
-            }
+            objects.extend(image_objects(img, img_num, smask_num)?);
         }
         None => {
             let mut form = chunk.form_xobject(pref(ap_num)?, b"");
@@ -716,39 +719,29 @@ fn pdf_date(t: Time) -> Result<Date, PdfError> {
         .utc_offset_minute(0))
 }
 
-fn image_object(num: u32, img: &PdfImage, smask: Option<u32>) -> Result<Vec<u8>, PdfError> {
+/// The picture's image XObject (and soft mask) as separate objects, so that each has its own
+/// offset in the cross-reference section.
+fn image_objects(
+    img: &DecodedImage,
+    num: u32,
+    smask: Option<u32>,
+) -> Result<Vec<(u32, Vec<u8>)>, PdfError> {
     let mut chunk = Chunk::new();
-    let mut x = chunk.image_xobject(pref(num)?, &img.data);
-    x.width(i32::try_from(img.width).map_err(|_| internal("image width"))?);
-    x.height(i32::try_from(img.height).map_err(|_| internal("image height"))?);
-    if img.components == 1 {
-        x.color_space().device_gray();
-    } else {
-        x.color_space().device_rgb();
-    }
-    x.bits_per_component(8);
-    x.filter(if img.jpeg {
-        pdf_writer::Filter::DctDecode
-    } else {
-        pdf_writer::Filter::FlateDecode
-    });
-    if let Some(s) = smask {
-        x.s_mask(pref(s)?);
-    }
-    drop(x);
-    Ok(chunk.as_bytes().to_vec())
-}
-
-fn smask_object(num: u32, img: &PdfImage, alpha: &[u8]) -> Result<Vec<u8>, PdfError> {
-    let mut chunk = Chunk::new();
-    let mut x = chunk.image_xobject(pref(num)?, alpha);
-    x.width(i32::try_from(img.width).map_err(|_| internal("image width"))?);
-    x.height(i32::try_from(img.height).map_err(|_| internal("image height"))?);
-    x.color_space().device_gray();
-    x.bits_per_component(8);
-    x.filter(pdf_writer::Filter::FlateDecode);
-    drop(x);
-    Ok(chunk.as_bytes().to_vec())
+    img.write(&mut chunk, pref(num)?, smask.map(pref).transpose()?)
+        .map_err(|e| PdfError::BadPicture {
+            detail: e.to_string(),
+        })?;
+    let bytes = chunk.as_bytes();
+    let Some(mask) = smask else {
+        return Ok(vec![(num, bytes.to_vec())]);
+    };
+    // pdf-writer ends an object with "\nendobj\n\n" and starts the next with "N 0 obj\n".
+    let boundary = format!("\nendobj\n\n{mask} 0 obj\n");
+    let at = find(bytes, boundary.as_bytes())
+        .ok_or_else(|| internal("the soft mask object was not found in the image chunk"))?
+        + "\nendobj\n\n".len();
+    let (image, mask_bytes) = bytes.split_at(at);
+    Ok(vec![(num, image.to_vec()), (mask, mask_bytes.to_vec())])
 }
 
 /// A new version of object `r` with the content `obj` (dictionaries and arrays; streams are
