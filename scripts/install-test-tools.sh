@@ -71,3 +71,8 @@ if ! python3 -c 'import pypdf' 2>/dev/null; then
   say "pip install pypdf"
   python3 -m pip install --quiet --disable-pip-version-check pypdf==7.1.0
 fi
+
+# PDF signing tests (crates/eseal/tests/pdf_sign.rs, pdf_samples.rs; crates/eseal-cli/tests/cli_pdf.rs):
+# LibreOffice Writer converts a text file into a PDF that eseal did not make (qpdf and poppler above
+# check and list the signatures).
+command -v soffice >/dev/null || apt_install libreoffice-writer-nogui

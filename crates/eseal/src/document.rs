@@ -9,11 +9,10 @@
 //! | OFD document | a ZIP local header (`PK\x03\x04`) and an `OFD.xml` entry name | [`ofd::verify_document`] |
 //! | bare seal (SESeal, `.esl`) | parses as a seal of any version (leniently) | [`ses::verify_seal`] |
 //! | detached signature (SES_Signature DER) | parses as a signature of any version (leniently) | [`ses::verify_signature`], over the detached data if given |
-//!
-//! PDF files are recognised (`%PDF-`) and refused with [`DocumentError::Unsupported`] until the
-//! PDF module exists.
+//! | PDF document | `%PDF-` in the first KiB (ISO 32000-1 §7.5.2 allows leading bytes) | [`pdf::verify_document`] |
 
 use crate::ofd::{self, OfdError, OfdVerifyOptions};
+use crate::pdf::{self, PdfError};
 use crate::pki::Certificate;
 use crate::ses::{self, DataRef, ParseMode, SesError, VerifyOptions};
 use crate::verify::{DocumentFormat, DocumentReport};
@@ -24,11 +23,13 @@ const OFD_NAME_SCAN: usize = 64 * 1024;
 
 /// What kind of file `bytes` holds, judged from its content (never from a file name).
 ///
-/// Returns `None` for anything eseal does not verify (PDF included: see [`verify`] for the
-/// error that names it). A seal is told from a signature by parsing (leniently, so deviating
+/// Returns `None` for anything eseal does not verify. A seal is told from a signature by parsing (leniently, so deviating
 /// producers are still recognised); the work is bounded by [`ses::MAX_INPUT_LEN`].
 #[must_use]
 pub fn sniff(bytes: &[u8]) -> Option<DocumentFormat> {
+    if is_pdf(bytes) {
+        return Some(DocumentFormat::Pdf);
+    }
     if bytes.starts_with(b"PK\x03\x04") {
         return is_ofd_zip(bytes).then_some(DocumentFormat::Ofd);
     }
@@ -43,6 +44,13 @@ pub fn sniff(bytes: &[u8]) -> Option<DocumentFormat> {
     } else {
         None
     }
+}
+
+/// `%PDF-` within the first KiB, as PDF readers accept.
+fn is_pdf(bytes: &[u8]) -> bool {
+    bytes
+        .get(..bytes.len().min(1024))
+        .is_some_and(|head| head.windows(5).any(|w| w == b"%PDF-"))
 }
 
 /// A ZIP whose entry names include `OFD.xml` (the package entry point, GB/T 33190 §7.4). The
@@ -132,6 +140,13 @@ pub enum DocumentError {
         /// Why it cannot be read.
         source: OfdError,
     },
+    /// The file looks like a PDF (`%PDF-`) but cannot be read as one (broken cross-reference
+    /// chain, encrypted, beyond the limits).
+    #[error("unreadable PDF document: {source}")]
+    Pdf {
+        /// Why it cannot be read.
+        source: PdfError,
+    },
     /// The file was recognised as a seal or signature but cannot be read even leniently.
     #[error("unreadable {}: {source}", format_name(*.format))]
     Ses {
@@ -145,6 +160,7 @@ pub enum DocumentError {
 fn format_name(format: DocumentFormat) -> &'static str {
     match format {
         DocumentFormat::Ofd => "OFD document",
+        DocumentFormat::Pdf => "PDF document",
         DocumentFormat::Seal => "electronic seal (SESeal)",
         _ => "electronic signature (SES_Signature)",
     }
@@ -162,15 +178,12 @@ fn describe_start(start: &[u8]) -> String {
 ///
 /// # Errors
 /// [`DocumentError::Unrecognised`] for content of no supported format,
-/// [`DocumentError::Unsupported`] for PDF, [`DocumentError::Ofd`] when an OFD package cannot be
-/// read at all, and [`DocumentError::Ses`] when a seal or signature cannot be read at all. A readable file always gets a report, however broken its signatures.
+/// [`DocumentError::Pdf`] when a PDF cannot be read at all (encrypted included),
+/// [`DocumentError::Ofd`] when an OFD package cannot be read at all, and [`DocumentError::Ses`] when a seal or signature cannot be read at all. A readable file always gets a report, however broken its signatures.
 pub fn verify(
     bytes: &[u8],
     options: &DocumentVerifyOptions<'_>,
 ) -> Result<DocumentReport, DocumentError> {
-    if bytes.starts_with(b"%PDF-") {
-        return Err(DocumentError::Unsupported { format: "PDF" });
-    }
     let Some(format) = sniff(bytes) else {
         return Err(DocumentError::Unrecognised {
             start: bytes.iter().take(8).copied().collect(),
@@ -190,6 +203,8 @@ pub fn verify(
             let report = ses::verify_signature(bytes, &ses).map_err(ses_error)?;
             Ok(DocumentReport::single(DocumentFormat::SesSignature, report))
         }
+        DocumentFormat::Pdf => pdf::verify_document(bytes, &options.ses)
+            .map_err(|source| DocumentError::Pdf { source }),
         _ => {
             let ofd_options = OfdVerifyOptions::new(options.ses.clone())
                 .signer_certificates(options.signer_certificates);
@@ -207,7 +222,7 @@ mod tests {
     #[test]
     fn sniffs_by_content() {
         assert_eq!(sniff(b""), None);
-        assert_eq!(sniff(b"%PDF-1.7"), None);
+        assert_eq!(sniff(b"%PDF-1.7"), Some(DocumentFormat::Pdf));
         assert_eq!(sniff(b"PK\x03\x04 no package name"), None);
         assert_eq!(
             sniff(b"PK\x03\x04\x14\x00\x00\x00OFD.xml<ofd:OFD/>"),
@@ -224,6 +239,6 @@ mod tests {
         let err = verify(b"", &opts).unwrap_err();
         assert!(err.to_string().contains("empty"), "{err}");
         let err = verify(b"%PDF-1.4\n", &opts).unwrap_err();
-        assert_eq!(err, DocumentError::Unsupported { format: "PDF" });
+        assert!(matches!(err, DocumentError::Pdf { .. }), "{err}");
     }
 }

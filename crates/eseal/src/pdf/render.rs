@@ -33,7 +33,7 @@
 //! DeviceRGB/DeviceGray/DeviceCMYK.
 
 mod font;
-mod image;
+pub(crate) mod image;
 
 use std::io::Write as _;
 

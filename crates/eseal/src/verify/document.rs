@@ -17,6 +17,8 @@ pub enum DocumentFormat {
     Seal,
     /// A detached electronic signature (SES_Signature DER).
     SesSignature,
+    /// A PDF document (ISO 32000-1).
+    Pdf,
 }
 
 impl DocumentFormat {
@@ -26,6 +28,7 @@ impl DocumentFormat {
             Self::Ofd => "ofd",
             Self::Seal => "seal",
             Self::SesSignature => "ses_signature",
+            Self::Pdf => "pdf",
         }
     }
 }

@@ -170,6 +170,15 @@ pub enum CheckId {
     OfdAppearance,
     /// OFD: `Seal.esl` is byte-identical to the seal embedded in the signature.
     OfdSealFile,
+    /// PDF: `/ByteRange` covers the file up to the end of a revision, except exactly the
+    /// `/Contents` string of this signature.
+    PdfByteRange,
+    /// PDF: `/Contents` holds the structure the `/SubFilter` announces (CMS SignedData or
+    /// SES_Signature).
+    PdfSignedValue,
+    /// PDF: what the incremental updates after the signature changed (pages, content,
+    /// annotations, form fields, DSS).
+    PdfCoverage,
     /// Document: `OFD.xml`, `Document.xml` and `Signatures.xml` could be read.
     DocumentStructure,
     /// Document: the document carries at least one signature.
@@ -208,6 +217,9 @@ impl CheckId {
             Self::OfdCoverage => "ofd.coverage",
             Self::OfdAppearance => "ofd.appearance",
             Self::OfdSealFile => "ofd.seal_file",
+            Self::PdfByteRange => "pdf.byte_range",
+            Self::PdfSignedValue => "pdf.signed_value",
+            Self::PdfCoverage => "pdf.coverage",
             Self::DocumentStructure => "document.structure",
             Self::DocumentSignatures => "document.signatures",
             Self::DocumentCoverage => "document.coverage",
@@ -242,6 +254,9 @@ impl CheckId {
         Self::OfdCoverage,
         Self::OfdAppearance,
         Self::OfdSealFile,
+        Self::PdfByteRange,
+        Self::PdfSignedValue,
+        Self::PdfCoverage,
         Self::DocumentStructure,
         Self::DocumentSignatures,
         Self::DocumentCoverage,

@@ -261,8 +261,8 @@ impl DecodedImage {
         out
     }
 
-    /// Writes the image XObject `id` and, when the image has an alpha channel, its soft mask
-    /// `mask_id` (allocate one when [`Self::alpha`] is `Some`).
+    /// Writes the image XObject `id` and its soft mask `mask_id` (into a whole `Pdf` or, for
+    /// the signing update of `pdf::sign`, a `Chunk`).
     pub(crate) fn write(
         &self,
         pdf: &mut Chunk,
