@@ -130,9 +130,9 @@ fn status(report: &DocumentReport, sig: usize, id: CheckId) -> CheckStatus {
         .report()
         .checks()
         .iter()
-        .find(|c| c.id == id)
+        .find(|c| c.id() == id)
         .unwrap_or_else(|| panic!("no {id:?}: {}", report.to_json()))
-        .status
+        .status()
 }
 
 #[test]

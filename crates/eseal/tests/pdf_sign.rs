@@ -34,9 +34,9 @@ fn check(report: &DocumentReport, sig: usize, id: CheckId) -> CheckStatus {
         .report()
         .checks()
         .iter()
-        .find(|c| c.id == id)
+        .find(|c| c.id() == id)
         .unwrap_or_else(|| panic!("no {id:?} in {}", report.to_json()))
-        .status
+        .status()
 }
 
 fn assert_valid(report: &DocumentReport, what: &str) {
