@@ -53,3 +53,8 @@ fi
 # Headless Chromium: renders the HTML report of `eseal audit` to a screenshot
 # (crates/eseal-cli/tests/cli_ofd.rs).
 command -v chromium >/dev/null || apt_install chromium
+
+# --- e-licenses (issue 11) ---
+# zbarimg: an independent QR decoder; the license tests decode the rendered 2D code with it
+# (crates/eseal/tests/license_issue.rs). apt_install pins nothing: Debian's version is stable.
+command -v zbarimg >/dev/null || apt_install zbar-tools

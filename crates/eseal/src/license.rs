@@ -37,7 +37,25 @@
 //! ```
 
 mod code;
+mod error;
 mod identifier;
+mod issue;
+mod metadata;
+mod payload;
+mod qr;
+mod verify;
 
 pub use code::{CitizenId, CodeError, CodeKind, Date, Uscc, mod37_36_check};
+pub use error::LicenseError;
 pub use identifier::{IdError, IdPart, LicenseId, MAX_LEN, MAX_SERIAL_LEN, PREFIX};
+pub use issue::{
+    Area, CODE_FILE, CODE_NAMESPACE, FaceTemplate, FieldSource, IssueRequest, IssuedLicense,
+    MAX_TEMPLATE_FIELDS, MAX_TEMPLATE_LEN, METADATA_FILE, TemplateField, TextBox, issue_ofd,
+};
+pub use metadata::{
+    Annotation, FaceItem, Field, HolderCodeType, LONG_TERM, LicenseMetadata, MAX_ANNOTATIONS,
+    MAX_FACE_ITEMS, MAX_METADATA_LEN, MAX_NAME_LEN, MAX_VALUE_LEN, ValidUntil, XML_NAMESPACE,
+};
+pub use payload::{MAX_PAYLOAD_TEXT, MAX_PAYLOAD_URL, PAYLOAD_PREFIX, PAYLOAD_VERSION, Payload};
+pub use qr::{QUIET_ZONE, QrMatrix};
+pub use verify::{verify_license, verify_payload};

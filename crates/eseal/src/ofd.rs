@@ -33,7 +33,7 @@ mod sign;
 mod signatures;
 mod verify;
 mod writer;
-mod xml;
+pub(crate) mod xml;
 
 pub use check::{
     PackageCheck, ReferenceCheck, ReferenceStatus, SignatureCheck, StampAnnotCheck, is_sm3_method,
