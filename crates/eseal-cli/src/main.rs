@@ -20,6 +20,7 @@ mod exit;
 mod files;
 mod inputs;
 mod key;
+mod license;
 mod ofd_sign;
 mod output;
 mod password;
@@ -118,6 +119,9 @@ Examples:
   eseal audit --manifest pairs.txt --trust root.pem
   eseal audit a.ofd b.ofd --trust root.pem --at 2025-01-01T00:00:00Z --jobs 4")]
     Audit(audit::AuditArgs),
+    /// Electronic licenses (电子证照): issue, verify, identifiers, show metadata.
+    #[command(subcommand)]
+    License(license::LicenseCommand),
 }
 
 fn main() {
@@ -164,6 +168,7 @@ fn main() {
         Command::Sign(c) => sign::run(&c),
         Command::Verify(c) => verify::run(&c),
         Command::Audit(c) => audit::run(&c),
+        Command::License(c) => license::run(c),
     };
     match result {
         Ok(exit) => std::process::exit(exit.code()),
