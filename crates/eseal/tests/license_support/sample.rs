@@ -1,5 +1,10 @@
 //! Sample license metadata for the license tests and the audit benchmark.
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::indexing_slicing
+)]
 
 use eseal::license::{Date, FaceItem, HolderCodeType, LicenseId, LicenseMetadata, ValidUntil};
 
