@@ -161,6 +161,16 @@ mod tests {
         assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
     }
 
+    /// The byte budget of docs/license.md: 282 characters (the published identifiers) fit a
+    /// version 10 symbol at level M, 367 (the longest identifier) a version 12.
+    #[test]
+    fn payload_sizes_give_the_documented_versions() {
+        let text = |n: usize| format!("DZZZ:{}", "A".repeat(n - 5));
+        assert_eq!(QrMatrix::encode(&text(282)).unwrap().version(), 10);
+        assert_eq!(QrMatrix::encode(&text(367)).unwrap().version(), 12);
+        assert_eq!(QrMatrix::encode(&text(282)).unwrap().width(), 57);
+    }
+
     #[test]
     fn matrix_has_finder_patterns() {
         let m = QrMatrix::encode("DZZZ:ABC").unwrap();
