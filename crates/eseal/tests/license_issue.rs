@@ -248,6 +248,16 @@ fn license_opens_in_an_independent_ofd_reader() {
         "{texts:?}"
     );
     assert!(result["nonwhite_ratio"].as_f64().unwrap() > 0.005, "{out}");
+    // The 2D code as the independent reader draws the page decodes to exactly the payload.
+    if cross::tool_available("zbarimg", &["zbarimg", "--version"]) {
+        let out = cross::run(
+            "zbarimg",
+            &["--raw", "-q", png_path.to_str().unwrap()],
+            None,
+        );
+        let decoded = String::from_utf8(out).unwrap();
+        assert_eq!(decoded.trim_end_matches('\n'), issued.code_text);
+    }
 }
 
 #[test]

@@ -62,7 +62,10 @@ impl QrMatrix {
     }
 
     /// Draws the symbol into the `size` mm square at (`x`, `y`) (top-left, quiet zone
-    /// included) as filled black rectangles, one per horizontal run of dark modules.
+    /// included): one stroked line per horizontal run of dark modules, one module wide (OFD's
+    /// default butt caps make it exactly the run's rectangle). Lines rather than filled
+    /// rectangles, because readers that stroke every path and fill none (easyofd) still show a
+    /// readable symbol.
     pub fn draw(&self, page: &mut PageBuilder<'_>, x: f64, y: f64, size: f64) {
         let total = self.width + 2 * QUIET_ZONE;
         let m = size / total as f64;
@@ -83,13 +86,10 @@ impl QrMatrix {
                 while col < self.width && self.is_dark(col, row) {
                     col += 1;
                 }
-                let rx = x + (QUIET_ZONE + start) as f64 * m;
-                let ry = y + (QUIET_ZONE + row) as f64 * m;
-                page.rect(
-                    Rect::new(rx, ry, (col - start) as f64 * m, m),
-                    None,
-                    Some(Color::BLACK),
-                );
+                let x0 = x + (QUIET_ZONE + start) as f64 * m;
+                let x1 = x + (QUIET_ZONE + col) as f64 * m;
+                let mid = y + (QUIET_ZONE + row) as f64 * m + m / 2.0;
+                page.line((x0, mid), (x1, mid), m, Color::BLACK);
             }
         }
     }
