@@ -679,6 +679,11 @@ impl LicenseMetadata {
                 root.name
             )));
         }
+        if root.attrs.len() != 1 {
+            return Err(syntax(
+                "the root element DZZZ takes exactly one attribute, Version".into(),
+            ));
+        }
         match root.attr("Version") {
             Some("1") => {}
             other => {
