@@ -57,7 +57,7 @@ pub use signatures::{
 pub use verify::{OfdVerifyOptions, verify_document};
 pub use writer::{
     Attachment, Color, CustomTag, DocumentBuilder, DocumentMeta, FontId, ImageFormat, ImageId,
-    PageBuilder, PageSize,
+    PageBuilder, PageSize, Segment,
 };
 
 /// Bounds on the work done for one package, against zip bombs and hostile XML.

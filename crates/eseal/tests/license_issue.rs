@@ -120,6 +120,14 @@ fn issued_license_verifies_valid_with_the_issuing_ca() {
             .unwrap()
             .contains(&issued.code_text)
     );
+    // The 2D code is one path object of one subpath per module run: the page stays small.
+    let content = String::from_utf8(entry(&issued.ofd, "Doc_0/Pages/Page_0/Content.xml")).unwrap();
+    assert!(content.len() < 40_000, "{} bytes", content.len());
+    let symbol = content
+        .split("<ofd:PathObject")
+        .max_by_key(|p| p.matches("M ").count())
+        .unwrap();
+    assert!(symbol.matches("M ").count() > 300);
     // Through the one entry point every front end uses.
     let opts = DocumentVerifyOptions::new(opts_at(&store, t(40)));
     let via_document = document::verify(&issued.ofd, &opts).unwrap();

@@ -62,7 +62,7 @@ impl QrMatrix {
     }
 
     /// Draws the symbol into the `size` mm square at (`x`, `y`) (top-left, quiet zone
-    /// included): one stroked line per horizontal run of dark modules, one module wide (OFD's
+    /// included): one stroked segment per horizontal run of dark modules, one module wide (OFD's
     /// default butt caps make it exactly the run's rectangle). Lines rather than filled
     /// rectangles, because readers that stroke every path and fill none (easyofd) still show a
     /// readable symbol.
@@ -75,6 +75,7 @@ impl QrMatrix {
             None,
             Some(Color::rgb(255, 255, 255)),
         );
+        let mut runs = Vec::new();
         for row in 0..self.width {
             let mut col = 0;
             while col < self.width {
@@ -89,9 +90,11 @@ impl QrMatrix {
                 let x0 = x + (QUIET_ZONE + start) as f64 * m;
                 let x1 = x + (QUIET_ZONE + col) as f64 * m;
                 let mid = y + (QUIET_ZONE + row) as f64 * m + m / 2.0;
-                page.line((x0, mid), (x1, mid), m, Color::BLACK);
+                runs.push(((x0, mid), (x1, mid)));
             }
         }
+        // One path object for the whole symbol keeps the page content small.
+        page.segments(&runs, m, Color::BLACK);
     }
 
     /// A greyscale PNG, `scale` pixels per module (1–64), quiet zone included.
