@@ -92,7 +92,8 @@ Examples:
   eseal sign --seal seal.esl --key signer.p12 --password-env PW --data contract.pdf --out contract.sig \\
       --tsa-key tsa.key --tsa-cert tsa.pem")]
     Sign(Box<sign::SignArgs>),
-    /// Verify OFD documents, seals and detached signatures (format recognised from content).
+    /// Verify OFD documents, e-licenses, seals and detached signatures (format recognised from
+    /// content).
     #[command(after_help = "\
 Prints each check with its outcome, the seal and signer facts and the signing time (and whether
 a timestamp attests it). With --json: the report (docs/report-schema.md) plus \"file\"; an array

@@ -165,6 +165,10 @@ fn payload_verifies_on_its_own_and_every_change_is_caught() {
     )
     .unwrap();
     assert_eq!(via_document.status(), Status::Valid);
+    // Text with the prefix that is no payload: an error with a stable code, not a report.
+    let err = document::verify(b"DZZZ:NOT-BASE32", &DocumentVerifyOptions::default()).unwrap_err();
+    assert_eq!(err.code(), eseal::ErrorCode::Malformed, "{err}");
+    assert!(err.to_string().contains("2D-code payload"), "{err}");
     // Without the issuer's certificate the signature cannot be checked.
     let unknown = verify_payload(text, &opts, std::slice::from_ref(&pki.stranger.cert)).unwrap();
     assert_eq!(unknown.status(), Status::Indeterminate);
