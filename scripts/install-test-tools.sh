@@ -76,3 +76,7 @@ fi
 # LibreOffice Writer converts a text file into a PDF that eseal did not make (qpdf and poppler above
 # check and list the signatures).
 command -v soffice >/dev/null || apt_install libreoffice-writer-nogui
+# --- e-licenses (issue 11) ---
+# zbarimg: an independent QR decoder; the license tests decode the rendered 2D code with it
+# (crates/eseal/tests/license_issue.rs). apt_install pins nothing: Debian's version is stable.
+command -v zbarimg >/dev/null || apt_install zbar-tools

@@ -2,6 +2,13 @@
 //! by check not passed, the files that are not valid, every file skipped and why, and optional
 //! JSON Lines and HTML reports.
 //!
+//! Licenses (电子证照) are recognised from the content like any other format (an OFD with
+//! embedded license metadata; a file holding a 2D-code text when named or listed). The list of
+//! files may come from `--files-from FILE` or stdin (`-`), for batch engines that shard an
+//! archive. Each file's report is streamed as one JSON line as soon as it is verified and then
+//! dropped: only a compact record (status, checks not passed, first problem, time taken) is
+//! kept for the summary, so memory stays small however many files are audited.
+//!
 //! Detached signatures are verified with their data: `X.sig` with the file `X` beside it (the
 //! convention of detached signatures, as in `contract.txt.sig` for `contract.txt`), or the data
 //! a `--manifest` names for it.
@@ -42,8 +49,17 @@ const AUDIT_SCHEMA: &str = "eseal.audit/2";
 #[derive(Debug, Args)]
 pub(crate) struct AuditArgs {
     /// Directories (walked recursively for *.ofd, *.esl, *.sig, *.dat, *.der, *.ses) and files.
-    #[arg(value_name = "DIR|FILE", required_unless_present = "manifest")]
+    #[arg(value_name = "DIR|FILE", required_unless_present_any = ["manifest", "files_from"])]
     paths: Vec<PathBuf>,
+    /// Also verify the files listed in FILE, one path per line ("-": read the list from
+    /// stdin); empty lines and lines starting with # are ignored. Listed files are always
+    /// verified, whatever their name.
+    #[arg(long, value_name = "FILE")]
+    files_from: Option<PathBuf>,
+    /// Certificates (PEM or DER) of license issuers, to verify 2D-code payloads with (matched
+    /// by key id), and of signers of OFD digital signatures that embed none. Repeatable.
+    #[arg(long = "issuer-cert", value_name = "FILE")]
+    issuer_cert: Vec<PathBuf>,
     #[command(flatten)]
     validation: ValidationArgs,
     /// Detached signatures and their data, one pair per line: the signature file, a tab (or
@@ -66,13 +82,77 @@ pub(crate) struct AuditArgs {
     force: bool,
 }
 
-/// One audited file.
+/// One audited file, as kept for the summary once its report was written out.
 struct Entry {
     name: String,
     /// The detached data it was verified with.
     data: Option<String>,
-    outcome: Outcome,
+    /// `valid`, `invalid`, `indeterminate` or `error`.
+    status: &'static str,
+    exit: Exit,
+    /// The format verified (`None`: an error before a report).
+    format: Option<&'static str>,
+    signatures: usize,
+    /// Checks not passed, once each: `(id, failed)` (`false`: not established).
+    checks: Vec<(&'static str, bool)>,
+    /// For a file that is not valid: the check id with its outcome word, and the message.
+    problem: Option<(String, String)>,
+    /// Time taken to read and verify it.
+    seconds: f64,
 }
+
+impl Entry {
+    fn new(name: String, data: Option<String>, outcome: &Outcome, seconds: f64) -> Self {
+        let mut checks: BTreeMap<&'static str, bool> = BTreeMap::new();
+        if let Outcome::Report(r) = outcome {
+            let all = r.checks().iter().chain(
+                r.signatures()
+                    .iter()
+                    .flat_map(|s| s.report().checks().iter()),
+            );
+            for c in all {
+                match Shown::of(c) {
+                    Shown::Failed => {
+                        checks.insert(c.id.as_str(), true);
+                    }
+                    Shown::NotEstablished => {
+                        checks.entry(c.id.as_str()).or_insert(false);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let valid = matches!(outcome, Outcome::Report(r) if r.status() == Status::Valid);
+        let (format, signatures) = match outcome {
+            Outcome::Report(r) => (Some(r.format().as_str()), r.signatures().len()),
+            Outcome::Error(..) => (None, 0),
+        };
+        Self {
+            name,
+            data,
+            status: outcome.status_name(),
+            exit: outcome.exit(),
+            format,
+            signatures,
+            checks: checks.into_iter().collect(),
+            problem: (!valid).then(|| first_problem(outcome)),
+            seconds,
+        }
+    }
+}
+
+/// The status word of a kept entry, coloured as [`report::status_word`] does.
+fn status_word(style: Style, status: &str) -> String {
+    match status {
+        "valid" => style.good("VALID"),
+        "indeterminate" => style.warn("INDETERMINATE"),
+        "invalid" => style.bad("INVALID"),
+        _ => style.bad("ERROR"),
+    }
+}
+
+/// How many of the slowest files the summary names.
+const SLOWEST: usize = 5;
 
 /// A file that was not audited, and why.
 struct Skipped {
@@ -90,9 +170,10 @@ struct Candidate {
     data: Option<PathBuf>,
 }
 
-/// What verifying a candidate gave.
+/// What verifying a candidate gave: the kept record and the full outcome (written out, then
+/// dropped).
 enum Done {
-    Entry(Entry),
+    Entry(Entry, Outcome),
     Skipped(Skipped),
 }
 
@@ -206,6 +287,9 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
             });
         }
     }
+    if let Some(list) = &args.files_from {
+        read_file_list(list, &mut found)?;
+    }
     let manifest = match &args.manifest {
         Some(path) => read_manifest(path)?,
         None => Vec::new(),
@@ -223,7 +307,16 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
         );
     }
     let loaded = args.validation.load()?;
-    let options = DocumentVerifyOptions::new(loaded.ses_options());
+    let mut issuers = Vec::new();
+    for path in &args.issuer_cert {
+        let data = files::read(path)?;
+        issuers.extend(
+            eseal::certfile::read_certificates(&data).with_context(|| {
+                format!("{} is not a readable certificate file", path.display())
+            })?,
+        );
+    }
+    let options = DocumentVerifyOptions::new(loaded.ses_options()).signer_certificates(&issuers);
     let context = json!({
         "validation_time": loaded.at.to_string(),
         "policy": loaded.policy.name(),
@@ -277,11 +370,17 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
     let verify_one = |candidate: &Candidate| -> Done {
         let done = verify_candidate(candidate, &options);
         progress.inc(1);
-        match &done {
-            Done::Entry(e) => emit(&entry_json(e)),
-            Done::Skipped(s) => emit(&skipped_json(s)),
+        match done {
+            Done::Entry(e, outcome) => {
+                emit(&entry_json(&e, &outcome));
+                // The full report is in the JSON line; only the compact record is kept.
+                Done::Entry(e, Outcome::Error(String::new(), None))
+            }
+            Done::Skipped(s) => {
+                emit(&skipped_json(&s));
+                Done::Skipped(s)
+            }
         }
-        done
     };
     let results: Vec<Done> = match args.jobs {
         Some(0) => bail!("--jobs must be at least 1"),
@@ -298,7 +397,7 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
     let mut skipped = std::mem::take(&mut found.skipped);
     for done in results {
         match done {
-            Done::Entry(e) => entries.push(e),
+            Done::Entry(e, _) => entries.push(e),
             Done::Skipped(s) => skipped.push(s),
         }
     }
@@ -384,12 +483,10 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
 /// Verifies one candidate, with its detached data when it is a detached signature.
 fn verify_candidate(candidate: &Candidate, options: &DocumentVerifyOptions<'_>) -> Done {
     let name = candidate.path.display().to_string();
-    let entry = |data: Option<String>, outcome| {
-        Done::Entry(Entry {
-            name: name.clone(),
-            data,
-            outcome,
-        })
+    let started = std::time::Instant::now();
+    let entry = |data: Option<String>, outcome: Outcome| {
+        let seconds = started.elapsed().as_secs_f64();
+        Done::Entry(Entry::new(name.clone(), data, &outcome, seconds), outcome)
     };
     let bytes = match files::read(&candidate.path) {
         Ok(b) => b,
@@ -419,6 +516,32 @@ fn verify_candidate(candidate: &Candidate, options: &DocumentVerifyOptions<'_>) 
         }
         _ => entry(None, report::verify_bytes(&bytes, options, None)),
     }
+}
+
+/// Adds the paths listed in `list` (`-`: stdin), one per line, as named candidates.
+fn read_file_list(list: &Path, found: &mut Found) -> anyhow::Result<()> {
+    use std::io::BufRead as _;
+    let reader: Box<dyn std::io::BufRead> = if list == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(list)
+            .with_context(|| format!("cannot read the file list {}", list.display()))?;
+        Box::new(std::io::BufReader::new(file))
+    };
+    for line in reader.lines() {
+        let line = line.with_context(|| format!("cannot read the file list {}", list.display()))?;
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        found.check_room()?;
+        found.candidates.push(Candidate {
+            path: PathBuf::from(line),
+            named: true,
+            data: None,
+        });
+    }
+    Ok(())
 }
 
 /// Gives each detached signature its data: the manifest's, else `X` for `X.sig` when that file
@@ -512,10 +635,11 @@ fn walk(dir: &Path, depth: usize, found: &mut Found) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn entry_json(e: &Entry) -> Value {
-    let mut value = report::outcome_json(&e.name, &e.outcome);
+fn entry_json(e: &Entry, outcome: &Outcome) -> Value {
+    let mut value = report::outcome_json(&e.name, outcome);
     if let Some(obj) = value.as_object_mut() {
         obj.insert("type".into(), json!("file"));
+        obj.insert("seconds".into(), json!((e.seconds * 1e6).round() / 1e6));
         if let Some(data) = &e.data {
             obj.insert("data".into(), json!(data));
         }
@@ -535,6 +659,8 @@ struct Summary {
     by_status: BTreeMap<&'static str, usize>,
     /// Per check id: files where it failed (proven wrong), files where it was not established.
     by_check: BTreeMap<&'static str, (usize, usize)>,
+    /// The slowest files, slowest first: (name, seconds).
+    slowest: Vec<(String, f64)>,
     exit: Exit,
 }
 
@@ -548,38 +674,26 @@ impl Summary {
         let mut by_check: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
         let mut exit = Exit::Valid;
         for e in entries {
-            *by_status.entry(e.outcome.status_name()).or_default() += 1;
-            exit = report::worst(exit, e.outcome.exit());
-            if let Outcome::Report(r) = &e.outcome {
-                // Each check once per file: failed if any occurrence failed.
-                let mut per_file: BTreeMap<&'static str, bool> = BTreeMap::new();
-                let checks = r.checks().iter().chain(
-                    r.signatures()
-                        .iter()
-                        .flat_map(|s| s.report().checks().iter()),
-                );
-                for c in checks {
-                    match Shown::of(c) {
-                        Shown::Failed => {
-                            per_file.insert(c.id().as_str(), true);
-                        }
-                        Shown::NotEstablished => {
-                            per_file.entry(c.id().as_str()).or_insert(false);
-                        }
-                        _ => {}
-                    }
-                }
-                for (id, failed) in per_file {
-                    let counts = by_check.entry(id).or_default();
-                    if failed {
-                        counts.0 += 1;
-                    } else {
-                        counts.1 += 1;
-                    }
+            *by_status.entry(e.status).or_default() += 1;
+            exit = report::worst(exit, e.exit);
+            // Each check once per file: failed if any occurrence failed.
+            for (id, failed) in &e.checks {
+                let counts = by_check.entry(id).or_default();
+                if *failed {
+                    counts.0 += 1;
+                } else {
+                    counts.1 += 1;
                 }
             }
         }
+        let mut slowest: Vec<(String, f64)> = entries
+            .iter()
+            .map(|e| (e.name.clone(), e.seconds))
+            .collect();
+        slowest.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        slowest.truncate(SLOWEST);
         Self {
+            slowest,
             total: entries.len(),
             paired: entries.iter().filter(|e| e.data.is_some()).count(),
             skipped,
@@ -618,6 +732,11 @@ impl Summary {
             "by_status": self.by_status,
             "by_check": by_check,
             "by_check_outcome": outcomes,
+            "slowest": self
+                .slowest
+                .iter()
+                .map(|(f, s)| json!({"file": f, "seconds": (s * 1e6).round() / 1e6}))
+                .collect::<Vec<_>>(),
             "exit_code": self.exit.code(),
         })
     }
@@ -632,8 +751,8 @@ fn first_problem(outcome: &Outcome) -> (String, String) {
         ),
         Outcome::Report(r) => match r.first_problem() {
             Some(c) => (
-                format!("{} {}", c.id().as_str(), Shown::of(c).word()),
-                crate::output::one_line(c.message()),
+                format!("{} {}", c.id.as_str(), Shown::of(c).word()),
+                crate::output::one_line(&c.message),
             ),
             None => (
                 "no signature".to_owned(),
@@ -696,10 +815,7 @@ fn print_summary(
             )?;
         }
     }
-    let bad: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| !matches!(&e.outcome, Outcome::Report(r) if r.status() == Status::Valid))
-        .collect();
+    let bad: Vec<&Entry> = entries.iter().filter(|e| e.problem.is_some()).collect();
     if !bad.is_empty() {
         writeln!(out)?;
         writeln!(
@@ -708,13 +824,20 @@ fn print_summary(
             style.bold(&format!("Not valid ({}):", bad.len()))
         )?;
         for e in bad {
-            let (id, message) = first_problem(&e.outcome);
+            let (id, message) = e.problem.clone().unwrap_or_default();
             writeln!(
                 out,
                 "  {} {}: {id}: {message}",
-                report::status_word(style, &e.outcome),
+                status_word(style, e.status),
                 e.name
             )?;
+        }
+    }
+    if summary.total > 1 {
+        writeln!(out)?;
+        writeln!(out, "{}", style.bold("Slowest files:"))?;
+        for (name, seconds) in &summary.slowest {
+            writeln!(out, "  {:>9.1} ms  {name}", seconds * 1000.0)?;
         }
     }
     let paired: Vec<&Entry> = entries.iter().filter(|e| e.data.is_some()).collect();
@@ -838,7 +961,7 @@ fn html_report(
     }
     // Problems first, then the valid files, each group in name order.
     let mut order: Vec<&Entry> = entries.iter().collect();
-    let rank = |e: &Entry| match e.outcome.status_name() {
+    let rank = |e: &Entry| match e.status {
         "invalid" => 0,
         "error" => 1,
         "indeterminate" => 2,
@@ -847,16 +970,14 @@ fn html_report(
     order.sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.name.cmp(&b.name)));
     h.push_str("<h2>Files</h2>\n<table><tr><th>Status</th><th>File</th><th>Format</th><th class=\"num\">Signatures</th><th>First problem</th></tr>\n");
     for e in order {
-        let status = e.outcome.status_name();
-        let (format, sigs) = match &e.outcome {
-            Outcome::Report(r) => (r.format().as_str(), r.signatures().len().to_string()),
-            Outcome::Error(..) => ("?", String::new()),
+        let status = e.status;
+        let (format, sigs) = match e.format {
+            Some(f) => (f, e.signatures.to_string()),
+            None => ("?", String::new()),
         };
-        let problem = if status == "valid" {
-            String::new()
-        } else {
-            let (id, message) = first_problem(&e.outcome);
-            format!("<code>{}</code><br>{}", esc(&id), esc(&message))
+        let problem = match &e.problem {
+            None => String::new(),
+            Some((id, message)) => format!("<code>{}</code><br>{}", esc(id), esc(message)),
         };
         let data = e
             .data

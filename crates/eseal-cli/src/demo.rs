@@ -259,6 +259,26 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     );
     println!("  contract.txt.sig detached signature over contract.txt");
 
+    // An e-license (电子证照) issued by the signer's unit, stamped with the same seal.
+    let (code_text, issuer_cert) = demo_license(dir, &seal_v4, &signer_credential, now)?;
+    made.add(
+        "license.json",
+        "e-license metadata (GB/T 36903 elements, JSON)",
+    );
+    made.add(
+        "license.ofd",
+        "an e-license issued from license.json: face, 2D code, metadata, seal",
+    );
+    made.add(
+        "license-code.txt",
+        "the license's 2D-code text (what a phone scans)",
+    );
+    made.add("license-code.png", "the license's 2D code as a PNG");
+    println!(
+        "  license.ofd      e-license (营业执照) with a {}-character verification 2D code",
+        code_text.len()
+    );
+
     // 4. Tampering.
     step(
         4,
@@ -275,13 +295,15 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     // 5. Verification.
     step(5, "Verification (验章) against the demo root, now");
     let trust = TrustStore::from_certificates([root.certificate().clone()]);
+    let issuers = [issuer_cert];
     let options = DocumentVerifyOptions::new(
         VerifyOptions::new()
             .trust_anchors(&trust)
             .validation_time(now),
-    );
+    )
+    .signer_certificates(&issuers);
     let mut all_as_expected = true;
-    let cases: [(&str, Option<&[u8]>, Status); 7] = [
+    let cases: [(&str, Option<&[u8]>, Status); 9] = [
         ("seal-v4.esl", None, Status::Valid),
         ("seal-v1.esl", None, Status::Valid),
         ("seal-v5.esl", None, Status::Valid),
@@ -289,6 +311,8 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         ("document.ofd", None, Status::Indeterminate),
         ("signed.ofd", None, Status::Valid),
         ("tampered.ofd", None, Status::Invalid),
+        ("license.ofd", None, Status::Valid),
+        ("license-code.txt", None, Status::Valid),
     ];
     let mut full = Vec::new();
     for (file, data, expected) in cases {
@@ -336,6 +360,10 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     println!("  {eseal} verify --trust {d}/root.pem --data {d}/contract.txt {d}/contract.txt.sig");
     println!("  {eseal} seal show {d}/seal-v4.esl --picture-out {d}/seal-picture.png");
     println!("  {eseal} audit --trust {d}/root.pem {d} --html {d}/audit.html");
+    println!(
+        "  {eseal} license verify --trust {d}/root.pem {d}/license.ofd {d}/license-code.txt --issuer-cert {d}/signer.pem"
+    );
+    println!("  {eseal} license show {d}/license.ofd");
     if let Invocation::Path(_) = eseal {
         println!(
             "(eseal is not on your PATH: `cargo install --path crates/eseal-cli --locked` \
@@ -350,6 +378,75 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         style.good("Demo complete: every genuine file is valid, the tampered copy invalid.")
     );
     Ok(Exit::Valid)
+}
+
+/// Issues the demo license (a business license of a made-up company, issued today, valid five
+/// years) into `dir`; returns the 2D-code text and the issuer's certificate.
+fn demo_license(
+    dir: &Path,
+    seal: &Seal,
+    issuer: &crate::credential::Credential,
+    now: eseal::time::Time,
+) -> anyhow::Result<(String, Certificate)> {
+    use eseal::license::{FaceTemplate, IssueRequest, LicenseId, QrMatrix};
+    let dt = now.to_date_time().context("the clock is out of range")?;
+    let (y, m, d) = (dt.year(), dt.month(), dt.day().min(28));
+    let id = LicenseId::new(
+        "11100000000013338W011",
+        "11430000006122244L",
+        &format!("{y}0000001"),
+        "002",
+    )?;
+    let json = serde_json::json!({
+        "version": 1,
+        "license_id": id.to_string(),
+        "title": "营业执照",
+        "type_name": "营业执照",
+        "type_code": id.type_code(),
+        "number": format!("演示-{y}-0001"),
+        "holder_name": "演示科技有限公司",
+        "holder_code": "91350100M000100Y43",
+        "holder_code_type": "统一社会信用代码",
+        "holder_code_type_code": "001",
+        "issuer_name": "演示市市场监督管理局",
+        "issuer_code": id.issuer().as_str(),
+        "issue_date": format!("{y:04}-{m:02}-{d:02}"),
+        "valid_from": format!("{y:04}-{m:02}-{d:02}"),
+        "valid_until": format!("{:04}-{m:02}-{d:02}", y + 5),
+        "face": [
+            {"name": "法定代表人", "value": "张三"},
+            {"name": "注册资本", "value": "壹佰万元整"},
+            {"name": "经营范围", "value": "软件开发；信息技术咨询服务"}
+        ]
+    });
+    let text = serde_json::to_string_pretty(&json)?;
+    files::write(
+        &dir.join("license.json"),
+        text.as_bytes(),
+        true,
+        Secrecy::Public,
+    )?;
+    let meta = crate::license::read_metadata(&dir.join("license.json"))?;
+    let template = FaceTemplate::standard(&meta);
+    let issued = eseal::license::issue_ofd(&IssueRequest::new(
+        &meta,
+        &template,
+        seal,
+        &issuer.certificate,
+        &issuer.signer,
+        now,
+    ))
+    .context("cannot issue the demo license")?;
+    files::write(&dir.join("license.ofd"), &issued.ofd, true, Secrecy::Public)?;
+    files::write(
+        &dir.join("license-code.txt"),
+        issued.code_text.as_bytes(),
+        true,
+        Secrecy::Public,
+    )?;
+    let png = QrMatrix::encode(&issued.code_text)?.to_png(4);
+    files::write(&dir.join("license-code.png"), &png, true, Secrecy::Public)?;
+    Ok((issued.code_text, issuer.certificate.clone()))
 }
 
 /// How the printed commands call eseal: `eseal` when that name on PATH is this very program,

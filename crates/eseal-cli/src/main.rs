@@ -20,6 +20,7 @@ mod exit;
 mod files;
 mod inputs;
 mod key;
+mod license;
 mod ofd_sign;
 mod output;
 mod password;
@@ -91,7 +92,8 @@ Examples:
   eseal sign --seal seal.esl --key signer.p12 --password-env PW --data contract.pdf --out contract.sig \\
       --tsa-key tsa.key --tsa-cert tsa.pem")]
     Sign(Box<sign::SignArgs>),
-    /// Verify OFD documents, seals and detached signatures (format recognised from content).
+    /// Verify OFD documents, e-licenses, seals and detached signatures (format recognised from
+    /// content).
     #[command(after_help = "\
 Prints each check with its outcome, the seal and signer facts and the signing time (and whether
 a timestamp attests it). With --json: the report (docs/report-schema.md) plus \"file\"; an array
@@ -118,6 +120,9 @@ Examples:
   eseal audit --manifest pairs.txt --trust root.pem
   eseal audit a.ofd b.ofd --trust root.pem --at 2025-01-01T00:00:00Z --jobs 4")]
     Audit(audit::AuditArgs),
+    /// Electronic licenses (电子证照): issue, verify, identifiers, show metadata.
+    #[command(subcommand)]
+    License(license::LicenseCommand),
 }
 
 fn main() {
@@ -164,6 +169,7 @@ fn main() {
         Command::Sign(c) => sign::run(&c),
         Command::Verify(c) => verify::run(&c),
         Command::Audit(c) => audit::run(&c),
+        Command::License(c) => license::run(c),
     };
     match result {
         Ok(exit) => std::process::exit(exit.code()),

@@ -120,6 +120,8 @@ fn format_name(format: DocumentFormat) -> &'static str {
         DocumentFormat::Ofd => "OFD document",
         DocumentFormat::Seal => "electronic seal",
         DocumentFormat::SesSignature => "electronic signature",
+        DocumentFormat::License => "e-license (OFD)",
+        DocumentFormat::LicensePayload => "e-license 2D-code payload",
         _ => "file",
     }
 }
@@ -226,7 +228,9 @@ fn print_report(style: Style, file: &str, report: &DocumentReport, only_problems
         "signatures"
     };
     let what = match report.format() {
-        DocumentFormat::Ofd => format!("{}, {count} {noun}", format_name(report.format())),
+        DocumentFormat::Ofd | DocumentFormat::License => {
+            format!("{}, {count} {noun}", format_name(report.format()))
+        }
         other => format_name(other).to_owned(),
     };
     println!(
@@ -249,7 +253,11 @@ fn print_report(style: Style, file: &str, report: &DocumentReport, only_problems
             crate::output::one_line(&warning.message)
         );
     }
-    let many = count > 1 || report.format() == DocumentFormat::Ofd;
+    let many = count > 1
+        || matches!(
+            report.format(),
+            DocumentFormat::Ofd | DocumentFormat::License
+        );
     for (i, entry) in report.signatures().iter().enumerate() {
         let indent = if many {
             let mut label = format!("Signature {} of {count}", i + 1);

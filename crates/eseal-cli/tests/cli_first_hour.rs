@@ -62,7 +62,7 @@ fn binary() -> PathBuf {
 #[test]
 fn demo_prints_commands_that_work_as_printed() {
     let system_path = std::env::var("PATH").unwrap_or_default();
-    let expected = [1, 0, 0, 1]; // tampered copy caught; contract; seal show; audit (tampered)
+    let expected = [1, 0, 0, 1, 0, 0]; // tampered copy caught; contract; seal show; audit (tampered); license verify; license show
     for on_path in [false, true] {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
@@ -78,7 +78,7 @@ fn demo_prints_commands_that_work_as_printed() {
         );
         assert_code(&out, 0);
         let commands = printed_commands(&stdout(&out));
-        assert_eq!(commands.len(), 4, "{}", stdout(&out));
+        assert_eq!(commands.len(), 6, "{}", stdout(&out));
         for (line, code) in commands.iter().zip(expected) {
             if on_path {
                 assert!(line.starts_with("eseal "), "{line}");
@@ -239,7 +239,7 @@ fn audit_pairs_detached_signatures_and_names_skipped_files() {
     assert_code(&out, 1);
     let text = stdout(&out);
     assert!(
-        text.contains("Audited 7 file(s), 1 detached signature(s) with their data"),
+        text.contains("Audited 8 file(s), 1 detached signature(s) with their data"),
         "{text}"
     );
     assert!(
@@ -247,6 +247,9 @@ fn audit_pairs_detached_signatures_and_names_skipped_files() {
         "{text}"
     );
     let skipped_names = [
+        "demo/license-code.png",
+        "demo/license-code.txt",
+        "demo/license.json",
         "demo/maker.key",
         "demo/maker.pem",
         "demo/root.key",
@@ -288,7 +291,7 @@ fn audit_pairs_detached_signatures_and_names_skipped_files() {
     let summary = &lines.last().unwrap()["summary"];
     assert_eq!(summary["skipped"], skipped_names.len());
     assert_eq!(summary["paired"], 1);
-    assert_eq!(summary["by_status"]["valid"], 5);
+    assert_eq!(summary["by_status"]["valid"], 6);
     assert_eq!(summary["by_status"]["indeterminate"], 1);
     assert_eq!(summary["by_status"]["invalid"], 1);
     let html = std::fs::read_to_string(d.join("audit.html")).unwrap();
@@ -308,9 +311,9 @@ fn audit_pairs_detached_signatures_and_names_skipped_files() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.iter().filter(|l| l["type"] == "file").count(), 7);
+    assert_eq!(lines.iter().filter(|l| l["type"] == "file").count(), 8);
     assert!(
-        stderr(&out).contains("Audited 7 file(s)"),
+        stderr(&out).contains("Audited 8 file(s)"),
         "{}",
         stderr(&out)
     );
@@ -710,7 +713,7 @@ fn audit_shows_progress_with_the_time_left_on_a_terminal() {
         .unwrap();
     let text = stdout(&out);
     assert!(text.contains("verifying ["), "{text}");
-    assert!(text.contains("/7 files ("), "{text}");
+    assert!(text.contains("/8 files ("), "{text}");
     assert!(text.contains(" left)"), "{text}");
-    assert!(text.contains("Audited 7 file(s)"), "{text}");
+    assert!(text.contains("Audited 8 file(s)"), "{text}");
 }

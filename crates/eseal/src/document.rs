@@ -7,10 +7,13 @@
 //! | format | recognised by | verified with |
 //! |---|---|---|
 //! | OFD document | a ZIP local header (`PK\x03\x04`) and an `OFD.xml` entry name | [`ofd::verify_document`] |
+//! | e-license (电子证照) | an OFD whose entry names include the metadata file `DZZZ.xml` ([`license::METADATA_FILE`]) | [`license::verify_license`] |
+//! | 2D-code payload of a license | text starting with `DZZZ:` or an `http(s)://` URL carrying `DZZZ:` | [`license::verify_payload`], issuer certificates from [`DocumentVerifyOptions::signer_certificates`] |
 //! | bare seal (SESeal, `.esl`) | parses as a seal of any version (leniently) | [`ses::verify_seal`] |
 //! | detached signature (SES_Signature DER) | parses as a signature of any version (leniently) | [`ses::verify_signature`], over the detached data if given |
 //! | PDF document | `%PDF-` in the first KiB (ISO 32000-1 §7.5.2 allows leading bytes) | [`pdf::verify_document`] |
 
+use crate::license::{self, LicenseError};
 use crate::ofd::{self, OfdError, OfdVerifyOptions};
 use crate::pdf::{self, PdfError};
 use crate::pki::Certificate;
@@ -31,7 +34,17 @@ pub fn sniff(bytes: &[u8]) -> Option<DocumentFormat> {
         return Some(DocumentFormat::Pdf);
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        return is_ofd_zip(bytes).then_some(DocumentFormat::Ofd);
+        if !is_ofd_zip(bytes) {
+            return None;
+        }
+        return Some(if zip_names(bytes, license::METADATA_FILE.as_bytes()) {
+            DocumentFormat::License
+        } else {
+            DocumentFormat::Ofd
+        });
+    }
+    if is_payload(bytes) {
+        return Some(DocumentFormat::LicensePayload);
     }
     // Every SES structure is a DER SEQUENCE.
     if bytes.first() != Some(&0x30) {
@@ -57,16 +70,35 @@ fn is_pdf(bytes: &[u8]) -> bool {
 /// name appears in the local header of that entry and in the central directory at the end;
 /// both ends are scanned so that neither a large first entry nor a long archive hides it.
 fn is_ofd_zip(bytes: &[u8]) -> bool {
-    const NAME: &[u8] = b"OFD.xml";
+    zip_names(bytes, b"OFD.xml")
+}
+
+/// Whether `name` appears within [`OFD_NAME_SCAN`] of either end (see [`is_ofd_zip`]).
+fn zip_names(bytes: &[u8], name: &[u8]) -> bool {
     let head = bytes.get(..OFD_NAME_SCAN.min(bytes.len())).unwrap_or(bytes);
     let tail = bytes
         .get(bytes.len().saturating_sub(OFD_NAME_SCAN)..)
         .unwrap_or(bytes);
     let has = |hay: &[u8]| {
-        hay.windows(NAME.len())
-            .any(|w| w.eq_ignore_ascii_case(NAME))
+        hay.windows(name.len())
+            .any(|w| w.eq_ignore_ascii_case(name))
     };
     has(head) || has(tail)
+}
+
+/// Text that starts (after white space) with the payload prefix, or an `http(s)://` URL that
+/// carries it; at most [`license::MAX_PAYLOAD_URL`] bytes.
+fn is_payload(bytes: &[u8]) -> bool {
+    if bytes.len() > license::MAX_PAYLOAD_URL {
+        return false;
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    let text = text.trim();
+    let prefix = license::PAYLOAD_PREFIX;
+    text.starts_with(prefix)
+        || ((text.starts_with("https://") || text.starts_with("http://")) && text.contains(prefix))
 }
 
 /// What [`verify`] needs besides the file: the SES verification options (trust anchors,
@@ -146,6 +178,11 @@ pub enum DocumentError {
     Pdf {
         /// Why it cannot be read.
         source: PdfError,
+    /// The file was recognised as a license 2D-code payload but cannot be read.
+    #[error("unreadable license 2D-code payload: {source}")]
+    LicensePayload {
+        /// Why it cannot be read.
+        source: LicenseError,
     },
     /// The file was recognised as a seal or signature but cannot be read even leniently.
     #[error("unreadable {}: {source}", format_name(*.format))]
@@ -159,7 +196,7 @@ pub enum DocumentError {
 
 fn format_name(format: DocumentFormat) -> &'static str {
     match format {
-        DocumentFormat::Ofd => "OFD document",
+        DocumentFormat::Ofd | DocumentFormat::License => "OFD document",
         DocumentFormat::Pdf => "PDF document",
         DocumentFormat::Seal => "electronic seal (SESeal)",
         _ => "electronic signature (SES_Signature)",
@@ -205,6 +242,17 @@ pub fn verify(
         }
         DocumentFormat::Pdf => pdf::verify_document(bytes, &options.ses)
             .map_err(|source| DocumentError::Pdf { source }),
+        DocumentFormat::LicensePayload => {
+            let text = String::from_utf8_lossy(bytes);
+            license::verify_payload(&text, &options.ses, options.signer_certificates)
+                .map_err(|source| DocumentError::LicensePayload { source })
+        }
+        DocumentFormat::License => {
+            let ofd_options = OfdVerifyOptions::new(options.ses.clone())
+                .signer_certificates(options.signer_certificates);
+            license::verify_license(bytes, &ofd_options)
+                .map_err(|source| DocumentError::Ofd { source })
+        }
         _ => {
             let ofd_options = OfdVerifyOptions::new(options.ses.clone())
                 .signer_certificates(options.signer_certificates);

@@ -29,7 +29,7 @@
 use crate::crypto::CryptoError;
 use crate::document::DocumentError;
 use crate::keyfile::KeyFileError;
-use crate::license::{CodeError, IdError};
+use crate::license::{CodeError, IdError, LicenseError};
 use crate::ofd::OfdError;
 use crate::pki::cms::CmsError;
 use crate::pki::tsp::TimestampError;
@@ -231,6 +231,9 @@ pub enum Error {
     /// Holder and issuer codes ([`crate::license::Uscc`], [`crate::license::CitizenId`]).
     #[error(transparent)]
     LicenseCode(#[from] CodeError),
+    /// License metadata, 2D-code payloads, face templates, issuing ([`crate::license`]).
+    #[error(transparent)]
+    License(#[from] LicenseError),
     /// An error known only by its code and message (see [`Error::new`]).
     #[error("{message}")]
     #[non_exhaustive]
@@ -272,6 +275,7 @@ impl Error {
             Self::Time(e) => e.code(),
             Self::LicenseId(e) => e.code(),
             Self::LicenseCode(e) => e.code(),
+            Self::License(e) => e.code(),
             Self::Other { code, .. } => *code,
         }
     }
@@ -317,6 +321,7 @@ fn direct_code(e: &(dyn std::error::Error + 'static)) -> Option<ErrorCode> {
         TimeError,
         IdError,
         CodeError,
+        LicenseError,
     );
     e.downcast_ref::<std::io::Error>().map(|_| ErrorCode::Io)
 }
@@ -534,6 +539,7 @@ impl DocumentError {
             Self::Ofd { source } => source.code(),
             Self::Pdf { source } => source.code(),
             Self::Ses { source, .. } => source.code(),
+            Self::LicensePayload { source } => source.code(),
         }
     }
 }

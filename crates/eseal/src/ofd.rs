@@ -33,7 +33,7 @@ mod sign;
 mod signatures;
 mod verify;
 mod writer;
-mod xml;
+pub(crate) mod xml;
 
 pub use check::{
     PackageCheck, ReferenceCheck, ReferenceStatus, SignatureCheck, StampAnnotCheck, is_sm3_method,
@@ -58,7 +58,7 @@ pub use signatures::{
 pub use verify::{OfdVerifyOptions, verify_document};
 pub use writer::{
     Attachment, Color, CustomTag, DocumentBuilder, DocumentMeta, FontId, ImageFormat, ImageId,
-    PageBuilder, PageSize,
+    PageBuilder, PageSize, Segment,
 };
 
 /// Bounds on the work done for one package, against zip bombs and hostile XML.

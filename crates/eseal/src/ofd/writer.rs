@@ -237,6 +237,11 @@ enum Op {
         image: ImageId,
         rect: Rect,
     },
+    Segments {
+        segments: Vec<Segment>,
+        width: f64,
+        color: Color,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -259,6 +264,9 @@ pub struct DocumentBuilder {
     attachments: Vec<Attachment>,
     custom_tags: Vec<CustomTag>,
 }
+
+/// A straight line segment, from one point to another (mm, page coordinates).
+pub type Segment = ((f64, f64), (f64, f64));
 
 /// Records the content of one page; returned by [`DocumentBuilder::add_page`].
 ///
@@ -328,6 +336,20 @@ impl PageBuilder<'_> {
     /// An image scaled into `rect`.
     pub fn image(&mut self, image: ImageId, rect: Rect) -> &mut Self {
         self.push(Op::Image { image, rect })
+    }
+
+    /// Straight line segments of `width` mm as one path object (one `M … L …` subpath per
+    /// segment): many strokes, such as a 2D code's module runs, without one object each.
+    /// An empty list draws nothing.
+    pub fn segments(&mut self, segments: &[Segment], width: f64, color: Color) -> &mut Self {
+        if segments.is_empty() {
+            return self;
+        }
+        self.push(Op::Segments {
+            segments: segments.to_vec(),
+            width,
+            color,
+        })
     }
 }
 
@@ -855,6 +877,47 @@ impl DocumentBuilder {
                     num(from.1 - by),
                     num(to.0 - bx),
                     num(to.1 - by)
+                );
+            }
+            Op::Segments {
+                segments,
+                width,
+                color,
+            } => {
+                let coords: Vec<f64> = segments
+                    .iter()
+                    .flat_map(|(a, b)| [a.0, a.1, b.0, b.1])
+                    .collect();
+                check_finite("line segments", &coords)?;
+                if !width.is_finite() || *width <= 0.0 {
+                    return Err(misuse("a line width must be positive".into()));
+                }
+                let half = width / 2.0;
+                let xs = segments.iter().flat_map(|(a, b)| [a.0, b.0]);
+                let ys = segments.iter().flat_map(|(a, b)| [a.1, b.1]);
+                let bx = xs.clone().fold(f64::INFINITY, f64::min) - half;
+                let by = ys.clone().fold(f64::INFINITY, f64::min) - half;
+                let bw = xs.fold(f64::NEG_INFINITY, f64::max) + half - bx;
+                let bh = ys.fold(f64::NEG_INFINITY, f64::max) + half - by;
+                let data: Vec<String> = segments
+                    .iter()
+                    .map(|(a, b)| {
+                        format!(
+                            "M {} {} L {} {}",
+                            num(a.0 - bx),
+                            num(a.1 - by),
+                            num(b.0 - bx),
+                            num(b.1 - by)
+                        )
+                    })
+                    .collect();
+                let _ = write!(
+                    xml,
+                    "<ofd:PathObject ID=\"{oid}\" Boundary=\"{}\" LineWidth=\"{}\"><ofd:StrokeColor Value=\"{}\"/><ofd:AbbreviatedData>{}</ofd:AbbreviatedData></ofd:PathObject>",
+                    boxed(bx, by, bw, bh),
+                    num(*width),
+                    color.value(),
+                    data.join(" ")
                 );
             }
             Op::Rect { rect, stroke, fill } => {

@@ -19,6 +19,10 @@ pub enum DocumentFormat {
     SesSignature,
     /// A PDF document (ISO 32000-1).
     Pdf,
+    /// An electronic license (电子证照): an OFD with embedded license metadata.
+    License,
+    /// A license's 2D-code payload on its own (`DZZZ:…` text or its URL form).
+    LicensePayload,
 }
 
 impl DocumentFormat {
@@ -29,6 +33,8 @@ impl DocumentFormat {
             Self::Seal => "seal",
             Self::SesSignature => "ses_signature",
             Self::Pdf => "pdf",
+            Self::License => "license",
+            Self::LicensePayload => "license_payload",
         }
     }
 }
@@ -130,6 +136,11 @@ impl DocumentReport {
         let mut doc = Self::new(format, report.validation_time());
         doc.push_signature(SignatureEntry::new(None, None, report));
         doc
+    }
+
+    /// Re-labels the report (a license verified through its OFD verification).
+    pub(crate) fn set_format(&mut self, format: DocumentFormat) {
+        self.format = format;
     }
 
     /// Records a signature and updates the status.

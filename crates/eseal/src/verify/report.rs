@@ -185,6 +185,26 @@ pub enum CheckId {
     DocumentSignatures,
     /// Document: every content file is protected by at least one signature.
     DocumentCoverage,
+    /// The license metadata (GB/T 36903) is embedded and every element is valid.
+    LicenseMetadata,
+    /// A signature that is not invalid protects the metadata (and the 2D-code text).
+    LicenseMetadataProtected,
+    /// The license identifier (GB/T 36904) is well-formed and its check character right.
+    LicenseIdentifier,
+    /// The holder code is valid for its kind (USCC, citizen ID number).
+    LicenseHolderCode,
+    /// The issuer code is a valid USCC, the identifier's, and not contradicted by the issuer certificate.
+    LicenseIssuerCode,
+    /// The license is in force on the validation date (China time): a separate verdict from authenticity.
+    LicenseValidity,
+    /// The 2D-code payload is readable and (for a file) matches the metadata and the issuer.
+    LicensePayload,
+    /// The 2D-code payload's SM2 signature verifies with the issuer's key.
+    LicensePayloadSignature,
+    /// The 2D-code payload's issuer certificate chains to a trust anchor at the validation time.
+    LicenseIssuerChain,
+    /// The 2D-code payload's issuer certificate path is not revoked (caller's CRLs).
+    LicenseIssuerRevocation,
 }
 
 impl CheckId {
@@ -223,6 +243,16 @@ impl CheckId {
             Self::DocumentStructure => "document.structure",
             Self::DocumentSignatures => "document.signatures",
             Self::DocumentCoverage => "document.coverage",
+            Self::LicenseMetadata => "license.metadata",
+            Self::LicenseMetadataProtected => "license.metadata_protected",
+            Self::LicenseIdentifier => "license.identifier",
+            Self::LicenseHolderCode => "license.holder_code",
+            Self::LicenseIssuerCode => "license.issuer_code",
+            Self::LicenseValidity => "license.validity",
+            Self::LicensePayload => "license.payload",
+            Self::LicensePayloadSignature => "license.payload_signature",
+            Self::LicenseIssuerChain => "license.issuer_chain",
+            Self::LicenseIssuerRevocation => "license.issuer_revocation",
         }
     }
 
@@ -260,6 +290,16 @@ impl CheckId {
         Self::DocumentStructure,
         Self::DocumentSignatures,
         Self::DocumentCoverage,
+        Self::LicenseMetadata,
+        Self::LicenseMetadataProtected,
+        Self::LicenseIdentifier,
+        Self::LicenseHolderCode,
+        Self::LicenseIssuerCode,
+        Self::LicenseValidity,
+        Self::LicensePayload,
+        Self::LicensePayloadSignature,
+        Self::LicenseIssuerChain,
+        Self::LicenseIssuerRevocation,
     ];
 }
 

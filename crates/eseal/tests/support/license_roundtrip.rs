@@ -52,3 +52,53 @@ pub fn codes(data: &[u8]) -> usize {
     }
     parsed
 }
+
+/// Parses `data` as license metadata XML; whatever parses is valid, serialises to XML and
+/// JSON that parse back to the same value, and its XML form is a fixed point.
+pub fn metadata_xml(data: &[u8]) -> bool {
+    let Ok(m) = eseal::license::LicenseMetadata::from_xml(data) else {
+        return false;
+    };
+    metadata_round_trip(&m);
+    true
+}
+
+/// As [`metadata_xml`], from JSON.
+pub fn metadata_json(data: &[u8]) -> bool {
+    let Ok(m) = eseal::license::LicenseMetadata::from_json(data) else {
+        return false;
+    };
+    metadata_round_trip(&m);
+    true
+}
+
+fn metadata_round_trip(m: &eseal::license::LicenseMetadata) {
+    use eseal::license::LicenseMetadata;
+    m.validate().unwrap();
+    let xml = m.to_xml();
+    let from_xml = LicenseMetadata::from_xml(xml.as_bytes()).unwrap();
+    assert_eq!(&from_xml, m);
+    assert_eq!(from_xml.to_xml(), xml);
+    let json = m.to_json();
+    assert_eq!(&LicenseMetadata::from_json(json.as_bytes()).unwrap(), m);
+    assert_eq!(from_xml.key_fields_digest(), m.key_fields_digest());
+}
+
+/// Parses `data` as a 2D-code payload (text or URL form); whatever parses re-encodes to the
+/// same binary and text, and its signed part is the binary without the 64-byte signature.
+pub fn payload(data: &[u8]) -> bool {
+    use eseal::license::Payload;
+    let text = String::from_utf8_lossy(data);
+    let Ok(p) = Payload::parse(&text) else {
+        return false;
+    };
+    let bytes = p.to_bytes();
+    assert_eq!(Payload::from_bytes(&bytes).as_ref(), Ok(&p));
+    assert_eq!(Payload::parse(&p.to_text()).as_ref(), Ok(&p));
+    assert_eq!(p.signed_bytes().len() + 64, bytes.len());
+    assert!(p.identifier.starts_with(eseal::license::PREFIX));
+    if let Ok(url) = p.to_url("https://v.example/l/") {
+        assert_eq!(Payload::parse(&url).as_ref(), Ok(&p));
+    }
+    true
+}
