@@ -13,7 +13,7 @@ use super::check::{ReferenceStatus, SignatureCheck, VerifyWork};
 use super::modification::{self, Analysis};
 use super::signatures::{SignatureFile, SignatureType};
 use super::{DocBody, Limits, OfdError, OfdPackage};
-use crate::pki::Certificate;
+use crate::pki::{Certificate, VerifiedCache};
 use crate::ses::{self, DataRef, ParseMode};
 use crate::verify::{
     Check, CheckCategory, CheckId, DocumentFormat, DocumentReport, FileRole, Report, ReportKind,
@@ -76,6 +76,21 @@ impl<'a> OfdVerifyOptions<'a> {
 /// points outside the package, a missing or malformed `Document.xml`, `Signatures.xml` or
 /// `Signature.xml` — is a failed check in the report.
 pub fn verify_document(
+    package: &[u8],
+    options: &OfdVerifyOptions<'_>,
+) -> Result<DocumentReport, OfdError> {
+    // One cache for every signature of the document (they share CAs, often the seal), unless
+    // the caller shares one wider.
+    if options.ses.cache.is_some() {
+        return document_report(package, options);
+    }
+    let local = VerifiedCache::new();
+    let mut with_cache = options.clone();
+    with_cache.ses.cache = Some(&local);
+    document_report(package, &with_cache)
+}
+
+fn document_report(
     package: &[u8],
     options: &OfdVerifyOptions<'_>,
 ) -> Result<DocumentReport, OfdError> {
