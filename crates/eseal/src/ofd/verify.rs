@@ -94,7 +94,9 @@ fn document_report(
     package: &[u8],
     options: &OfdVerifyOptions<'_>,
 ) -> Result<DocumentReport, OfdError> {
-    let pkg = OfdPackage::from_bytes(package, &options.limits)?;
+    // Borrowed, not copied: with large entries hashed by streaming, verification needs little
+    // memory beyond the package itself.
+    let pkg = OfdPackage::from_slice(package, &options.limits)?;
     let mut doc = DocumentReport::new(DocumentFormat::Ofd, options.ses.validation_time);
     let info = match pkg.ofd() {
         Ok(info) => info,
@@ -197,7 +199,7 @@ fn list_names<S: AsRef<str>>(names: &[S]) -> String {
 }
 
 fn verify_body(
-    pkg: &OfdPackage,
+    pkg: &OfdPackage<'_>,
     body: &DocBody,
     options: &OfdVerifyOptions<'_>,
     doc: &mut DocumentReport,
@@ -298,7 +300,7 @@ fn unreadable(e: &OfdError, options: &OfdVerifyOptions<'_>) -> Report {
 
 /// The report of one signature whose `Signature.xml` was read.
 fn verify_signature(
-    pkg: &OfdPackage,
+    pkg: &OfdPackage<'_>,
     sig: &SignatureFile,
     check: &SignatureCheck,
     options: &OfdVerifyOptions<'_>,
@@ -357,7 +359,7 @@ fn seal_signature(
     options: &OfdVerifyOptions<'_>,
     ofd_checks: &mut Vec<Check>,
     warnings: &mut Vec<Warning>,
-    pkg: &OfdPackage,
+    pkg: &OfdPackage<'_>,
 ) -> Report {
     let parsed = match ses::Signature::from_der(value, ParseMode::Lenient) {
         Ok(p) => p,

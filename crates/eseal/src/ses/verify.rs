@@ -107,7 +107,9 @@ fn signature_report(signature: &Signature, opts: &VerifyOptions<'_>) -> Report {
             alg,
             cert: &signer_cert,
             value: &value,
-            cache: opts.cache,
+            // Each document has its own signer signature: caching it would only crowd out
+            // the CA links and seals that do repeat.
+            cache: None,
         },
         &[("TBS_Sign", signature.tbs_der())],
     );
