@@ -52,6 +52,78 @@ fn inflate(compressed: &[u8], size_hint: usize) -> Vec<u8> {
     out
 }
 
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = flate2::Crc::new();
+    crc.update(data);
+    crc.sum()
+}
+
+/// Inflates a small entry into `out` (at most `max + 1` bytes); its size and CRC-32.
+fn inflate_kept(
+    inflater: &mut flate2::Decompress,
+    input: &[u8],
+    declared: u64,
+    max: u64,
+    out: &mut Vec<u8>,
+) -> Result<(u64, u32), String> {
+    inflater.reset(false);
+    // One byte more than declared, so that a longer stream shows.
+    let first = declared.min(max).saturating_add(1);
+    out.reserve_exact(usize::try_from(first).unwrap_or(usize::MAX));
+    loop {
+        let consumed = usize::try_from(inflater.total_in()).unwrap_or(usize::MAX);
+        let before = (inflater.total_in(), inflater.total_out());
+        let status = inflater
+            .decompress_vec(
+                input.get(consumed..).unwrap_or_default(),
+                out,
+                flate2::FlushDecompress::None,
+            )
+            .map_err(|e| format!("corrupt deflate stream: {e}"))?;
+        if status == flate2::Status::StreamEnd || out.len() as u64 > max {
+            break;
+        }
+        if out.len() == out.capacity() {
+            out.reserve(64 << 10);
+        } else if (inflater.total_in(), inflater.total_out()) == before {
+            return Err("the deflate stream ends early".into());
+        }
+    }
+    Ok((out.len() as u64, crc32(out)))
+}
+
+/// Inflates a large entry into nothing (64 KiB at a time, stopping past `max` bytes); its size
+/// and CRC-32.
+fn inflate_counted(
+    inflater: &mut flate2::Decompress,
+    input: &[u8],
+    max: u64,
+) -> Result<(u64, u32), String> {
+    inflater.reset(false);
+    let mut buf = vec![0u8; 64 << 10];
+    let mut crc = flate2::Crc::new();
+    loop {
+        let consumed = usize::try_from(inflater.total_in()).unwrap_or(usize::MAX);
+        let before = (inflater.total_in(), inflater.total_out());
+        let status = inflater
+            .decompress(
+                input.get(consumed..).unwrap_or_default(),
+                &mut buf,
+                flate2::FlushDecompress::None,
+            )
+            .map_err(|e| format!("corrupt deflate stream: {e}"))?;
+        let produced = usize::try_from(inflater.total_out() - before.1).unwrap_or(0);
+        crc.update(buf.get(..produced).unwrap_or_default());
+        if status == flate2::Status::StreamEnd || inflater.total_out() > max {
+            break;
+        }
+        if (inflater.total_in(), inflater.total_out()) == before {
+            return Err("the deflate stream ends early".into());
+        }
+    }
+    Ok((inflater.total_out(), crc.sum()))
+}
+
 /// An OFD package read from its ZIP bytes: a copy ([`OfdPackage::from_bytes`]) or borrowed
 /// ([`OfdPackage::from_slice`]).
 ///
@@ -609,9 +681,12 @@ impl<'a> OfdPackage<'a> {
         let mut entries = Vec::with_capacity(archive.len());
         let mut total: u64 = 0;
         let mut kept: u64 = 0;
+        let mut inflater = flate2::Decompress::new(false);
         for index in 0..archive.len() {
             let fallback = archive.name_for_index(index).unwrap_or_default().to_owned();
-            let mut file = archive.by_index(index).map_err(|e| match e {
+            // Raw: the entries are inflated below with one reused inflater (a new one per
+            // entry, as the ZIP reader makes, costs more than inflating a small page).
+            let file = archive.by_index_raw(index).map_err(|e| match e {
                 ZipError::UnsupportedArchive(reason) => OfdError::UnsupportedEntry {
                     entry: fallback.clone(),
                     reason: reason.to_owned(),
@@ -666,19 +741,30 @@ impl<'a> OfdPackage<'a> {
                 && method == CompressionMethod::Deflated
                 && file.size() <= DEFER_ABOVE
                 && kept.saturating_add(file.size()) <= INFLATED_BUDGET;
+            let declared = file.size();
+            let crc = file.crc32();
+            // Never trust the declared size: inflate at most one byte past the limit. Entries
+            // not kept are inflated into nothing, which still checks their CRC and size.
+            let max = limits.max_entry_size;
+            let input = bytes.get(range.clone()).unwrap_or_default();
             let mut data = Vec::new();
-            // Never trust the declared size: read at most one byte past the limit. Entries not
-            // kept are inflated into nothing, which still checks their CRC and size.
-            let mut limited = (&mut file).take(limits.max_entry_size.saturating_add(1));
-            let read = if keep {
-                limited.read_to_end(&mut data).map(|n| n as u64)
+            let read = if method == CompressionMethod::Stored {
+                Ok((input.len() as u64, crc32(input)))
+            } else if keep {
+                inflate_kept(&mut inflater, input, declared, max, &mut data)
             } else {
-                std::io::copy(&mut limited, &mut std::io::sink())
+                inflate_counted(&mut inflater, input, max)
             };
-            let size = read.map_err(|e| OfdError::CorruptEntry {
+            let (size, actual_crc) = read.map_err(|detail| OfdError::CorruptEntry {
                 entry: name.clone(),
-                detail: e.to_string(),
+                detail,
             })?;
+            if size <= max && size == declared && actual_crc != crc {
+                return Err(OfdError::CorruptEntry {
+                    entry: name,
+                    detail: format!("CRC-32 {actual_crc:08x}, {crc:08x} declared"),
+                });
+            }
             if size > limits.max_entry_size {
                 return Err(limit(
                     "uncompressed entry size",
@@ -686,10 +772,10 @@ impl<'a> OfdPackage<'a> {
                     &name,
                 ));
             }
-            if size != file.size() {
+            if size != declared {
                 return Err(OfdError::CorruptEntry {
                     entry: name,
-                    detail: format!("{size} bytes inflated, {} declared", file.size()),
+                    detail: format!("{size} bytes inflated, {declared} declared"),
                 });
             }
             if size > limits.ratio_threshold
