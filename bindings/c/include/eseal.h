@@ -6,11 +6,18 @@
  * failure, eseal_last_error copies a message (kept per thread, empty after a success).
  * A (pointer, length) pair may be (NULL, 0). Panics never cross the boundary (ESEAL_PANIC).
  *
- * Handles (eseal_trust_store, eseal_policy, eseal_report) are opaque, owned by the caller and
- * released with their *_free function, which accepts NULL. A handle is not synchronised: use
- * it from one thread at a time, or share it read-only (const functions) while nothing
+ * Handles (eseal_trust_store, eseal_policy, eseal_report, eseal_key, eseal_certificate,
+ * eseal_seal_builder, eseal_seal, eseal_prepared_signature) are opaque, owned by the caller
+ * and released with their *_free function, which accepts NULL. A handle is not synchronised:
+ * use it from one thread at a time, or share it read-only (const functions) while nothing
  * modifies or frees it. Distinct handles may be used on different threads concurrently.
- * Strings in an eseal_check belong to their report and live until eseal_report_free.
+ *
+ * Ownership of outputs: `const char *` and `const uint8_t *` outputs are borrowed from the
+ * handle they came from and live until it is freed (strings in an eseal_check, a
+ * certificate's subject, a seal's name, ...). `char *` outputs belong to the caller
+ * (eseal_string_free); eseal_bytes outputs belong to the caller (eseal_bytes_free). Input
+ * buffers are only read during the call and never kept. A failed call leaves handle
+ * out-pointers NULL and eseal_bytes outputs {NULL, 0}.
  */
 
 #ifndef ESEAL_H
@@ -19,6 +26,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+// The largest signature value a signing callback may return: a DER `SM2Signature` is at most
+// 72 bytes, a raw `r ‖ s` 64.
+#define ESEAL_SIGNATURE_CAPACITY 128
 
 // The version of this ABI. It grows by one with every incompatible change of the header
 // (a changed signature, a renumbered enum value); additions keep it.
@@ -105,19 +116,112 @@ typedef enum {
   ESEAL_LEVEL_IGNORE = 3,
 } eseal_level;
 
+// The layout of an SM2 ciphertext (GB/T 32918.4), for [`eseal_sm2_encrypt`] and
+// [`eseal_sm2_decrypt`]: both sides must agree.
+typedef enum {
+  // The DER `SM2Cipher` of GM/T 0009 / GB/T 35276 (what OpenSSL `pkeyutl -encrypt` and
+  // GmSSL write).
+  ESEAL_SM2_ASN1 = 0,
+  // Raw `C1 ‖ C3 ‖ C2` (GB/T 32918.4-2016).
+  ESEAL_SM2_C1C3C2 = 1,
+  // Raw `C1 ‖ C2 ‖ C3` (the 2010 drafts; older Java and JavaScript code).
+  ESEAL_SM2_C1C2C3 = 2,
+} eseal_sm2_format;
+
+// An SM4 mode for [`eseal_sm4_encrypt`] and [`eseal_sm4_decrypt`].
+typedef enum {
+  // CBC with PKCS#7 padding (as OpenSSL `enc -sm4-cbc`); a 16-byte IV, no AAD.
+  ESEAL_SM4_CBC = 0,
+  // CTR with a 16-byte initial counter block, one 128-bit big-endian counter (as OpenSSL
+  // `enc -sm4-ctr`); no AAD.
+  ESEAL_SM4_CTR = 1,
+  // GCM (RFC 8998) with a 12-byte nonce and optional AAD; the ciphertext is followed by
+  // its 16-byte tag.
+  ESEAL_SM4_GCM = 2,
+} eseal_sm4_mode;
+
+// Whether later signatures stay possible on a signed OFD document.
+typedef enum {
+  // `Signatures.xml` is not covered: later signatures (joint issuance) remain possible.
+  ESEAL_SIGN_CONTINUE = 0,
+  // The whole package is covered: any later change, another signature included, breaks it.
+  ESEAL_SIGN_PROTECT = 1,
+} eseal_sign_mode;
+
+// An X.509 certificate with an SM2 key, made by [`eseal_certificate_load`] or handed out by
+// other functions, freed by [`eseal_certificate_free`]. Immutable: it may be shared read-only
+// between threads. Its strings live until it is freed.
+typedef struct eseal_certificate eseal_certificate;
+
+// An SM2 signing key: read from a key file by [`eseal_key_load`] (the secret stays inside the
+// library and is wiped when the key is freed), or an external key whose signatures come from
+// a callback ([`eseal_key_from_callback`]). Freed by [`eseal_key_free`]. Immutable: it may be
+// shared read-only between threads, except an external key, whose callback runs on whatever
+// thread signs (the callback must allow that).
+typedef struct eseal_key eseal_key;
+
 // A validation policy (a preset or a policy file), made by [`eseal_policy_preset`] or
 // [`eseal_policy_from_json`], freed by [`eseal_policy_free`]. Immutable once made.
 typedef struct eseal_policy eseal_policy;
 
+// A signature waiting for the signer's value (prepare → sign elsewhere → finish), made by
+// [`eseal_signature_prepare`], freed by [`eseal_prepared_signature_free`]. Immutable: its
+// functions may share it read-only between threads; the bytes it hands out live until it is
+// freed.
+typedef struct eseal_prepared_signature eseal_prepared_signature;
+
 // The result of [`eseal_verify`]: the verdict, the checks and the JSON report. Immutable;
 // freed by [`eseal_report_free`], which invalidates every string it handed out.
 typedef struct eseal_report eseal_report;
+
+// An electronic seal (SESeal of GM/T 0031-2014 "v1", GB/T 38540-2020 "v4" or GM/T 0031-2025
+// "v5"), made by [`eseal_seal_builder_build`] or [`eseal_seal_load`], freed by
+// [`eseal_seal_free`]. Immutable: it may be shared read-only between threads. Its strings live
+// until it is freed.
+typedef struct eseal_seal eseal_seal;
+
+// A seal being made: made by [`eseal_seal_builder_new`], completed by the
+// `eseal_seal_builder_*` setters, turned into a seal by [`eseal_seal_builder_build`] (which
+// may be called more than once), freed by [`eseal_seal_builder_free`]. Not synchronised: one
+// thread at a time.
+typedef struct eseal_seal_builder eseal_seal_builder;
 
 // Trust anchors, intermediate certificates and CRLs for verification.
 //
 // Made by [`eseal_trust_store_new`], filled by the `eseal_trust_store_add_*` functions,
 // freed by [`eseal_trust_store_free`]. Verification only reads it.
 typedef struct eseal_trust_store eseal_trust_store;
+
+// A byte buffer the library made and the caller owns: `len` bytes at `ptr`, or `ptr` NULL
+// and `len` 0 for no bytes. Free it with [`eseal_bytes_free`] (never with `free`); do not
+// change `ptr` or `len`. Functions that fill an `eseal_bytes` set it to `{NULL, 0}` first, so
+// after a failure there is nothing to free (freeing `{NULL, 0}` is allowed).
+typedef struct {
+  // The first byte, or NULL when `len` is 0.
+  uint8_t *ptr;
+  // The number of bytes.
+  size_t len;
+} eseal_bytes;
+
+// A signing callback for a key held outside the library (a USB key, an HSM, a signing
+// server), given to [`eseal_key_from_callback`].
+//
+// It is called during a signing function, on the calling thread, with the `user_data` given
+// when the key was made, the message to sign (`message`, `message_len` bytes) and
+// `digest`, the 32 bytes `e = SM3(Z ‖ message)` for the key's certificate and the ID in use
+// (the default `1234567812345678` except for [`eseal_sm2_sign`] with another ID): a device
+// that signs digests signs `digest`, one that hashes itself signs `message`. It writes the
+// SM2 signature (DER `SM2Signature` or raw 64-byte `r ‖ s`) to `signature` (room for
+// `signature_capacity` bytes, [`ESEAL_SIGNATURE_CAPACITY`]), its length to `*signature_len`,
+// and returns 0; any other return value is a refusal (the signing function then fails with
+// `ESEAL_CRYPTO`). The pointers are valid during the call only.
+typedef int (*eseal_sign_callback)(void *user_data,
+                                   const uint8_t *message,
+                                   size_t message_len,
+                                   const uint8_t *digest,
+                                   uint8_t *signature,
+                                   size_t signature_capacity,
+                                   size_t *signature_len);
 
 // One check of a report, as [`eseal_report_check`] hands it out. The strings are
 // NUL-terminated UTF-8 owned by the report: valid until the report is freed.
@@ -140,6 +244,349 @@ typedef struct {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// Frees a string this library handed to the caller (e.g. by [`eseal_report_json`]); NULL
+// is ignored.
+//
+// # Safety
+// `text` must be NULL or a string from this library, not freed before and not modified in
+// length (no NUL written before its end).
+void eseal_string_free(char *text);
+
+// Frees a buffer from this library and sets `*bytes` to `{NULL, 0}`. The bytes are
+// overwritten with zeros first (buffers may hold decrypted data). NULL and `{NULL, 0}` are
+// ignored.
+//
+// # Safety
+// `bytes` must be NULL or point to an `eseal_bytes` filled by this library and not freed
+// before, with `ptr` and `len` unchanged.
+void eseal_bytes_free(eseal_bytes *bytes);
+
+// Signs `message` with `key` (SM2 with SM3 and the distinguishing ID `id`, see below) into a
+// DER `SM2Signature` in `*signature` (free it with [`eseal_bytes_free`]). `id` NULL (with
+// `id_len` 0) is the default ID `1234567812345678`; a non-NULL `id` with `id_len` 0 is the
+// empty ID. Signatures of a key read from a file are deterministic (RFC 6979 style); an
+// external key signs through its callback.
+//
+// # Safety
+// `key` must be a live key; `id` NULL or valid for `id_len` bytes; `message` valid for
+// `message_len` bytes; `signature` valid for writing an `eseal_bytes`.
+eseal_result eseal_sm2_sign(const eseal_key *key,
+                            const uint8_t *id,
+                            size_t id_len,
+                            const uint8_t *message,
+                            size_t message_len,
+                            eseal_bytes *signature);
+
+// Verifies an SM2 signature (DER `SM2Signature` or raw 64-byte `r ‖ s`) over `message` with
+// the distinguishing ID `id` (as in [`eseal_sm2_sign`]) and `public_key` (a DER
+// `SubjectPublicKeyInfo`, e.g. from [`eseal_certificate_public_key`], or a SEC1 point
+// `04 ‖ x ‖ y`): `ESEAL_OK` when it verifies, `ESEAL_VERIFICATION_FAILED` when it does not,
+// `ESEAL_MALFORMED` for a signature or key that cannot be read.
+//
+// # Safety
+// Every (pointer, length) pair must be readable (`id` may be NULL).
+eseal_result eseal_sm2_verify(const uint8_t *public_key_ptr,
+                              size_t public_key_len,
+                              const uint8_t *id,
+                              size_t id_len,
+                              const uint8_t *message,
+                              size_t message_len,
+                              const uint8_t *signature,
+                              size_t signature_len);
+
+// Encrypts `plaintext` (at least one byte) to `public_key` (as in [`eseal_sm2_verify`]) into
+// `*ciphertext` in the layout `format` (an [`eseal_sm2_format`]), with a fresh random
+// ephemeral key from the operating system.
+//
+// # Safety
+// Every (pointer, length) pair must be readable; `ciphertext` valid for writing an
+// `eseal_bytes`.
+eseal_result eseal_sm2_encrypt(const uint8_t *public_key_ptr,
+                               size_t public_key_len,
+                               uint32_t format,
+                               const uint8_t *plaintext,
+                               size_t plaintext_len,
+                               eseal_bytes *ciphertext);
+
+// Decrypts an SM2 `ciphertext` in the layout `format` with `key` (read from a key file; an
+// external key gives `ESEAL_UNSUPPORTED`) into `*plaintext`. A ciphertext altered or made for
+// another key gives `ESEAL_CRYPTO`; one that does not follow `format`, `ESEAL_MALFORMED`.
+//
+// # Safety
+// `key` must be a live key; `ciphertext` readable for `ciphertext_len` bytes; `plaintext`
+// valid for writing an `eseal_bytes`.
+eseal_result eseal_sm2_decrypt(const eseal_key *key,
+                               uint32_t format,
+                               const uint8_t *ciphertext,
+                               size_t ciphertext_len,
+                               eseal_bytes *plaintext);
+
+// SM4-encrypts `input` in `mode` (an [`eseal_sm4_mode`]) with the 16-byte `key` and `iv`
+// (CBC: 16-byte IV; CTR: 16-byte initial counter; GCM: 12-byte nonce), into `*output`. `aad`
+// (GCM only; NULL/0 otherwise) is authenticated, not encrypted. Never reuse an IV, counter
+// or nonce with the same key. Wrong key, IV or nonce lengths give `ESEAL_MALFORMED`.
+//
+// # Safety
+// Every (pointer, length) pair must be readable; `output` valid for writing an
+// `eseal_bytes`.
+eseal_result eseal_sm4_encrypt(uint32_t mode,
+                               const uint8_t *key,
+                               size_t key_len,
+                               const uint8_t *iv,
+                               size_t iv_len,
+                               const uint8_t *aad,
+                               size_t aad_len,
+                               const uint8_t *input,
+                               size_t input_len,
+                               eseal_bytes *output);
+
+// SM4-decrypts `input` (the inverse of [`eseal_sm4_encrypt`], same arguments) into
+// `*output`. Bad CBC padding or a GCM tag that does not verify (wrong key, IV, AAD or altered
+// data) gives `ESEAL_CRYPTO`, and no plaintext is released.
+//
+// # Safety
+// As for [`eseal_sm4_encrypt`].
+eseal_result eseal_sm4_decrypt(uint32_t mode,
+                               const uint8_t *key,
+                               size_t key_len,
+                               const uint8_t *iv,
+                               size_t iv_len,
+                               const uint8_t *aad,
+                               size_t aad_len,
+                               const uint8_t *input,
+                               size_t input_len,
+                               eseal_bytes *output);
+
+// The SM3 digest of `len` bytes at `data` into the 32 bytes at `out` (`out_len` must be at
+// least 32; `ESEAL_BUFFER_TOO_SMALL` otherwise).
+//
+// # Safety
+// `data` must be valid for reading `len` bytes; `out` valid for writing `out_len` bytes.
+eseal_result eseal_sm3(const uint8_t *data, size_t len, uint8_t *out, size_t out_len);
+
+// Reads the SM2 private key of a key file into `*out`: PKCS#8 (PEM or DER), password-encrypted
+// PKCS#8 (PBES2), SEC1 `EC PRIVATE KEY`, or PKCS#12 (`.p12`/`.pfx`, whose certificates
+// [`eseal_key_certificate`] hands out).
+//
+// `password` (UTF-8 bytes, no NUL needed) is used for encrypted files only. NULL (with
+// `password_len` 0) means no password: an encrypted file then gives
+// `ESEAL_PASSWORD_REQUIRED`; a password that does not decrypt it gives
+// `ESEAL_WRONG_PASSWORD`. An empty password is a non-NULL pointer with length 0.
+//
+// # Safety
+// `data` must be valid for reading `len` bytes, `password` for `password_len` bytes (or
+// NULL); `out` valid for writing a pointer.
+eseal_result eseal_key_load(const uint8_t *data,
+                            size_t len,
+                            const uint8_t *password,
+                            size_t password_len,
+                            eseal_key **out);
+
+// An external key into `*out`: its public key is that of `certificate` (copied; the
+// certificate handle may be freed afterwards), and every signature it makes comes from
+// `callback` (see [`eseal_sign_callback`]), called with `user_data`, which the library never
+// reads. The library checks each returned signature against the certificate's key before
+// using it. `user_data` must stay valid as long as the key is used.
+//
+// # Safety
+// `certificate` must be a live certificate; `callback` a function of the documented type;
+// `out` valid for writing a pointer.
+eseal_result eseal_key_from_callback(const eseal_certificate *certificate,
+                                     eseal_sign_callback callback,
+                                     void *user_data,
+                                     eseal_key **out);
+
+// The stable name of the format the key was read from (`pkcs8-pem`, `pkcs8-der`,
+// `encrypted-pkcs8-pem`, `encrypted-pkcs8-der`, `sec1-pem`, `sec1-der`, `pkcs12`), or
+// `external` for a callback key: a static NUL-terminated string into `*name`.
+//
+// # Safety
+// `key` must be a live key; `name` valid for writing a pointer.
+eseal_result eseal_key_format(const eseal_key *key, const char **name);
+
+// The key's public key as a DER `SubjectPublicKeyInfo` into `*out` (free it with
+// [`eseal_bytes_free`]); never any secret.
+//
+// # Safety
+// `key` must be a live key; `out` valid for writing an `eseal_bytes`.
+eseal_result eseal_key_public_key(const eseal_key *key, eseal_bytes *out);
+
+// The number of certificates that came with the key: those of a PKCS#12 file (the key's own
+// first), the certificate of an external key, none for other files.
+//
+// # Safety
+// `key` must be a live key; `count` valid for writing.
+eseal_result eseal_key_certificate_count(const eseal_key *key, size_t *count);
+
+// Certificate number `index` (below [`eseal_key_certificate_count`]) as a new handle in
+// `*out`, owned by the caller (free it with [`eseal_certificate_free`]).
+//
+// # Safety
+// `key` must be a live key; `out` valid for writing a pointer.
+eseal_result eseal_key_certificate(const eseal_key *key, size_t index, eseal_certificate **out);
+
+// Frees a key, wiping its secret; NULL is ignored.
+//
+// # Safety
+// `key` must be NULL or a key from this library not freed before and not in use elsewhere.
+void eseal_key_free(eseal_key *key);
+
+// Reads a certificate (PEM or DER; the first of a PEM bundle) into `*out`.
+//
+// # Safety
+// `data` must be valid for reading `len` bytes; `out` valid for writing a pointer.
+eseal_result eseal_certificate_load(const uint8_t *data, size_t len, eseal_certificate **out);
+
+// The subject name (RFC 4514 text, e.g. `CN=张三,O=...`) into `*subject`: NUL-terminated
+// UTF-8 owned by the certificate, valid until it is freed.
+//
+// # Safety
+// `cert` must be a live certificate; `subject` valid for writing a pointer.
+eseal_result eseal_certificate_subject(const eseal_certificate *cert, const char **subject);
+
+// The issuer name, as [`eseal_certificate_subject`].
+//
+// # Safety
+// `cert` must be a live certificate; `issuer` valid for writing a pointer.
+eseal_result eseal_certificate_issuer(const eseal_certificate *cert, const char **issuer);
+
+// The serial number in lower-case hexadecimal into `*serial`, owned by the certificate.
+//
+// # Safety
+// `cert` must be a live certificate; `serial` valid for writing a pointer.
+eseal_result eseal_certificate_serial(const eseal_certificate *cert, const char **serial);
+
+// The validity period in seconds since 1970 UTC (`not_after` inclusive).
+//
+// # Safety
+// `cert` must be a live certificate; `not_before` and `not_after` valid for writing.
+eseal_result eseal_certificate_validity(const eseal_certificate *cert,
+                                        uint64_t *not_before,
+                                        uint64_t *not_after);
+
+// The certificate's DER encoding into `*out` (free it with [`eseal_bytes_free`]).
+//
+// # Safety
+// `cert` must be a live certificate; `out` valid for writing an `eseal_bytes`.
+eseal_result eseal_certificate_der(const eseal_certificate *cert, eseal_bytes *out);
+
+// The certificate's public key as a DER `SubjectPublicKeyInfo` into `*out` (free it with
+// [`eseal_bytes_free`]), for [`eseal_sm2_verify`] and [`eseal_sm2_encrypt`].
+//
+// # Safety
+// `cert` must be a live certificate; `out` valid for writing an `eseal_bytes`.
+eseal_result eseal_certificate_public_key(const eseal_certificate *cert, eseal_bytes *out);
+
+// Frees a certificate; NULL is ignored. Its strings become invalid.
+//
+// # Safety
+// `cert` must be NULL or a certificate from this library not freed before and not in use
+// elsewhere.
+void eseal_certificate_free(eseal_certificate *cert);
+
+// Validates an e-license identifier (GB/T 36903: prefix, parts and check character):
+// `ESEAL_OK` when valid, otherwise its error code (`ESEAL_MALFORMED`, ...) with the reason
+// in [`eseal_last_error`].
+//
+// # Safety
+// `text_ptr` must be valid for reading `len` bytes (UTF-8, no NUL needed).
+eseal_result eseal_license_id_validate(const char *text_ptr, size_t len);
+
+// Verifies a file of any format the core recognises by content (an OFD document, an
+// electronic seal, a detached SES signature without its data) into a report handle in
+// `*report` (free it with [`eseal_report_free`]).
+//
+// `trust` may be NULL (or empty) for no trust anchors: trust checks then stay
+// indeterminate, as with `eseal verify` without `--trust`. `policy` may be NULL for the
+// default policy. `validation_time` is seconds since 1970 UTC, or `0` for now (the system
+// clock). A readable file always gets a report, however broken its signatures: the verdict
+// is in the report, not in the result code. A file that cannot be verified at all gives an
+// error code (`ESEAL_MALFORMED` for unrecognised content, `ESEAL_UNSUPPORTED` for PDF) and
+// `*report` is NULL.
+//
+// # Safety
+// `data` must be valid for reading `len` bytes; `trust` and `policy` NULL or live handles
+// not modified during the call; `report` valid for writing a pointer.
+eseal_result eseal_verify(const uint8_t *data,
+                          size_t len,
+                          const eseal_trust_store *trust,
+                          const eseal_policy *policy,
+                          uint64_t validation_time,
+                          eseal_report **report);
+
+// [`eseal_verify`] with the inputs some signatures need besides the file:
+//
+// - `detached_data` (`detached_len` bytes): the data a detached SES_Signature signs (as made
+//   by [`eseal_sign_data`]); NULL when there is none (its data-hash check then stays
+//   indeterminate); a non-NULL pointer with length 0 is empty data. Ignored for seals and
+//   OFD documents, which carry their own.
+// - `signer_certificates`: an array of `signer_certificate_count` certificate handles to try
+//   for OFD digital signatures (`Type="Sign"`) that embed no certificate; NULL with count 0
+//   for none. The handles are only read during the call.
+//
+// # Safety
+// As for [`eseal_verify`]; `detached_data` NULL or readable for `detached_len` bytes;
+// `signer_certificates` NULL (count 0) or readable for `signer_certificate_count` pointers,
+// each a live certificate.
+eseal_result eseal_verify_with(const uint8_t *data,
+                               size_t len,
+                               const eseal_trust_store *trust,
+                               const eseal_policy *policy,
+                               uint64_t validation_time,
+                               const uint8_t *detached_data,
+                               size_t detached_len,
+                               const eseal_certificate *const *signer_certificates,
+                               size_t signer_certificate_count,
+                               eseal_report **report);
+
+// The overall verdict of a report.
+//
+// # Safety
+// `report` must be a live report; `status` valid for writing.
+eseal_result eseal_report_status(const eseal_report *report, eseal_status *status);
+
+// The number of signatures (for a seal or a detached signature: 1).
+//
+// # Safety
+// `report` must be a live report; `count` valid for writing.
+eseal_result eseal_report_signature_count(const eseal_report *report, size_t *count);
+
+// The number of checks: the document's own, then every signature's, in document order.
+//
+// # Safety
+// `report` must be a live report; `count` valid for writing.
+eseal_result eseal_report_check_count(const eseal_report *report, size_t *count);
+
+// Check number `index` (below [`eseal_report_check_count`]) into `*check`; its strings
+// belong to the report. An index too large gives `ESEAL_INDEX_OUT_OF_RANGE`.
+//
+// # Safety
+// `report` must be a live report; `check` valid for writing an `eseal_check`.
+eseal_result eseal_report_check(const eseal_report *report, size_t index, eseal_check *check);
+
+// The check that best explains why the report is not valid: `*found` is true and `*index`
+// its index for [`eseal_report_check`], or `*found` is false (and `*index` 0) when nothing
+// keeps it from being valid.
+//
+// # Safety
+// `report` must be a live report; `found` and `index` valid for writing.
+eseal_result eseal_report_first_problem(const eseal_report *report, bool *found, size_t *index);
+
+// The report as JSON (the schema of `eseal verify --json`), NUL-terminated, into `*json`
+// with its length without the NUL in `*len`. The text belongs to the caller: free it with
+// [`eseal_string_free`].
+//
+// # Safety
+// `report` must be a live report; `json` and `len` valid for writing.
+eseal_result eseal_report_json(const eseal_report *report, char **json, size_t *len);
+
+// Frees a report; NULL is ignored. Every string it handed out becomes invalid.
+//
+// # Safety
+// `report` must be NULL or a report from [`eseal_verify`] not freed before and not in use by
+// another thread.
+void eseal_report_free(eseal_report *report);
 
 // The version of the ABI this library implements ([`ESEAL_ABI_VERSION`]). Compare it with
 // the `ESEAL_ABI_VERSION` of the header the program was compiled against.
@@ -165,6 +612,267 @@ eseal_result eseal_last_error(char *buf, size_t len, size_t *written);
 // # Safety
 // `name` must be valid for writing a pointer.
 eseal_result eseal_result_name(uint32_t result, const char **name);
+
+// Starts a seal into `*out`: a v4 (GB/T 38540) seal with identifier `es_id` (ASCII) and
+// `name` (UTF-8; pointer and length, no NUL needed), type `seal_type` (1 organisation seal,
+// 2 personal seal, other business-defined codes as given), made at `created`, valid from
+// `valid_from` to `valid_to` inclusive (seconds since 1970 UTC), and the picture `picture`
+// (PNG, JPEG, GIF, BMP, SVG or OFD bytes, recognised by content) shown `width_mm` ×
+// `height_mm`. Add at least one signer ([`eseal_seal_builder_add_signer`]) before building.
+//
+// An empty validity window, a creation after it ends, an empty picture, a zero size or a
+// picture of no recognised format give `ESEAL_INVALID_ARGUMENT` or `ESEAL_MALFORMED`.
+//
+// # Safety
+// Every (pointer, length) pair must be readable; `out` valid for writing a pointer.
+eseal_result eseal_seal_builder_new(const char *es_id,
+                                    size_t es_id_len,
+                                    const char *name,
+                                    size_t name_len,
+                                    int64_t seal_type,
+                                    uint64_t created,
+                                    uint64_t valid_from,
+                                    uint64_t valid_to,
+                                    const uint8_t *picture,
+                                    size_t picture_len,
+                                    uint32_t width_mm,
+                                    uint32_t height_mm,
+                                    eseal_seal_builder **out);
+
+// The structure version to write: 1 (GM/T 0031-2014), 4 (GB/T 38540-2020, the default) or 5
+// (GM/T 0031-2025); anything else gives `ESEAL_INVALID_ARGUMENT`.
+//
+// # Safety
+// `builder` must be a live builder not used by another thread.
+eseal_result eseal_seal_builder_set_version(eseal_seal_builder *builder, uint32_t version_number);
+
+// The vendor identifier written in the seal header (ASCII; default `eseal`).
+//
+// # Safety
+// `builder` must be a live builder not used by another thread; `vendor_id` readable for
+// `len` bytes.
+eseal_result eseal_seal_builder_set_vendor_id(eseal_seal_builder *builder,
+                                              const char *vendor_id,
+                                              size_t len);
+
+// Authorises a signer by its certificate (copied; the handle may be freed afterwards). Call
+// it once per signer.
+//
+// # Safety
+// `builder` must be a live builder not used by another thread; `certificate` a live
+// certificate.
+eseal_result eseal_seal_builder_add_signer(eseal_seal_builder *builder,
+                                           const eseal_certificate *certificate);
+
+// Makes the seal into `*out`, signed by the maker's `maker_key` (a key file or an external
+// key) whose certificate is `maker_certificate`. Refused, with the core's code and message:
+// no signer (`ESEAL_INVALID_ARGUMENT`), a validity outside the maker certificate's
+// (`ESEAL_OUTSIDE_VALIDITY`), a key that does not match the certificate
+// (`ESEAL_VERIFICATION_FAILED`), a failing callback (`ESEAL_CRYPTO`).
+//
+// # Safety
+// `builder`, `maker_key` and `maker_certificate` must be live handles; `out` valid for
+// writing a pointer.
+eseal_result eseal_seal_builder_build(const eseal_seal_builder *builder,
+                                      const eseal_key *maker_key,
+                                      const eseal_certificate *maker_certificate,
+                                      eseal_seal **out);
+
+// Frees a seal builder; NULL is ignored.
+//
+// # Safety
+// `builder` must be NULL or a builder from this library not freed before and not in use
+// elsewhere.
+void eseal_seal_builder_free(eseal_seal_builder *builder);
+
+// Reads a seal (DER SESeal of any version, tolerating the known producer deviations) into
+// `*out`. Reading checks the structure only: verify it with [`eseal_verify`].
+//
+// # Safety
+// `der` must be readable for `len` bytes; `out` valid for writing a pointer.
+eseal_result eseal_seal_load(const uint8_t *der, size_t len, eseal_seal **out);
+
+// The seal's DER encoding (exactly the bytes read or made) into `*out` (free it with
+// [`eseal_bytes_free`]).
+//
+// # Safety
+// `seal` must be a live seal; `out` valid for writing an `eseal_bytes`.
+eseal_result eseal_seal_der(const eseal_seal *seal, eseal_bytes *out);
+
+// The structure version: 1 (GM/T 0031-2014), 4 (GB/T 38540-2020) or 5 (GM/T 0031-2025).
+//
+// # Safety
+// `seal` must be a live seal; `version` valid for writing.
+eseal_result eseal_seal_version(const eseal_seal *seal, uint32_t *version);
+
+// The seal identifier (`esID`) and name, NUL-terminated UTF-8 owned by the seal.
+//
+// # Safety
+// `seal` must be a live seal; `es_id` and `name` valid for writing a pointer.
+eseal_result eseal_seal_identity(const eseal_seal *seal, const char **es_id, const char **name);
+
+// The seal type code (1 organisation seal, 2 personal seal, others business-defined).
+//
+// # Safety
+// `seal` must be a live seal; `seal_type` valid for writing.
+eseal_result eseal_seal_type(const eseal_seal *seal, int64_t *seal_type);
+
+// The creation date and validity window (inclusive), in seconds since 1970 UTC.
+//
+// # Safety
+// `seal` must be a live seal; the three out-pointers valid for writing.
+eseal_result eseal_seal_validity(const eseal_seal *seal,
+                                 uint64_t *created,
+                                 uint64_t *valid_from,
+                                 uint64_t *valid_to);
+
+// The maker's certificate as a new handle in `*out` (free it with
+// [`eseal_certificate_free`]). A seal whose maker certificate cannot be read gives its error.
+//
+// # Safety
+// `seal` must be a live seal; `out` valid for writing a pointer.
+eseal_result eseal_seal_maker_certificate(const eseal_seal *seal, eseal_certificate **out);
+
+// The seal picture: its bytes copied into `*data` (free them with [`eseal_bytes_free`]), its
+// declared type (e.g. `PNG`, `ofd`; owned by the seal) in `*picture_type`, and its display
+// size in millimetres.
+//
+// # Safety
+// `seal` must be a live seal; the out-pointers valid for writing.
+eseal_result eseal_seal_picture(const eseal_seal *seal,
+                                eseal_bytes *data,
+                                const char **picture_type,
+                                int64_t *width_mm,
+                                int64_t *height_mm);
+
+// Frees a seal; NULL is ignored. Its strings become invalid.
+//
+// # Safety
+// `seal` must be NULL or a seal from this library not freed before and not in use elsewhere.
+void eseal_seal_free(eseal_seal *seal);
+
+// Signs `data` with `seal` as the holder of `signer_certificate` and `key` (a key file or an
+// external key): a detached SES_Signature in the seal's version, DER, into `*signature` (free
+// it with [`eseal_bytes_free`]). `property_info` (ASCII) says what was signed (e.g. a file
+// name); `signing_time` is seconds since 1970 UTC, 0 for now. Verify it with
+// [`eseal_verify_with`] and the same data.
+//
+// Refused with the core's code: a signer the seal does not list (`ESEAL_UNTRUSTED`), a
+// signing time outside the seal's or certificate's validity (`ESEAL_OUTSIDE_VALIDITY`), a
+// damaged seal or a key that is not the certificate's (`ESEAL_VERIFICATION_FAILED`).
+//
+// # Safety
+// `seal`, `key` and `signer_certificate` must be live handles; every (pointer, length) pair
+// readable; `signature` valid for writing an `eseal_bytes`.
+eseal_result eseal_sign_data(const eseal_seal *seal,
+                             const eseal_key *key,
+                             const eseal_certificate *signer_certificate,
+                             const uint8_t *data,
+                             size_t data_len,
+                             const char *property_info,
+                             size_t property_info_len,
+                             uint64_t signing_time,
+                             eseal_bytes *signature);
+
+// The first half of [`eseal_sign_data`] for a key the library cannot call (a signing server,
+// a device used asynchronously): checks the request as signing would and makes
+// `*prepared`. Then have the key sign [`eseal_prepared_signature_message`] (SM2 with SM3 and
+// the default ID), or its digest [`eseal_prepared_signature_digest`] for devices that sign
+// digests, and pass the value to [`eseal_prepared_signature_finish`].
+//
+// # Safety
+// As for [`eseal_sign_data`]; `prepared` valid for writing a pointer.
+eseal_result eseal_signature_prepare(const eseal_seal *seal,
+                                     const eseal_certificate *signer_certificate,
+                                     const uint8_t *data,
+                                     size_t data_len,
+                                     const char *property_info,
+                                     size_t property_info_len,
+                                     uint64_t signing_time,
+                                     eseal_prepared_signature **prepared);
+
+// The bytes the signer signs (the DER of `TBS_Sign`): `*message` points to `*message_len`
+// bytes owned by `prepared`, valid until it is freed.
+//
+// # Safety
+// `prepared` must be live; `message` and `message_len` valid for writing.
+eseal_result eseal_prepared_signature_message(const eseal_prepared_signature *prepared,
+                                              const uint8_t **message,
+                                              size_t *message_len);
+
+// The 32-byte digest `e = SM3(Z ‖ message)` (signer certificate's key, default ID) into
+// `out` (`out_len` at least 32, else `ESEAL_BUFFER_TOO_SMALL`), for devices that sign
+// digests.
+//
+// # Safety
+// `prepared` must be live; `out` valid for writing `out_len` bytes.
+eseal_result eseal_prepared_signature_digest(const eseal_prepared_signature *prepared,
+                                             uint8_t *out,
+                                             size_t out_len);
+
+// Completes a prepared signature with the signer's value (DER `SM2Signature` or raw 64-byte
+// `r ‖ s`) into `*signature`, the SES_Signature DER (free it with [`eseal_bytes_free`]). A
+// value that does not verify with the signer certificate gives `ESEAL_VERIFICATION_FAILED`;
+// `prepared` stays usable (another value may be tried) until freed.
+//
+// # Safety
+// `prepared` must be live; `value` readable for `value_len` bytes; `signature` valid for
+// writing an `eseal_bytes`.
+eseal_result eseal_prepared_signature_finish(const eseal_prepared_signature *prepared,
+                                             const uint8_t *value,
+                                             size_t value_len,
+                                             eseal_bytes *signature);
+
+// Frees a prepared signature; NULL is ignored.
+//
+// # Safety
+// `prepared` must be NULL or from this library, not freed before and not in use elsewhere.
+void eseal_prepared_signature_free(eseal_prepared_signature *prepared);
+
+// Stamps the OFD package `ofd` with `seal` (a seal signature, `Type="Seal"`) as the holder of
+// `signer_certificate` and `key`, into a new package in `*out` (free it with
+// [`eseal_bytes_free`]; `ofd` is not changed). The stamp goes on page `page` (0-based) with
+// its top-left corner at (`x_mm`, `y_mm`) from the page's top-left; `width_mm` and
+// `height_mm` set its size, or both 0 for the seal picture's size. `mode` is an
+// [`eseal_sign_mode`]; `signing_time` seconds since 1970 UTC, 0 for now. Keep the stamp on
+// the page: the library writes what it is given, and a verifier reports a stamp off the page.
+//
+// Refused with the core's code: an unreadable package (`ESEAL_MALFORMED`), a page the
+// document does not have or a bad size (`ESEAL_INVALID_ARGUMENT`), a whole-protected document
+// (`ESEAL_POLICY_REFUSED`), a seal or key that cannot sign (`ESEAL_CRYPTO`, with the reason).
+//
+// # Safety
+// `ofd` readable for `ofd_len` bytes; `seal`, `key`, `signer_certificate` live handles; `out`
+// valid for writing an `eseal_bytes`.
+eseal_result eseal_ofd_stamp(const uint8_t *ofd,
+                             size_t ofd_len,
+                             const eseal_seal *seal,
+                             const eseal_key *key,
+                             const eseal_certificate *signer_certificate,
+                             uint64_t signing_time,
+                             size_t page,
+                             double x_mm,
+                             double y_mm,
+                             double width_mm,
+                             double height_mm,
+                             uint32_t mode,
+                             eseal_bytes *out);
+
+// Signs the OFD package `ofd` with a plain digital signature (`Type="Sign"`, a GB/T 35275
+// SignedData embedding `certificate`, no seal and no appearance) by `key`, into a new package
+// in `*out` (free it with [`eseal_bytes_free`]). `mode` and `signing_time` as for
+// [`eseal_ofd_stamp`].
+//
+// # Safety
+// `ofd` readable for `ofd_len` bytes; `key` and `certificate` live handles; `out` valid for
+// writing an `eseal_bytes`.
+eseal_result eseal_ofd_sign_digital(const uint8_t *ofd,
+                                    size_t ofd_len,
+                                    const eseal_key *key,
+                                    const eseal_certificate *certificate,
+                                    uint64_t signing_time,
+                                    uint32_t mode,
+                                    eseal_bytes *out);
 
 // Makes an empty trust store into `*out` (free it with [`eseal_trust_store_free`]).
 //
@@ -233,99 +941,6 @@ eseal_result eseal_policy_from_json(const char *json, size_t len, eseal_policy *
 // `policy` must be NULL or a policy from this library not freed before; it must not be used
 // afterwards.
 void eseal_policy_free(eseal_policy *policy);
-
-// Verifies a file of any format the core recognises by content (an OFD document, an
-// electronic seal, a detached SES signature without its data) into a report handle in
-// `*report` (free it with [`eseal_report_free`]).
-//
-// `trust` may be NULL (or empty) for no trust anchors: trust checks then stay
-// indeterminate, as with `eseal verify` without `--trust`. `policy` may be NULL for the
-// default policy. `validation_time` is seconds since 1970 UTC, or `0` for now (the system
-// clock). A readable file always gets a report, however broken its signatures: the verdict
-// is in the report, not in the result code. A file that cannot be verified at all gives an
-// error code (`ESEAL_MALFORMED` for unrecognised content, `ESEAL_UNSUPPORTED` for PDF) and
-// `*report` is NULL.
-//
-// # Safety
-// `data` must be valid for reading `len` bytes; `trust` and `policy` NULL or live handles
-// not modified during the call; `report` valid for writing a pointer.
-eseal_result eseal_verify(const uint8_t *data,
-                          size_t len,
-                          const eseal_trust_store *trust,
-                          const eseal_policy *policy,
-                          uint64_t validation_time,
-                          eseal_report **report);
-
-// The overall verdict of a report.
-//
-// # Safety
-// `report` must be a live report; `status` valid for writing.
-eseal_result eseal_report_status(const eseal_report *report, eseal_status *status);
-
-// The number of signatures (for a seal or a detached signature: 1).
-//
-// # Safety
-// `report` must be a live report; `count` valid for writing.
-eseal_result eseal_report_signature_count(const eseal_report *report, size_t *count);
-
-// The number of checks: the document's own, then every signature's, in document order.
-//
-// # Safety
-// `report` must be a live report; `count` valid for writing.
-eseal_result eseal_report_check_count(const eseal_report *report, size_t *count);
-
-// Check number `index` (below [`eseal_report_check_count`]) into `*check`; its strings
-// belong to the report. An index too large gives `ESEAL_INDEX_OUT_OF_RANGE`.
-//
-// # Safety
-// `report` must be a live report; `check` valid for writing an `eseal_check`.
-eseal_result eseal_report_check(const eseal_report *report, size_t index, eseal_check *check);
-
-// The check that best explains why the report is not valid: `*found` is true and `*index`
-// its index for [`eseal_report_check`], or `*found` is false (and `*index` 0) when nothing
-// keeps it from being valid.
-//
-// # Safety
-// `report` must be a live report; `found` and `index` valid for writing.
-eseal_result eseal_report_first_problem(const eseal_report *report, bool *found, size_t *index);
-
-// The report as JSON (the schema of `eseal verify --json`), NUL-terminated, into `*json`
-// with its length without the NUL in `*len`. The text belongs to the caller: free it with
-// [`eseal_string_free`].
-//
-// # Safety
-// `report` must be a live report; `json` and `len` valid for writing.
-eseal_result eseal_report_json(const eseal_report *report, char **json, size_t *len);
-
-// Frees a report; NULL is ignored. Every string it handed out becomes invalid.
-//
-// # Safety
-// `report` must be NULL or a report from [`eseal_verify`] not freed before and not in use by
-// another thread.
-void eseal_report_free(eseal_report *report);
-
-// Frees a string this library handed to the caller (e.g. by [`eseal_report_json`]); NULL
-// is ignored.
-//
-// # Safety
-// `text` must be NULL or a string from this library, not freed before and not modified in
-// length (no NUL written before its end).
-void eseal_string_free(char *text);
-
-// The SM3 digest of `len` bytes at `data` into the 32 bytes at `out` (`out_len` must be at
-// least 32; `ESEAL_BUFFER_TOO_SMALL` otherwise).
-//
-// # Safety
-// `data` must be valid for reading `len` bytes; `out` valid for writing `out_len` bytes.
-eseal_result eseal_sm3(const uint8_t *data, size_t len, uint8_t *out, size_t out_len);
-
-// Validates an e-license identifier (GB/T 36903: prefix, parts and check character):
-// `ESEAL_OK` when valid, otherwise its error code (`ESEAL_MALFORMED`, ...) with the reason
-// in [`eseal_last_error`].
-//
-// # Safety
-// `text_ptr` must be valid for reading `len` bytes (UTF-8, no NUL needed).
-eseal_result eseal_license_id_validate(const char *text_ptr, size_t len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,0 +1,398 @@
+//! Signing with a seal (签章): detached SES_Signatures over raw data (in one step, or prepare →
+//! the caller's device signs → finish), and stamping OFD documents through the core's
+//! `ofd::sign_document`.
+
+use eseal_core::ofd::{PageSelector, SignMode, SignRequest, Stamp, sign_document};
+use eseal_core::pki::Time;
+use eseal_core::ses::{DataToSign, PreparedSignature, SignatureBuilder};
+
+use crate::buffer::{clear_bytes, eseal_bytes, put_bytes};
+use crate::key::{eseal_certificate, eseal_key};
+use crate::result::{Fail, bytes, clear, eseal_result, guard, handle, now, put, text};
+use crate::seal::eseal_seal;
+
+/// Whether later signatures stay possible on a signed OFD document.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum eseal_sign_mode {
+    /// `Signatures.xml` is not covered: later signatures (joint issuance) remain possible.
+    ESEAL_SIGN_CONTINUE = 0,
+    /// The whole package is covered: any later change, another signature included, breaks it.
+    ESEAL_SIGN_PROTECT = 1,
+}
+
+/// A signature waiting for the signer's value (prepare → sign elsewhere → finish), made by
+/// [`eseal_signature_prepare`], freed by [`eseal_prepared_signature_free`]. Immutable: its
+/// functions may share it read-only between threads; the bytes it hands out live until it is
+/// freed.
+pub struct eseal_prepared_signature {
+    prepared: PreparedSignature,
+}
+
+fn time_or_now(seconds: u64) -> Result<Time, Fail> {
+    if seconds == 0 {
+        now()
+    } else {
+        Ok(Time::from_unix_seconds(seconds))
+    }
+}
+
+fn ses_error(e: eseal_core::ses::SesError) -> Fail {
+    Fail::from(eseal_core::Error::from(e))
+}
+
+/// The builder of a detached signature.
+///
+/// # Safety
+/// Every pointer must satisfy the contract of [`eseal_sign_data`].
+unsafe fn builder<'a>(
+    seal: *const eseal_seal,
+    signer_certificate: *const eseal_certificate,
+    data: *const u8,
+    data_len: usize,
+    property_info: *const std::ffi::c_char,
+    property_info_len: usize,
+    signing_time: u64,
+) -> Result<SignatureBuilder<'a>, Fail> {
+    // SAFETY: forwarded caller's contract.
+    let (seal, cert, data, property) = unsafe {
+        (
+            handle(seal, "seal")?,
+            handle(signer_certificate, "signer_certificate")?,
+            bytes(data, data_len, "data")?,
+            text(property_info, property_info_len, "property_info")?,
+        )
+    };
+    Ok(SignatureBuilder::new(
+        &seal.seal,
+        &cert.cert,
+        DataToSign::Bytes(data),
+        property,
+        time_or_now(signing_time)?,
+    ))
+}
+
+/// Signs `data` with `seal` as the holder of `signer_certificate` and `key` (a key file or an
+/// external key): a detached SES_Signature in the seal's version, DER, into `*signature` (free
+/// it with [`eseal_bytes_free`]). `property_info` (ASCII) says what was signed (e.g. a file
+/// name); `signing_time` is seconds since 1970 UTC, 0 for now. Verify it with
+/// [`eseal_verify_with`] and the same data.
+///
+/// Refused with the core's code: a signer the seal does not list (`ESEAL_UNTRUSTED`), a
+/// signing time outside the seal's or certificate's validity (`ESEAL_OUTSIDE_VALIDITY`), a
+/// damaged seal or a key that is not the certificate's (`ESEAL_VERIFICATION_FAILED`).
+///
+/// # Safety
+/// `seal`, `key` and `signer_certificate` must be live handles; every (pointer, length) pair
+/// readable; `signature` valid for writing an `eseal_bytes`.
+#[allow(clippy::too_many_arguments)]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_sign_data(
+    seal: *const eseal_seal,
+    key: *const eseal_key,
+    signer_certificate: *const eseal_certificate,
+    data: *const u8,
+    data_len: usize,
+    property_info: *const std::ffi::c_char,
+    property_info_len: usize,
+    signing_time: u64,
+    signature: *mut eseal_bytes,
+) -> eseal_result {
+    // SAFETY: caller's contract for signature.
+    unsafe { clear_bytes(signature) };
+    guard(|| {
+        if signature.is_null() {
+            return Err(Fail::null("signature"));
+        }
+        // SAFETY: caller's contract.
+        let key = unsafe { handle(key, "key") }?;
+        // SAFETY: caller's contract for the other arguments.
+        let builder = unsafe {
+            builder(
+                seal,
+                signer_certificate,
+                data,
+                data_len,
+                property_info,
+                property_info_len,
+                signing_time,
+            )
+        }?;
+        let signed = builder.sign(key.signer()).map_err(ses_error)?;
+        // SAFETY: caller's contract for signature.
+        unsafe { put_bytes(signature, signed.as_der().to_vec(), "signature") }
+    })
+}
+
+/// The first half of [`eseal_sign_data`] for a key the library cannot call (a signing server,
+/// a device used asynchronously): checks the request as signing would and makes
+/// `*prepared`. Then have the key sign [`eseal_prepared_signature_message`] (SM2 with SM3 and
+/// the default ID), or its digest [`eseal_prepared_signature_digest`] for devices that sign
+/// digests, and pass the value to [`eseal_prepared_signature_finish`].
+///
+/// # Safety
+/// As for [`eseal_sign_data`]; `prepared` valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_signature_prepare(
+    seal: *const eseal_seal,
+    signer_certificate: *const eseal_certificate,
+    data: *const u8,
+    data_len: usize,
+    property_info: *const std::ffi::c_char,
+    property_info_len: usize,
+    signing_time: u64,
+    prepared: *mut *mut eseal_prepared_signature,
+) -> eseal_result {
+    // SAFETY: caller's contract for prepared.
+    unsafe { clear(prepared) };
+    guard(|| {
+        if prepared.is_null() {
+            return Err(Fail::null("prepared"));
+        }
+        // SAFETY: caller's contract for the other arguments.
+        let builder = unsafe {
+            builder(
+                seal,
+                signer_certificate,
+                data,
+                data_len,
+                property_info,
+                property_info_len,
+                signing_time,
+            )
+        }?;
+        let handle = Box::new(eseal_prepared_signature {
+            prepared: builder.prepare().map_err(ses_error)?,
+        });
+        // SAFETY: caller's contract for prepared; ownership passes to the caller.
+        unsafe { put(prepared, Box::into_raw(handle), "prepared") }
+    })
+}
+
+/// The bytes the signer signs (the DER of `TBS_Sign`): `*message` points to `*message_len`
+/// bytes owned by `prepared`, valid until it is freed.
+///
+/// # Safety
+/// `prepared` must be live; `message` and `message_len` valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_prepared_signature_message(
+    prepared: *const eseal_prepared_signature,
+    message: *mut *const u8,
+    message_len: *mut usize,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: caller's contract.
+        let prepared = unsafe { handle(prepared, "prepared") }?;
+        if message.is_null() || message_len.is_null() {
+            return Err(Fail::null("an out-pointer"));
+        }
+        let tbs = prepared.prepared.tbs_bytes();
+        // SAFETY: both valid for writes (caller's contract); the bytes live with the handle.
+        unsafe {
+            put(message, tbs.as_ptr(), "message")?;
+            put(message_len, tbs.len(), "message_len")
+        }
+    })
+}
+
+/// The 32-byte digest `e = SM3(Z ‖ message)` (signer certificate's key, default ID) into
+/// `out` (`out_len` at least 32, else `ESEAL_BUFFER_TOO_SMALL`), for devices that sign
+/// digests.
+///
+/// # Safety
+/// `prepared` must be live; `out` valid for writing `out_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_prepared_signature_digest(
+    prepared: *const eseal_prepared_signature,
+    out: *mut u8,
+    out_len: usize,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: caller's contract.
+        let prepared = unsafe { handle(prepared, "prepared") }?;
+        if out.is_null() {
+            return Err(Fail::null("out"));
+        }
+        let digest = prepared.prepared.digest_e();
+        if out_len < digest.len() {
+            return Err(Fail::new(
+                eseal_result::ESEAL_BUFFER_TOO_SMALL,
+                &format!("out_len {out_len}: the digest has {} bytes", digest.len()),
+            ));
+        }
+        // SAFETY: out is valid for out_len >= 32 bytes (caller's contract); the digest is a
+        // local array, so the regions do not overlap.
+        unsafe { std::ptr::copy_nonoverlapping(digest.as_ptr(), out, digest.len()) };
+        Ok(())
+    })
+}
+
+/// Completes a prepared signature with the signer's value (DER `SM2Signature` or raw 64-byte
+/// `r ‖ s`) into `*signature`, the SES_Signature DER (free it with [`eseal_bytes_free`]). A
+/// value that does not verify with the signer certificate gives `ESEAL_VERIFICATION_FAILED`;
+/// `prepared` stays usable (another value may be tried) until freed.
+///
+/// # Safety
+/// `prepared` must be live; `value` readable for `value_len` bytes; `signature` valid for
+/// writing an `eseal_bytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_prepared_signature_finish(
+    prepared: *const eseal_prepared_signature,
+    value: *const u8,
+    value_len: usize,
+    signature: *mut eseal_bytes,
+) -> eseal_result {
+    // SAFETY: caller's contract for signature.
+    unsafe { clear_bytes(signature) };
+    guard(|| {
+        if signature.is_null() {
+            return Err(Fail::null("signature"));
+        }
+        // SAFETY: caller's contract.
+        let (prepared, value) = unsafe {
+            (
+                handle(prepared, "prepared")?,
+                bytes(value, value_len, "value")?,
+            )
+        };
+        let signed = prepared.prepared.clone().finish(value).map_err(ses_error)?;
+        // SAFETY: caller's contract for signature.
+        unsafe { put_bytes(signature, signed.as_der().to_vec(), "signature") }
+    })
+}
+
+/// Frees a prepared signature; NULL is ignored.
+///
+/// # Safety
+/// `prepared` must be NULL or from this library, not freed before and not in use elsewhere.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_prepared_signature_free(prepared: *mut eseal_prepared_signature) {
+    if !prepared.is_null() {
+        // SAFETY: caller's contract: it came from Box::into_raw and is freed only once.
+        drop(unsafe { Box::from_raw(prepared) });
+    }
+}
+
+fn sign_mode(mode: u32) -> Result<SignMode, Fail> {
+    match mode {
+        0 => Ok(SignMode::ContinueSigning),
+        1 => Ok(SignMode::WholeProtect),
+        other => Err(Fail::new(
+            eseal_result::ESEAL_INVALID_ARGUMENT,
+            &format!("{other} is no eseal_sign_mode"),
+        )),
+    }
+}
+
+/// Signs an OFD package and hands the new package to the caller.
+///
+/// # Safety
+/// `ofd` readable for `ofd_len` bytes; `out` NULL or valid for writing an `eseal_bytes`.
+unsafe fn sign_ofd(
+    ofd: *const u8,
+    ofd_len: usize,
+    request: &SignRequest<'_>,
+    out: *mut eseal_bytes,
+) -> Result<(), Fail> {
+    // SAFETY: forwarded caller's contract.
+    let ofd = unsafe { bytes(ofd, ofd_len, "ofd") }?;
+    let signed = sign_document(ofd, request).map_err(eseal_core::Error::from)?;
+    // SAFETY: forwarded caller's contract.
+    unsafe { put_bytes(out, signed, "out") }
+}
+
+/// Stamps the OFD package `ofd` with `seal` (a seal signature, `Type="Seal"`) as the holder of
+/// `signer_certificate` and `key`, into a new package in `*out` (free it with
+/// [`eseal_bytes_free`]; `ofd` is not changed). The stamp goes on page `page` (0-based) with
+/// its top-left corner at (`x_mm`, `y_mm`) from the page's top-left; `width_mm` and
+/// `height_mm` set its size, or both 0 for the seal picture's size. `mode` is an
+/// [`eseal_sign_mode`]; `signing_time` seconds since 1970 UTC, 0 for now. Keep the stamp on
+/// the page: the library writes what it is given, and a verifier reports a stamp off the page.
+///
+/// Refused with the core's code: an unreadable package (`ESEAL_MALFORMED`), a page the
+/// document does not have or a bad size (`ESEAL_INVALID_ARGUMENT`), a whole-protected document
+/// (`ESEAL_POLICY_REFUSED`), a seal or key that cannot sign (`ESEAL_CRYPTO`, with the reason).
+///
+/// # Safety
+/// `ofd` readable for `ofd_len` bytes; `seal`, `key`, `signer_certificate` live handles; `out`
+/// valid for writing an `eseal_bytes`.
+#[allow(clippy::too_many_arguments)]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_ofd_stamp(
+    ofd: *const u8,
+    ofd_len: usize,
+    seal: *const eseal_seal,
+    key: *const eseal_key,
+    signer_certificate: *const eseal_certificate,
+    signing_time: u64,
+    page: usize,
+    x_mm: f64,
+    y_mm: f64,
+    width_mm: f64,
+    height_mm: f64,
+    mode: u32,
+    out: *mut eseal_bytes,
+) -> eseal_result {
+    // SAFETY: caller's contract for out.
+    unsafe { clear_bytes(out) };
+    guard(|| {
+        if out.is_null() {
+            return Err(Fail::null("out"));
+        }
+        // SAFETY: caller's contract for the handles.
+        let (seal, key, cert) = unsafe {
+            (
+                handle(seal, "seal")?,
+                handle(key, "key")?,
+                handle(signer_certificate, "signer_certificate")?,
+            )
+        };
+        let mut stamp = Stamp::on_page(PageSelector::Index(page), x_mm, y_mm);
+        if width_mm != 0.0 || height_mm != 0.0 {
+            stamp = stamp.size(width_mm, height_mm);
+        }
+        let request = SignRequest::seal(
+            &seal.seal,
+            &cert.cert,
+            key.signer(),
+            time_or_now(signing_time)?,
+        )
+        .stamp(stamp)
+        .mode(sign_mode(mode)?);
+        // SAFETY: caller's contract for ofd/ofd_len and out.
+        unsafe { sign_ofd(ofd, ofd_len, &request, out) }
+    })
+}
+
+/// Signs the OFD package `ofd` with a plain digital signature (`Type="Sign"`, a GB/T 35275
+/// SignedData embedding `certificate`, no seal and no appearance) by `key`, into a new package
+/// in `*out` (free it with [`eseal_bytes_free`]). `mode` and `signing_time` as for
+/// [`eseal_ofd_stamp`].
+///
+/// # Safety
+/// `ofd` readable for `ofd_len` bytes; `key` and `certificate` live handles; `out` valid for
+/// writing an `eseal_bytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_ofd_sign_digital(
+    ofd: *const u8,
+    ofd_len: usize,
+    key: *const eseal_key,
+    certificate: *const eseal_certificate,
+    signing_time: u64,
+    mode: u32,
+    out: *mut eseal_bytes,
+) -> eseal_result {
+    // SAFETY: caller's contract for out.
+    unsafe { clear_bytes(out) };
+    guard(|| {
+        if out.is_null() {
+            return Err(Fail::null("out"));
+        }
+        // SAFETY: caller's contract for the handles.
+        let (key, cert) = unsafe { (handle(key, "key")?, handle(certificate, "certificate")?) };
+        let request = SignRequest::digital(&cert.cert, key.signer(), time_or_now(signing_time)?)
+            .mode(sign_mode(mode)?);
+        // SAFETY: caller's contract for ofd/ofd_len and out.
+        unsafe { sign_ofd(ofd, ofd_len, &request, out) }
+    })
+}
