@@ -82,6 +82,28 @@ pub(crate) unsafe fn put_bytes(
     Ok(())
 }
 
+/// The body of a function whose output is an `eseal_bytes`: `*out` is set to `{NULL, 0}`
+/// first, then to the bytes `make` gives (owned by the caller).
+///
+/// # Safety
+/// When not NULL, `out` must be valid for writing an `eseal_bytes`.
+pub(crate) unsafe fn bytes_output(
+    out: *mut eseal_bytes,
+    name: &str,
+    make: impl FnOnce() -> Result<Vec<u8>, crate::result::Fail>,
+) -> crate::result::eseal_result {
+    // SAFETY: this function's contract for out.
+    unsafe { clear_bytes(out) };
+    crate::result::guard(|| {
+        if out.is_null() {
+            return Err(crate::result::Fail::null(name));
+        }
+        let data = make()?;
+        // SAFETY: this function's contract for out.
+        unsafe { put_bytes(out, data, name) }
+    })
+}
+
 /// Frees a buffer from this library and sets `*bytes` to `{NULL, 0}`. The bytes are
 /// overwritten with zeros first (buffers may hold decrypted data). NULL and `{NULL, 0}` are
 /// ignored.

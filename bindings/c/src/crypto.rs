@@ -4,9 +4,9 @@
 use eseal_core::crypto::sm2::{CiphertextFormat, DistId, Signature as Sm2Signature};
 use eseal_core::crypto::sm4::{self, Sm4Key};
 
-use crate::buffer::{clear_bytes, eseal_bytes, put_bytes};
+use crate::buffer::{bytes_output, eseal_bytes};
 use crate::key::{KeyKind, eseal_key, public_key};
-use crate::result::{Fail, bytes, eseal_result, guard, handle};
+use crate::result::{Fail, bytes, core_error, eseal_result, guard, handle, optional_bytes};
 
 /// The layout of an SM2 ciphertext (GB/T 32918.4), for [`eseal_sm2_encrypt`] and
 /// [`eseal_sm2_decrypt`]: both sides must agree.
@@ -42,19 +42,11 @@ pub enum eseal_sm4_mode {
 /// # Safety
 /// As for [`bytes`].
 unsafe fn dist_id(id: *const u8, len: usize) -> Result<DistId, Fail> {
-    if id.is_null() {
-        if len != 0 {
-            return Err(Fail::null("id"));
-        }
-        return Ok(DistId::DEFAULT);
-    }
     // SAFETY: forwarded caller's contract.
-    let id = unsafe { bytes(id, len, "id") }?;
-    DistId::new(id).map_err(|e| Fail::from(eseal_core::Error::from(e)))
-}
-
-fn crypto_error(e: eseal_core::crypto::CryptoError) -> Fail {
-    Fail::from(eseal_core::Error::from(e))
+    match unsafe { optional_bytes(id, len, "id") }? {
+        None => Ok(DistId::DEFAULT),
+        Some(id) => DistId::new(id).map_err(core_error),
+    }
 }
 
 /// Signs `message` with `key` (SM2 with SM3 and the distinguishing ID `id`, see below) into a
@@ -75,30 +67,26 @@ pub unsafe extern "C" fn eseal_sm2_sign(
     message_len: usize,
     signature: *mut eseal_bytes,
 ) -> eseal_result {
-    // SAFETY: caller's contract for signature.
-    unsafe { clear_bytes(signature) };
-    guard(|| {
-        // SAFETY: caller's contract.
-        let key = unsafe { handle(key, "key") }?;
-        // SAFETY: caller's contract for id/id_len.
-        let id = unsafe { dist_id(id, id_len) }?;
-        // SAFETY: caller's contract for message/message_len.
-        let message = unsafe { bytes(message, message_len, "message") }?;
-        if signature.is_null() {
-            return Err(Fail::null("signature"));
-        }
+    let make = || {
+        // SAFETY: caller's contract for key, id/id_len and message/message_len.
+        let (key, id, message) = unsafe {
+            (
+                handle(key, "key")?,
+                dist_id(id, id_len)?,
+                bytes(message, message_len, "message")?,
+            )
+        };
         let value = match &key.kind {
             KeyKind::Software(s) => s
                 .secret_key()
                 .sign_with_id(&id, message)
-                .map_err(crypto_error)?,
-            KeyKind::External(e) => e
-                .sign_with_id(&id, message)
-                .map_err(|e| Fail::from(eseal_core::Error::from(e)))?,
+                .map_err(core_error)?,
+            KeyKind::External(e) => e.sign_with_id(&id, message).map_err(core_error)?,
         };
-        // SAFETY: caller's contract for signature.
-        unsafe { put_bytes(signature, value.to_der(), "signature") }
-    })
+        Ok(value.to_der())
+    };
+    // SAFETY: caller's contract for signature.
+    unsafe { bytes_output(signature, "signature", make) }
 }
 
 /// Verifies an SM2 signature (DER `SM2Signature` or raw 64-byte `r ‖ s`) over `message` with
@@ -131,9 +119,8 @@ pub unsafe extern "C" fn eseal_sm2_verify(
             )
         };
         let key = public_key(key)?;
-        let (value, _) = Sm2Signature::from_der_or_raw(signature).map_err(crypto_error)?;
-        key.verify_with_id(&id, message, &value)
-            .map_err(crypto_error)
+        let (value, _) = Sm2Signature::from_der_or_raw(signature).map_err(core_error)?;
+        key.verify_with_id(&id, message, &value).map_err(core_error)
     })
 }
 
@@ -165,9 +152,7 @@ pub unsafe extern "C" fn eseal_sm2_encrypt(
     plaintext_len: usize,
     ciphertext: *mut eseal_bytes,
 ) -> eseal_result {
-    // SAFETY: caller's contract for ciphertext.
-    unsafe { clear_bytes(ciphertext) };
-    guard(|| {
+    let make = || {
         // SAFETY: caller's contract for both pairs.
         let (key, plaintext) = unsafe {
             (
@@ -175,16 +160,13 @@ pub unsafe extern "C" fn eseal_sm2_encrypt(
                 bytes(plaintext, plaintext_len, "plaintext")?,
             )
         };
-        if ciphertext.is_null() {
-            return Err(Fail::null("ciphertext"));
-        }
         let format = sm2_format(format)?;
-        let out = public_key(key)?
+        public_key(key)?
             .encrypt(plaintext, format)
-            .map_err(crypto_error)?;
-        // SAFETY: caller's contract for ciphertext.
-        unsafe { put_bytes(ciphertext, out, "ciphertext") }
-    })
+            .map_err(core_error)
+    };
+    // SAFETY: caller's contract for ciphertext.
+    unsafe { bytes_output(ciphertext, "ciphertext", make) }
 }
 
 /// Decrypts an SM2 `ciphertext` in the layout `format` with `key` (read from a key file; an
@@ -202,16 +184,14 @@ pub unsafe extern "C" fn eseal_sm2_decrypt(
     ciphertext_len: usize,
     plaintext: *mut eseal_bytes,
 ) -> eseal_result {
-    // SAFETY: caller's contract for plaintext.
-    unsafe { clear_bytes(plaintext) };
-    guard(|| {
-        // SAFETY: caller's contract.
-        let key = unsafe { handle(key, "key") }?;
-        // SAFETY: caller's contract for ciphertext/ciphertext_len.
-        let ciphertext = unsafe { bytes(ciphertext, ciphertext_len, "ciphertext") }?;
-        if plaintext.is_null() {
-            return Err(Fail::null("plaintext"));
-        }
+    let make = || {
+        // SAFETY: caller's contract for key and ciphertext/ciphertext_len.
+        let (key, ciphertext) = unsafe {
+            (
+                handle(key, "key")?,
+                bytes(ciphertext, ciphertext_len, "ciphertext")?,
+            )
+        };
         let format = sm2_format(format)?;
         let KeyKind::Software(signer) = &key.kind else {
             return Err(Fail::new(
@@ -222,27 +202,21 @@ pub unsafe extern "C" fn eseal_sm2_decrypt(
         let out = signer
             .secret_key()
             .decrypt(ciphertext, format)
-            .map_err(crypto_error)?;
-        // SAFETY: caller's contract for plaintext.
-        unsafe { put_bytes(plaintext, out.to_vec(), "plaintext") }
-    })
+            .map_err(core_error)?;
+        Ok(out.to_vec())
+    };
+    // SAFETY: caller's contract for plaintext.
+    unsafe { bytes_output(plaintext, "plaintext", make) }
 }
 
-/// The arguments of an SM4 operation.
-struct Sm4Args<'a> {
-    mode: u32,
-    key: Sm4Key,
-    iv: &'a [u8],
-    aad: &'a [u8],
-    input: &'a [u8],
-}
-
-/// Reads the arguments shared by [`eseal_sm4_encrypt`] and [`eseal_sm4_decrypt`].
+/// One SM4 operation of [`eseal_sm4_encrypt`] or [`eseal_sm4_decrypt`] into `*output`.
 ///
 /// # Safety
-/// Every (pointer, length) pair must be readable.
+/// Every (pointer, length) pair must be readable; `output` NULL or valid for writing an
+/// `eseal_bytes`.
 #[allow(clippy::too_many_arguments)]
-unsafe fn sm4_args<'a>(
+unsafe fn sm4(
+    encrypt: bool,
     mode: u32,
     key: *const u8,
     key_len: usize,
@@ -252,36 +226,43 @@ unsafe fn sm4_args<'a>(
     aad_len: usize,
     input: *const u8,
     input_len: usize,
-) -> Result<Sm4Args<'a>, Fail> {
-    // SAFETY: forwarded caller's contract for every pair.
-    let (key, iv, aad, input) = unsafe {
-        (
-            bytes(key, key_len, "key")?,
-            bytes(iv, iv_len, "iv")?,
-            bytes(aad, aad_len, "aad")?,
-            bytes(input, input_len, "input")?,
-        )
+    output: *mut eseal_bytes,
+) -> eseal_result {
+    let make = || {
+        // SAFETY: forwarded caller's contract for every pair.
+        let (key, iv, aad, input) = unsafe {
+            (
+                bytes(key, key_len, "key")?,
+                bytes(iv, iv_len, "iv")?,
+                bytes(aad, aad_len, "aad")?,
+                bytes(input, input_len, "input")?,
+            )
+        };
+        if mode != eseal_sm4_mode::ESEAL_SM4_GCM as u32 && !aad.is_empty() {
+            return Err(Fail::new(
+                eseal_result::ESEAL_INVALID_ARGUMENT,
+                "associated data (aad) is for GCM only",
+            ));
+        }
+        let key = Sm4Key::from_slice(key).map_err(core_error)?;
+        let out = match (mode, encrypt) {
+            (0, true) => sm4::cbc_encrypt(&key, iv, input),
+            (1, true) => sm4::ctr_encrypt(&key, iv, input),
+            (2, true) => sm4::gcm_encrypt(&key, iv, aad, input),
+            (0, false) => sm4::cbc_decrypt(&key, iv, input).map(|p| p.to_vec()),
+            (1, false) => sm4::ctr_decrypt(&key, iv, input).map(|p| p.to_vec()),
+            (2, false) => sm4::gcm_decrypt(&key, iv, aad, input).map(|p| p.to_vec()),
+            _ => {
+                return Err(Fail::new(
+                    eseal_result::ESEAL_INVALID_ARGUMENT,
+                    &format!("{mode} is no eseal_sm4_mode"),
+                ));
+            }
+        };
+        out.map_err(core_error)
     };
-    if mode > 2 {
-        return Err(Fail::new(
-            eseal_result::ESEAL_INVALID_ARGUMENT,
-            &format!("{mode} is no eseal_sm4_mode"),
-        ));
-    }
-    if mode != 2 && !aad.is_empty() {
-        return Err(Fail::new(
-            eseal_result::ESEAL_INVALID_ARGUMENT,
-            "associated data (aad) is for GCM only",
-        ));
-    }
-    let key = Sm4Key::from_slice(key).map_err(crypto_error)?;
-    Ok(Sm4Args {
-        mode,
-        key,
-        iv,
-        aad,
-        input,
-    })
+    // SAFETY: forwarded caller's contract for output.
+    unsafe { bytes_output(output, "output", make) }
 }
 
 /// SM4-encrypts `input` in `mode` (an [`eseal_sm4_mode`]) with the 16-byte `key` and `iv`
@@ -306,27 +287,12 @@ pub unsafe extern "C" fn eseal_sm4_encrypt(
     input_len: usize,
     output: *mut eseal_bytes,
 ) -> eseal_result {
-    // SAFETY: caller's contract for output.
-    unsafe { clear_bytes(output) };
-    guard(|| {
-        // SAFETY: caller's contract for every pair.
-        let a = unsafe {
-            sm4_args(
-                mode, key, key_len, iv, iv_len, aad, aad_len, input, input_len,
-            )
-        }?;
-        if output.is_null() {
-            return Err(Fail::null("output"));
-        }
-        let out = match a.mode {
-            0 => sm4::cbc_encrypt(&a.key, a.iv, a.input),
-            1 => sm4::ctr_encrypt(&a.key, a.iv, a.input),
-            _ => sm4::gcm_encrypt(&a.key, a.iv, a.aad, a.input),
-        }
-        .map_err(crypto_error)?;
-        // SAFETY: caller's contract for output.
-        unsafe { put_bytes(output, out, "output") }
-    })
+    // SAFETY: forwarded caller's contract.
+    unsafe {
+        sm4(
+            true, mode, key, key_len, iv, iv_len, aad, aad_len, input, input_len, output,
+        )
+    }
 }
 
 /// SM4-decrypts `input` (the inverse of [`eseal_sm4_encrypt`], same arguments) into
@@ -349,27 +315,12 @@ pub unsafe extern "C" fn eseal_sm4_decrypt(
     input_len: usize,
     output: *mut eseal_bytes,
 ) -> eseal_result {
-    // SAFETY: caller's contract for output.
-    unsafe { clear_bytes(output) };
-    guard(|| {
-        // SAFETY: caller's contract for every pair.
-        let a = unsafe {
-            sm4_args(
-                mode, key, key_len, iv, iv_len, aad, aad_len, input, input_len,
-            )
-        }?;
-        if output.is_null() {
-            return Err(Fail::null("output"));
-        }
-        let out = match a.mode {
-            0 => sm4::cbc_decrypt(&a.key, a.iv, a.input),
-            1 => sm4::ctr_decrypt(&a.key, a.iv, a.input),
-            _ => sm4::gcm_decrypt(&a.key, a.iv, a.aad, a.input),
-        }
-        .map_err(crypto_error)?;
-        // SAFETY: caller's contract for output.
-        unsafe { put_bytes(output, out.to_vec(), "output") }
-    })
+    // SAFETY: forwarded caller's contract.
+    unsafe {
+        sm4(
+            false, mode, key, key_len, iv, iv_len, aad, aad_len, input, input_len, output,
+        )
+    }
 }
 
 /// The SM3 digest of `len` bytes at `data` into the 32 bytes at `out` (`out_len` must be at

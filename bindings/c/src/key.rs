@@ -7,8 +7,11 @@ use eseal_core::crypto::sm2::{DistId, PublicKey, Signature as Sm2Signature};
 use eseal_core::keyfile;
 use eseal_core::pki::{Certificate, PkiError, Signer, SoftwareSigner};
 
-use crate::buffer::{c_string, clear_bytes, eseal_bytes, put_bytes};
-use crate::result::{Fail, bytes, clear, eseal_result, guard, handle, put};
+use crate::buffer::{bytes_output, c_string, eseal_bytes};
+use crate::result::{
+    Fail, bytes, core_error, eseal_result, free_handle, guard, handle, new_handle, optional_bytes,
+    put,
+};
 
 /// The largest signature value a signing callback may return: a DER `SM2Signature` is at most
 /// 72 bytes, a raw `r ‖ s` 64.
@@ -168,19 +171,6 @@ impl eseal_certificate {
     }
 }
 
-/// Hands a new certificate handle to the caller.
-///
-/// # Safety
-/// `out` must be NULL or valid for writing a pointer.
-pub(crate) unsafe fn put_certificate(
-    out: *mut *mut eseal_certificate,
-    cert: Certificate,
-) -> Result<(), Fail> {
-    let handle = Box::new(eseal_certificate::new(cert));
-    // SAFETY: caller's contract for out; ownership of the box passes to the caller.
-    unsafe { put(out, Box::into_raw(handle), "out") }
-}
-
 /// An SM2 public key given as a DER `SubjectPublicKeyInfo` or a SEC1 point (`04 ‖ x ‖ y`, or
 /// compressed).
 pub(crate) fn public_key(input: &[u8]) -> Result<PublicKey, Fail> {
@@ -189,7 +179,7 @@ pub(crate) fn public_key(input: &[u8]) -> Result<PublicKey, Fail> {
     } else {
         PublicKey::from_sec1_bytes(input)
     };
-    key.map_err(|e| Fail::from(eseal_core::Error::from(e)))
+    key.map_err(core_error)
 }
 
 /// Reads the SM2 private key of a key file into `*out`: PKCS#8 (PEM or DER), password-encrypted
@@ -212,35 +202,25 @@ pub unsafe extern "C" fn eseal_key_load(
     password_len: usize,
     out: *mut *mut eseal_key,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear(out) };
-    guard(|| {
-        if out.is_null() {
-            return Err(Fail::null("out"));
-        }
-        // SAFETY: caller's contract for data/len.
-        let data = unsafe { bytes(data, len, "data") }?;
-        let password = if password.is_null() {
-            if password_len != 0 {
-                return Err(Fail::null("password"));
-            }
-            None
-        } else {
-            // SAFETY: caller's contract for password/password_len (non-NULL here, so a length
-            // of 0 gives the empty password).
-            Some(unsafe { bytes(password, password_len, "password") }?)
+    let make = || {
+        // SAFETY: caller's contract for data/len and password/password_len.
+        let (data, password) = unsafe {
+            (
+                bytes(data, len, "data")?,
+                optional_bytes(password, password_len, "password")?,
+            )
         };
-        let file = keyfile::read(data, password).map_err(eseal_core::Error::from)?;
+        let file = keyfile::read(data, password).map_err(core_error)?;
         let format = format_name(file.format().id());
         let certificates = file.certificates().to_vec();
-        let key = Box::new(eseal_key {
+        Ok(eseal_key {
             kind: KeyKind::Software(SoftwareSigner::from_secret_key(file.into_secret_key())),
             format,
             certificates,
-        });
-        // SAFETY: out is valid for writes (caller's contract); ownership passes to the caller.
-        unsafe { put(out, Box::into_raw(key), "out") }
-    })
+        })
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { new_handle(out, make) }
 }
 
 /// The NUL-terminated static form of a key format's stable name.
@@ -273,21 +253,13 @@ pub unsafe extern "C" fn eseal_key_from_callback(
     user_data: *mut c_void,
     out: *mut *mut eseal_key,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear(out) };
-    guard(|| {
-        if out.is_null() {
-            return Err(Fail::null("out"));
-        }
+    let make = || {
         // SAFETY: caller's contract.
         let certificate = unsafe { handle(certificate, "certificate") }?;
         let callback = callback.ok_or_else(|| Fail::null("callback"))?;
-        let point = certificate
-            .cert
-            .sm2_public_key()
-            .map_err(eseal_core::Error::from)?;
+        let point = certificate.cert.sm2_public_key().map_err(core_error)?;
         let public_key = public_key(point)?;
-        let key = Box::new(eseal_key {
+        Ok(eseal_key {
             kind: KeyKind::External(ExternalSigner {
                 callback,
                 user_data,
@@ -296,10 +268,10 @@ pub unsafe extern "C" fn eseal_key_from_callback(
             }),
             format: b"external\0",
             certificates: vec![certificate.cert.clone()],
-        });
-        // SAFETY: out is valid for writes (caller's contract); ownership passes to the caller.
-        unsafe { put(out, Box::into_raw(key), "out") }
-    })
+        })
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { new_handle(out, make) }
 }
 
 /// The stable name of the format the key was read from (`pkcs8-pem`, `pkcs8-der`,
@@ -331,18 +303,13 @@ pub unsafe extern "C" fn eseal_key_public_key(
     key: *const eseal_key,
     out: *mut eseal_bytes,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear_bytes(out) };
-    guard(|| {
+    let make = || {
         // SAFETY: caller's contract.
         let key = unsafe { handle(key, "key") }?;
-        let spki = key
-            .signer()
-            .public_key_spki()
-            .map_err(eseal_core::Error::from)?;
-        // SAFETY: caller's contract for out.
-        unsafe { put_bytes(out, spki, "out") }
-    })
+        key.signer().public_key_spki().map_err(core_error)
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { bytes_output(out, "out", make) }
 }
 
 /// The number of certificates that came with the key: those of a PKCS#12 file (the key's own
@@ -374,12 +341,7 @@ pub unsafe extern "C" fn eseal_key_certificate(
     index: usize,
     out: *mut *mut eseal_certificate,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear(out) };
-    guard(|| {
-        if out.is_null() {
-            return Err(Fail::null("out"));
-        }
+    let make = || {
         // SAFETY: caller's contract.
         let key = unsafe { handle(key, "key") }?;
         let cert = key.certificates.get(index).ok_or_else(|| {
@@ -391,9 +353,10 @@ pub unsafe extern "C" fn eseal_key_certificate(
                 ),
             )
         })?;
-        // SAFETY: caller's contract for out.
-        unsafe { put_certificate(out, cert.clone()) }
-    })
+        Ok(eseal_certificate::new(cert.clone()))
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { new_handle(out, make) }
 }
 
 /// Frees a key, wiping its secret; NULL is ignored.
@@ -402,11 +365,8 @@ pub unsafe extern "C" fn eseal_key_certificate(
 /// `key` must be NULL or a key from this library not freed before and not in use elsewhere.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn eseal_key_free(key: *mut eseal_key) {
-    if !key.is_null() {
-        // SAFETY: caller's contract: key came from Box::into_raw and is freed only once. The
-        // core's SecretKey zeroizes itself on drop.
-        drop(unsafe { Box::from_raw(key) });
-    }
+    // SAFETY: caller's contract. The core's SecretKey zeroizes itself on drop.
+    unsafe { free_handle(key) }
 }
 
 /// Reads a certificate (PEM or DER; the first of a PEM bundle) into `*out`.
@@ -419,18 +379,14 @@ pub unsafe extern "C" fn eseal_certificate_load(
     len: usize,
     out: *mut *mut eseal_certificate,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear(out) };
-    guard(|| {
-        if out.is_null() {
-            return Err(Fail::null("out"));
-        }
+    let make = || {
         // SAFETY: caller's contract for data/len.
         let data = unsafe { bytes(data, len, "data") }?;
-        let cert = Certificate::from_der_or_pem(data).map_err(eseal_core::Error::from)?;
-        // SAFETY: caller's contract for out.
-        unsafe { put_certificate(out, cert) }
-    })
+        let cert = Certificate::from_der_or_pem(data).map_err(core_error)?;
+        Ok(eseal_certificate::new(cert))
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { new_handle(out, make) }
 }
 
 /// A string of a certificate handle.
@@ -527,14 +483,13 @@ pub unsafe extern "C" fn eseal_certificate_der(
     cert: *const eseal_certificate,
     out: *mut eseal_bytes,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear_bytes(out) };
-    guard(|| {
+    let make = || {
         // SAFETY: caller's contract.
         let cert = unsafe { handle(cert, "certificate") }?;
-        // SAFETY: caller's contract for out.
-        unsafe { put_bytes(out, cert.cert.as_der().to_vec(), "out") }
-    })
+        Ok(cert.cert.as_der().to_vec())
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { bytes_output(out, "out", make) }
 }
 
 /// The certificate's public key as a DER `SubjectPublicKeyInfo` into `*out` (free it with
@@ -547,19 +502,14 @@ pub unsafe extern "C" fn eseal_certificate_public_key(
     cert: *const eseal_certificate,
     out: *mut eseal_bytes,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear_bytes(out) };
-    guard(|| {
+    let make = || {
         // SAFETY: caller's contract.
         let cert = unsafe { handle(cert, "certificate") }?;
-        let point = cert
-            .cert
-            .sm2_public_key()
-            .map_err(eseal_core::Error::from)?;
-        let spki = public_key(point)?.to_spki_der();
-        // SAFETY: caller's contract for out.
-        unsafe { put_bytes(out, spki, "out") }
-    })
+        let point = cert.cert.sm2_public_key().map_err(core_error)?;
+        Ok(public_key(point)?.to_spki_der())
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { bytes_output(out, "out", make) }
 }
 
 /// Frees a certificate; NULL is ignored. Its strings become invalid.
@@ -569,8 +519,6 @@ pub unsafe extern "C" fn eseal_certificate_public_key(
 /// elsewhere.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn eseal_certificate_free(cert: *mut eseal_certificate) {
-    if !cert.is_null() {
-        // SAFETY: caller's contract: cert came from Box::into_raw and is freed only once.
-        drop(unsafe { Box::from_raw(cert) });
-    }
+    // SAFETY: caller's contract.
+    unsafe { free_handle(cert) }
 }

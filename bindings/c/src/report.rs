@@ -3,13 +3,16 @@
 use std::ffi::{CString, c_char};
 
 use eseal_core::document::DocumentVerifyOptions;
-use eseal_core::pki::{Certificate, Time};
+use eseal_core::pki::Certificate;
 use eseal_core::ses::{DataRef, VerifyOptions};
 use eseal_core::verify::{CheckStatus, DocumentReport, Level, Status};
 
 use crate::buffer::c_string;
 use crate::key::eseal_certificate;
-use crate::result::{Fail, bytes, bytes_of, clear, eseal_result, guard, handle, now, put};
+use crate::result::{
+    Fail, bytes, bytes_of, clear, core_error, eseal_result, free_handle, guard, handle, new_handle,
+    optional_bytes, put, time_or_now,
+};
 use crate::trust::{eseal_policy, eseal_trust_store};
 
 /// The overall verdict of a report.
@@ -205,23 +208,11 @@ pub unsafe extern "C" fn eseal_verify_with(
     signer_certificate_count: usize,
     report: *mut *mut eseal_report,
 ) -> eseal_result {
-    // SAFETY: caller's contract for report.
-    unsafe { clear(report) };
-    guard(|| {
-        if report.is_null() {
-            return Err(Fail::null("report"));
-        }
+    let make = || {
         // SAFETY: caller's contract for data/len.
         let data = unsafe { bytes(data, len, "data") }?;
-        let detached = if detached_data.is_null() {
-            if detached_len != 0 {
-                return Err(Fail::null("detached_data"));
-            }
-            None
-        } else {
-            // SAFETY: caller's contract for detached_data/detached_len.
-            Some(unsafe { bytes(detached_data, detached_len, "detached_data") }?)
-        };
+        // SAFETY: caller's contract for detached_data/detached_len.
+        let detached = unsafe { optional_bytes(detached_data, detached_len, "detached_data") }?;
         // SAFETY: caller's contract: an array of live certificate handles (or NULL, 0).
         let handles = unsafe {
             bytes_of::<*const eseal_certificate>(
@@ -242,11 +233,7 @@ pub unsafe extern "C" fn eseal_verify_with(
         let policy = unsafe { policy.as_ref() }
             .map(|p| p.policy.clone())
             .unwrap_or_default();
-        let at = if validation_time == 0 {
-            now()?
-        } else {
-            Time::from_unix_seconds(validation_time)
-        };
+        let at = time_or_now(validation_time)?;
         let mut ses = VerifyOptions::new()
             .validation_policy(policy)
             .validation_time(at);
@@ -260,13 +247,11 @@ pub unsafe extern "C" fn eseal_verify_with(
         if let Some(detached) = detached {
             options = options.detached_data(DataRef::Bytes(detached));
         }
-        let verified =
-            eseal_core::document::verify(data, &options).map_err(eseal_core::Error::from)?;
-        let handle = Box::new(report_handle(verified));
-        // SAFETY: report is non-NULL and valid for writes (caller's contract); ownership of
-        // the box passes to the caller.
-        unsafe { put(report, Box::into_raw(handle), "report") }
-    })
+        let verified = eseal_core::document::verify(data, &options).map_err(core_error)?;
+        Ok(report_handle(verified))
+    };
+    // SAFETY: caller's contract for report.
+    unsafe { new_handle(report, make) }
 }
 
 /// The overall verdict of a report.
@@ -425,8 +410,6 @@ pub unsafe extern "C" fn eseal_report_json(
 /// another thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn eseal_report_free(report: *mut eseal_report) {
-    if !report.is_null() {
-        // SAFETY: caller's contract: report came from Box::into_raw and is freed only once.
-        drop(unsafe { Box::from_raw(report) });
-    }
+    // SAFETY: caller's contract.
+    unsafe { free_handle(report) }
 }

@@ -117,6 +117,32 @@ impl From<eseal_core::Error> for Fail {
     }
 }
 
+/// A core error (of any module) as a failure with its stable code and message.
+pub(crate) fn core_error(err: impl Into<eseal_core::Error>) -> Fail {
+    Fail::from(err.into())
+}
+
+/// An optional (pointer, length) argument: NULL (with length 0) is `None`; a non-NULL pointer
+/// is `Some`, possibly empty.
+///
+/// # Safety
+/// As for [`bytes`].
+pub(crate) unsafe fn optional_bytes<'a>(
+    ptr: *const u8,
+    len: usize,
+    name: &str,
+) -> Result<Option<&'a [u8]>, Fail> {
+    if ptr.is_null() {
+        return if len == 0 {
+            Ok(None)
+        } else {
+            Err(Fail::null(name))
+        };
+    }
+    // SAFETY: forwarded contract of this function.
+    unsafe { bytes(ptr, len, name) }.map(Some)
+}
+
 /// Runs `body` with panics caught; clears the last error on success.
 pub(crate) fn guard(body: impl FnOnce() -> Result<(), Fail>) -> eseal_result {
     match catch_unwind(AssertUnwindSafe(body)) {
@@ -231,6 +257,41 @@ pub(crate) unsafe fn clear<T>(out: *mut *mut T) {
     }
 }
 
+/// The body of a function that makes a handle: `*out` is set to NULL first, then to the new
+/// handle (owned by the caller) when `make` succeeds.
+///
+/// # Safety
+/// When not NULL, `out` must be valid for writing a pointer.
+pub(crate) unsafe fn new_handle<T>(
+    out: *mut *mut T,
+    make: impl FnOnce() -> Result<T, Fail>,
+) -> eseal_result {
+    // SAFETY: this function's contract for out.
+    unsafe { clear(out) };
+    guard(|| {
+        if out.is_null() {
+            return Err(Fail::null("out"));
+        }
+        let value = Box::new(make()?);
+        // SAFETY: out is non-NULL and valid for writes (this function's contract); ownership
+        // of the box passes to the caller, who frees it with free_handle.
+        unsafe { put(out, Box::into_raw(value), "out") }
+    })
+}
+
+/// Frees a handle made by [`new_handle`] (or another `Box::into_raw`); NULL is ignored.
+///
+/// # Safety
+/// `handle` must be NULL or a live handle of type `T` from this library, not freed before and
+/// not in use elsewhere.
+pub(crate) unsafe fn free_handle<T>(handle: *mut T) {
+    if !handle.is_null() {
+        // SAFETY: this function's contract: it came from Box::into_raw and is freed only
+        // once. Dropping the handles' contents does not panic.
+        drop(unsafe { Box::from_raw(handle) });
+    }
+}
+
 /// The version of the ABI this library implements ([`ESEAL_ABI_VERSION`]). Compare it with
 /// the `ESEAL_ABI_VERSION` of the header the program was compiled against.
 #[unsafe(no_mangle)]
@@ -325,6 +386,15 @@ pub unsafe extern "C" fn eseal_result_name(result: u32, name: *mut *const c_char
         // SAFETY: name is valid for writes (caller's contract); the text is static.
         unsafe { put(name, text.as_ptr().cast::<c_char>(), "name") }
     })
+}
+
+/// A time argument: seconds since 1970 UTC, or 0 for now.
+pub(crate) fn time_or_now(seconds: u64) -> Result<Time, Fail> {
+    if seconds == 0 {
+        now()
+    } else {
+        Ok(Time::from_unix_seconds(seconds))
+    }
 }
 
 /// The system clock as a [`Time`] (the core reads no clock itself).

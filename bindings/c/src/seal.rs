@@ -8,9 +8,11 @@ use eseal_core::ses::{
     ParseMode, PictureFormat, Seal, SealBuilder, SealPicture, SealType, SealValidity, SesVersion,
 };
 
-use crate::buffer::{c_string, clear_bytes, eseal_bytes, put_bytes};
-use crate::key::{eseal_certificate, eseal_key, put_certificate};
-use crate::result::{Fail, bytes, clear, eseal_result, guard, handle, put, text};
+use crate::buffer::{bytes_output, c_string, clear_bytes, eseal_bytes, put_bytes};
+use crate::key::{eseal_certificate, eseal_key};
+use crate::result::{
+    Fail, bytes, core_error, eseal_result, free_handle, guard, handle, new_handle, put, text,
+};
 
 /// A seal being made: made by [`eseal_seal_builder_new`], completed by the
 /// `eseal_seal_builder_*` setters, turned into a seal by [`eseal_seal_builder_build`] (which
@@ -42,19 +44,6 @@ impl eseal_seal {
     }
 }
 
-/// Hands a new seal handle to the caller.
-///
-/// # Safety
-/// `out` must be NULL or valid for writing a pointer.
-unsafe fn put_seal(out: *mut *mut eseal_seal, seal: Seal) -> Result<(), Fail> {
-    // SAFETY: caller's contract for out; ownership of the box passes to the caller.
-    unsafe { put(out, Box::into_raw(Box::new(eseal_seal::new(seal))), "out") }
-}
-
-fn ses_error(e: eseal_core::ses::SesError) -> Fail {
-    Fail::from(eseal_core::Error::from(e))
-}
-
 /// Starts a seal into `*out`: a v4 (GB/T 38540) seal with identifier `es_id` (ASCII) and
 /// `name` (UTF-8; pointer and length, no NUL needed), type `seal_type` (1 organisation seal,
 /// 2 personal seal, other business-defined codes as given), made at `created`, valid from
@@ -84,12 +73,7 @@ pub unsafe extern "C" fn eseal_seal_builder_new(
     height_mm: u32,
     out: *mut *mut eseal_seal_builder,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear(out) };
-    guard(|| {
-        if out.is_null() {
-            return Err(Fail::null("out"));
-        }
+    let make = || {
         // SAFETY: caller's contract for every pair.
         let (es_id, name, picture) = unsafe {
             (
@@ -103,7 +87,7 @@ pub unsafe extern "C" fn eseal_seal_builder_new(
             Time::from_unix_seconds(valid_from),
             Time::from_unix_seconds(valid_to),
         )
-        .map_err(ses_error)?;
+        .map_err(core_error)?;
         let format = PictureFormat::sniff(picture).ok_or_else(|| {
             Fail::new(
                 eseal_result::ESEAL_MALFORMED,
@@ -111,17 +95,18 @@ pub unsafe extern "C" fn eseal_seal_builder_new(
             )
         })?;
         let picture =
-            SealPicture::new(format, picture.to_vec(), width_mm, height_mm).map_err(ses_error)?;
+            SealPicture::new(format, picture.to_vec(), width_mm, height_mm).map_err(core_error)?;
         let seal_type = match seal_type {
             1 => SealType::Official,
             2 => SealType::Personal,
             other => SealType::Other(other),
         };
-        let builder = SealBuilder::new(es_id, name, seal_type, validity, picture);
-        let handle = Box::new(eseal_seal_builder { builder });
-        // SAFETY: out is valid for writes (caller's contract); ownership passes to the caller.
-        unsafe { put(out, Box::into_raw(handle), "out") }
-    })
+        Ok(eseal_seal_builder {
+            builder: SealBuilder::new(es_id, name, seal_type, validity, picture),
+        })
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { new_handle(out, make) }
 }
 
 /// A version number (1, 4 or 5) as the core's version.
@@ -213,12 +198,7 @@ pub unsafe extern "C" fn eseal_seal_builder_build(
     maker_certificate: *const eseal_certificate,
     out: *mut *mut eseal_seal,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear(out) };
-    guard(|| {
-        if out.is_null() {
-            return Err(Fail::null("out"));
-        }
+    let make = || {
         // SAFETY: caller's contract for the three handles.
         let (builder, key, cert) = unsafe {
             (
@@ -230,10 +210,11 @@ pub unsafe extern "C" fn eseal_seal_builder_build(
         let seal = builder
             .builder
             .build(key.signer(), &cert.cert)
-            .map_err(ses_error)?;
-        // SAFETY: caller's contract for out.
-        unsafe { put_seal(out, seal) }
-    })
+            .map_err(core_error)?;
+        Ok(eseal_seal::new(seal))
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { new_handle(out, make) }
 }
 
 /// Frees a seal builder; NULL is ignored.
@@ -243,10 +224,8 @@ pub unsafe extern "C" fn eseal_seal_builder_build(
 /// elsewhere.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn eseal_seal_builder_free(builder: *mut eseal_seal_builder) {
-    if !builder.is_null() {
-        // SAFETY: caller's contract: builder came from Box::into_raw and is freed only once.
-        drop(unsafe { Box::from_raw(builder) });
-    }
+    // SAFETY: caller's contract.
+    unsafe { free_handle(builder) }
 }
 
 /// Reads a seal (DER SESeal of any version, tolerating the known producer deviations) into
@@ -260,18 +239,14 @@ pub unsafe extern "C" fn eseal_seal_load(
     len: usize,
     out: *mut *mut eseal_seal,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear(out) };
-    guard(|| {
-        if out.is_null() {
-            return Err(Fail::null("out"));
-        }
+    let make = || {
         // SAFETY: caller's contract for der/len.
         let der = unsafe { bytes(der, len, "der") }?;
-        let seal = Seal::from_der(der, ParseMode::Lenient).map_err(ses_error)?;
-        // SAFETY: caller's contract for out.
-        unsafe { put_seal(out, seal) }
-    })
+        let seal = Seal::from_der(der, ParseMode::Lenient).map_err(core_error)?;
+        Ok(eseal_seal::new(seal))
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { new_handle(out, make) }
 }
 
 /// The seal's DER encoding (exactly the bytes read or made) into `*out` (free it with
@@ -284,14 +259,13 @@ pub unsafe extern "C" fn eseal_seal_der(
     seal: *const eseal_seal,
     out: *mut eseal_bytes,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear_bytes(out) };
-    guard(|| {
+    let make = || {
         // SAFETY: caller's contract.
         let seal = unsafe { handle(seal, "seal") }?;
-        // SAFETY: caller's contract for out.
-        unsafe { put_bytes(out, seal.seal.as_der().to_vec(), "out") }
-    })
+        Ok(seal.seal.as_der().to_vec())
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { bytes_output(out, "out", make) }
 }
 
 /// The structure version: 1 (GM/T 0031-2014), 4 (GB/T 38540-2020) or 5 (GM/T 0031-2025).
@@ -394,19 +368,15 @@ pub unsafe extern "C" fn eseal_seal_maker_certificate(
     seal: *const eseal_seal,
     out: *mut *mut eseal_certificate,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear(out) };
-    guard(|| {
-        if out.is_null() {
-            return Err(Fail::null("out"));
-        }
+    let make = || {
         // SAFETY: caller's contract.
         let seal = unsafe { handle(seal, "seal") }?;
         let cert = eseal_core::pki::Certificate::from_der(seal.seal.maker_cert_der())
-            .map_err(eseal_core::Error::from)?;
-        // SAFETY: caller's contract for out.
-        unsafe { put_certificate(out, cert) }
-    })
+            .map_err(core_error)?;
+        Ok(eseal_certificate::new(cert))
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { new_handle(out, make) }
 }
 
 /// The seal picture: its bytes copied into `*data` (free them with [`eseal_bytes_free`]), its
@@ -449,8 +419,6 @@ pub unsafe extern "C" fn eseal_seal_picture(
 /// `seal` must be NULL or a seal from this library not freed before and not in use elsewhere.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn eseal_seal_free(seal: *mut eseal_seal) {
-    if !seal.is_null() {
-        // SAFETY: caller's contract: seal came from Box::into_raw and is freed only once.
-        drop(unsafe { Box::from_raw(seal) });
-    }
+    // SAFETY: caller's contract.
+    unsafe { free_handle(seal) }
 }

@@ -3,12 +3,14 @@
 //! `ofd::sign_document`.
 
 use eseal_core::ofd::{PageSelector, SignMode, SignRequest, Stamp, sign_document};
-use eseal_core::pki::Time;
 use eseal_core::ses::{DataToSign, PreparedSignature, SignatureBuilder};
 
-use crate::buffer::{clear_bytes, eseal_bytes, put_bytes};
+use crate::buffer::{bytes_output, eseal_bytes};
 use crate::key::{eseal_certificate, eseal_key};
-use crate::result::{Fail, bytes, clear, eseal_result, guard, handle, now, put, text};
+use crate::result::{
+    Fail, bytes, core_error, eseal_result, free_handle, guard, handle, new_handle, put, text,
+    time_or_now,
+};
 use crate::seal::eseal_seal;
 
 /// Whether later signatures stay possible on a signed OFD document.
@@ -27,18 +29,6 @@ pub enum eseal_sign_mode {
 /// freed.
 pub struct eseal_prepared_signature {
     prepared: PreparedSignature,
-}
-
-fn time_or_now(seconds: u64) -> Result<Time, Fail> {
-    if seconds == 0 {
-        now()
-    } else {
-        Ok(Time::from_unix_seconds(seconds))
-    }
-}
-
-fn ses_error(e: eseal_core::ses::SesError) -> Fail {
-    Fail::from(eseal_core::Error::from(e))
 }
 
 /// The builder of a detached signature.
@@ -98,30 +88,27 @@ pub unsafe extern "C" fn eseal_sign_data(
     signing_time: u64,
     signature: *mut eseal_bytes,
 ) -> eseal_result {
-    // SAFETY: caller's contract for signature.
-    unsafe { clear_bytes(signature) };
-    guard(|| {
-        if signature.is_null() {
-            return Err(Fail::null("signature"));
-        }
-        // SAFETY: caller's contract.
-        let key = unsafe { handle(key, "key") }?;
-        // SAFETY: caller's contract for the other arguments.
-        let builder = unsafe {
-            builder(
-                seal,
-                signer_certificate,
-                data,
-                data_len,
-                property_info,
-                property_info_len,
-                signing_time,
+    let make = || {
+        // SAFETY: caller's contract for key and the other arguments.
+        let (key, builder) = unsafe {
+            (
+                handle(key, "key")?,
+                builder(
+                    seal,
+                    signer_certificate,
+                    data,
+                    data_len,
+                    property_info,
+                    property_info_len,
+                    signing_time,
+                )?,
             )
-        }?;
-        let signed = builder.sign(key.signer()).map_err(ses_error)?;
-        // SAFETY: caller's contract for signature.
-        unsafe { put_bytes(signature, signed.as_der().to_vec(), "signature") }
-    })
+        };
+        let signed = builder.sign(key.signer()).map_err(core_error)?;
+        Ok(signed.as_der().to_vec())
+    };
+    // SAFETY: caller's contract for signature.
+    unsafe { bytes_output(signature, "signature", make) }
 }
 
 /// The first half of [`eseal_sign_data`] for a key the library cannot call (a signing server,
@@ -143,12 +130,7 @@ pub unsafe extern "C" fn eseal_signature_prepare(
     signing_time: u64,
     prepared: *mut *mut eseal_prepared_signature,
 ) -> eseal_result {
-    // SAFETY: caller's contract for prepared.
-    unsafe { clear(prepared) };
-    guard(|| {
-        if prepared.is_null() {
-            return Err(Fail::null("prepared"));
-        }
+    let make = || {
         // SAFETY: caller's contract for the other arguments.
         let builder = unsafe {
             builder(
@@ -161,12 +143,12 @@ pub unsafe extern "C" fn eseal_signature_prepare(
                 signing_time,
             )
         }?;
-        let handle = Box::new(eseal_prepared_signature {
-            prepared: builder.prepare().map_err(ses_error)?,
-        });
-        // SAFETY: caller's contract for prepared; ownership passes to the caller.
-        unsafe { put(prepared, Box::into_raw(handle), "prepared") }
-    })
+        Ok(eseal_prepared_signature {
+            prepared: builder.prepare().map_err(core_error)?,
+        })
+    };
+    // SAFETY: caller's contract for prepared.
+    unsafe { new_handle(prepared, make) }
 }
 
 /// The bytes the signer signs (the DER of `TBS_Sign`): `*message` points to `*message_len`
@@ -242,12 +224,7 @@ pub unsafe extern "C" fn eseal_prepared_signature_finish(
     value_len: usize,
     signature: *mut eseal_bytes,
 ) -> eseal_result {
-    // SAFETY: caller's contract for signature.
-    unsafe { clear_bytes(signature) };
-    guard(|| {
-        if signature.is_null() {
-            return Err(Fail::null("signature"));
-        }
+    let make = || {
         // SAFETY: caller's contract.
         let (prepared, value) = unsafe {
             (
@@ -255,10 +232,15 @@ pub unsafe extern "C" fn eseal_prepared_signature_finish(
                 bytes(value, value_len, "value")?,
             )
         };
-        let signed = prepared.prepared.clone().finish(value).map_err(ses_error)?;
-        // SAFETY: caller's contract for signature.
-        unsafe { put_bytes(signature, signed.as_der().to_vec(), "signature") }
-    })
+        let signed = prepared
+            .prepared
+            .clone()
+            .finish(value)
+            .map_err(core_error)?;
+        Ok(signed.as_der().to_vec())
+    };
+    // SAFETY: caller's contract for signature.
+    unsafe { bytes_output(signature, "signature", make) }
 }
 
 /// Frees a prepared signature; NULL is ignored.
@@ -267,10 +249,8 @@ pub unsafe extern "C" fn eseal_prepared_signature_finish(
 /// `prepared` must be NULL or from this library, not freed before and not in use elsewhere.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn eseal_prepared_signature_free(prepared: *mut eseal_prepared_signature) {
-    if !prepared.is_null() {
-        // SAFETY: caller's contract: it came from Box::into_raw and is freed only once.
-        drop(unsafe { Box::from_raw(prepared) });
-    }
+    // SAFETY: caller's contract.
+    unsafe { free_handle(prepared) }
 }
 
 fn sign_mode(mode: u32) -> Result<SignMode, Fail> {
@@ -284,21 +264,18 @@ fn sign_mode(mode: u32) -> Result<SignMode, Fail> {
     }
 }
 
-/// Signs an OFD package and hands the new package to the caller.
+/// Signs the OFD package `ofd` as `request` says.
 ///
 /// # Safety
-/// `ofd` readable for `ofd_len` bytes; `out` NULL or valid for writing an `eseal_bytes`.
+/// `ofd` readable for `ofd_len` bytes.
 unsafe fn sign_ofd(
     ofd: *const u8,
     ofd_len: usize,
     request: &SignRequest<'_>,
-    out: *mut eseal_bytes,
-) -> Result<(), Fail> {
+) -> Result<Vec<u8>, Fail> {
     // SAFETY: forwarded caller's contract.
     let ofd = unsafe { bytes(ofd, ofd_len, "ofd") }?;
-    let signed = sign_document(ofd, request).map_err(eseal_core::Error::from)?;
-    // SAFETY: forwarded caller's contract.
-    unsafe { put_bytes(out, signed, "out") }
+    sign_document(ofd, request).map_err(core_error)
 }
 
 /// Stamps the OFD package `ofd` with `seal` (a seal signature, `Type="Seal"`) as the holder of
@@ -333,12 +310,7 @@ pub unsafe extern "C" fn eseal_ofd_stamp(
     mode: u32,
     out: *mut eseal_bytes,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear_bytes(out) };
-    guard(|| {
-        if out.is_null() {
-            return Err(Fail::null("out"));
-        }
+    let make = || {
         // SAFETY: caller's contract for the handles.
         let (seal, key, cert) = unsafe {
             (
@@ -359,9 +331,11 @@ pub unsafe extern "C" fn eseal_ofd_stamp(
         )
         .stamp(stamp)
         .mode(sign_mode(mode)?);
-        // SAFETY: caller's contract for ofd/ofd_len and out.
-        unsafe { sign_ofd(ofd, ofd_len, &request, out) }
-    })
+        // SAFETY: caller's contract for ofd/ofd_len.
+        unsafe { sign_ofd(ofd, ofd_len, &request) }
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { bytes_output(out, "out", make) }
 }
 
 /// Signs the OFD package `ofd` with a plain digital signature (`Type="Sign"`, a GB/T 35275
@@ -382,17 +356,14 @@ pub unsafe extern "C" fn eseal_ofd_sign_digital(
     mode: u32,
     out: *mut eseal_bytes,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear_bytes(out) };
-    guard(|| {
-        if out.is_null() {
-            return Err(Fail::null("out"));
-        }
+    let make = || {
         // SAFETY: caller's contract for the handles.
         let (key, cert) = unsafe { (handle(key, "key")?, handle(certificate, "certificate")?) };
         let request = SignRequest::digital(&cert.cert, key.signer(), time_or_now(signing_time)?)
             .mode(sign_mode(mode)?);
-        // SAFETY: caller's contract for ofd/ofd_len and out.
-        unsafe { sign_ofd(ofd, ofd_len, &request, out) }
-    })
+        // SAFETY: caller's contract for ofd/ofd_len.
+        unsafe { sign_ofd(ofd, ofd_len, &request) }
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { bytes_output(out, "out", make) }
 }

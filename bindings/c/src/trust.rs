@@ -5,7 +5,9 @@ use std::ffi::c_char;
 use eseal_core::pki::{Certificate, Crl, TrustStore};
 use eseal_core::verify::ValidationPolicy;
 
-use crate::result::{Fail, bytes, clear, eseal_result, guard, handle, put, text};
+use crate::result::{
+    Fail, bytes, core_error, eseal_result, free_handle, guard, handle, new_handle, put, text,
+};
 
 /// Trust anchors, intermediate certificates and CRLs for verification.
 ///
@@ -29,18 +31,34 @@ pub struct eseal_policy {
 /// `out` must be valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn eseal_trust_store_new(out: *mut *mut eseal_trust_store) -> eseal_result {
-    guard(|| {
-        let store = Box::new(eseal_trust_store {
+    let make = || {
+        Ok(eseal_trust_store {
             anchors: TrustStore::new(),
             intermediates: Vec::new(),
             crls: Vec::new(),
-        });
-        if out.is_null() {
-            return Err(Fail::null("out"));
-        }
-        // SAFETY: out is non-NULL and valid for writes (caller's contract); ownership of the
-        // box passes to the caller.
-        unsafe { put(out, Box::into_raw(store), "out") }
+        })
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { new_handle(out, make) }
+}
+
+/// The body of the `eseal_trust_store_add_*` functions: `add` gets the store and the input.
+///
+/// # Safety
+/// `store` must be NULL or a live trust store not used by another thread; `data` readable for
+/// `len` bytes.
+unsafe fn add(
+    store: *mut eseal_trust_store,
+    data: *const u8,
+    len: usize,
+    add: impl FnOnce(&mut eseal_trust_store, &[u8]) -> Result<(), Fail>,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: caller's contract: store is live and exclusively ours for this call.
+        let store = unsafe { store.as_mut() }.ok_or_else(|| Fail::null("store"))?;
+        // SAFETY: caller's contract for data/len.
+        let data = unsafe { bytes(data, len, "data") }?;
+        add(store, data)
     })
 }
 
@@ -55,18 +73,16 @@ pub unsafe extern "C" fn eseal_trust_store_add_anchors(
     data: *const u8,
     len: usize,
 ) -> eseal_result {
-    guard(|| {
-        // SAFETY: caller's contract: store is live and exclusively ours for this call.
-        let store = unsafe { store.as_mut() }.ok_or_else(|| Fail::null("store"))?;
-        // SAFETY: caller's contract for data/len.
-        let data = unsafe { bytes(data, len, "data") }?;
-        let certs =
-            eseal_core::certfile::read_certificates(data).map_err(eseal_core::Error::from)?;
-        for cert in certs {
-            store.anchors.add(cert);
-        }
-        Ok(())
-    })
+    // SAFETY: forwarded caller's contract.
+    unsafe {
+        add(store, data, len, |store, data| {
+            let certs = eseal_core::certfile::read_certificates(data).map_err(core_error)?;
+            for cert in certs {
+                store.anchors.add(cert);
+            }
+            Ok(())
+        })
+    }
 }
 
 /// Adds intermediate certificates (PEM bundle or one DER certificate) for building paths.
@@ -79,16 +95,14 @@ pub unsafe extern "C" fn eseal_trust_store_add_intermediates(
     data: *const u8,
     len: usize,
 ) -> eseal_result {
-    guard(|| {
-        // SAFETY: caller's contract: store is live and exclusively ours for this call.
-        let store = unsafe { store.as_mut() }.ok_or_else(|| Fail::null("store"))?;
-        // SAFETY: caller's contract for data/len.
-        let data = unsafe { bytes(data, len, "data") }?;
-        let certs =
-            eseal_core::certfile::read_certificates(data).map_err(eseal_core::Error::from)?;
-        store.intermediates.extend(certs);
-        Ok(())
-    })
+    // SAFETY: forwarded caller's contract.
+    unsafe {
+        add(store, data, len, |store, data| {
+            let certs = eseal_core::certfile::read_certificates(data).map_err(core_error)?;
+            store.intermediates.extend(certs);
+            Ok(())
+        })
+    }
 }
 
 /// Adds CRLs (PEM bundle or one DER CRL) for revocation checks.
@@ -101,15 +115,14 @@ pub unsafe extern "C" fn eseal_trust_store_add_crls(
     data: *const u8,
     len: usize,
 ) -> eseal_result {
-    guard(|| {
-        // SAFETY: caller's contract: store is live and exclusively ours for this call.
-        let store = unsafe { store.as_mut() }.ok_or_else(|| Fail::null("store"))?;
-        // SAFETY: caller's contract for data/len.
-        let data = unsafe { bytes(data, len, "data") }?;
-        let crls = eseal_core::certfile::read_crls(data).map_err(eseal_core::Error::from)?;
-        store.crls.extend(crls);
-        Ok(())
-    })
+    // SAFETY: forwarded caller's contract.
+    unsafe {
+        add(store, data, len, |store, data| {
+            let crls = eseal_core::certfile::read_crls(data).map_err(core_error)?;
+            store.crls.extend(crls);
+            Ok(())
+        })
+    }
 }
 
 /// The number of trust anchors, intermediates and CRLs in a store.
@@ -145,11 +158,8 @@ pub unsafe extern "C" fn eseal_trust_store_counts(
 /// not in use by another thread. It must not be used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn eseal_trust_store_free(store: *mut eseal_trust_store) {
-    if !store.is_null() {
-        // SAFETY: caller's contract: store came from Box::into_raw and is freed only once.
-        // Dropping a TrustStore cannot panic, so nothing unwinds across the boundary.
-        drop(unsafe { Box::from_raw(store) });
-    }
+    // SAFETY: caller's contract.
+    unsafe { free_handle(store) }
 }
 
 /// A preset policy by name (`default`, `strict` or `relaxed`) into `*out`; an unknown name
@@ -164,9 +174,7 @@ pub unsafe extern "C" fn eseal_policy_preset(
     len: usize,
     out: *mut *mut eseal_policy,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear(out) };
-    guard(|| {
+    let make = || {
         // SAFETY: caller's contract for name/len.
         let name = unsafe { text(name, len, "name") }?;
         let policy = ValidationPolicy::preset(name).ok_or_else(|| {
@@ -175,12 +183,10 @@ pub unsafe extern "C" fn eseal_policy_preset(
                 &format!("{name:?} is not a policy preset (default, strict, relaxed)"),
             )
         })?;
-        if out.is_null() {
-            return Err(Fail::null("out"));
-        }
-        // SAFETY: out is valid for writes (caller's contract); ownership passes to the caller.
-        unsafe { put(out, Box::into_raw(Box::new(eseal_policy { policy })), "out") }
-    })
+        Ok(eseal_policy { policy })
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { new_handle(out, make) }
 }
 
 /// A policy from the JSON text of a policy file (see `docs/validation-policy.md`) into
@@ -195,18 +201,14 @@ pub unsafe extern "C" fn eseal_policy_from_json(
     len: usize,
     out: *mut *mut eseal_policy,
 ) -> eseal_result {
-    // SAFETY: caller's contract for out.
-    unsafe { clear(out) };
-    guard(|| {
+    let make = || {
         // SAFETY: caller's contract for json/len.
         let json = unsafe { text(json, len, "json") }?;
-        let policy = ValidationPolicy::from_json(json).map_err(eseal_core::Error::from)?;
-        if out.is_null() {
-            return Err(Fail::null("out"));
-        }
-        // SAFETY: out is valid for writes (caller's contract); ownership passes to the caller.
-        unsafe { put(out, Box::into_raw(Box::new(eseal_policy { policy })), "out") }
-    })
+        let policy = ValidationPolicy::from_json(json).map_err(core_error)?;
+        Ok(eseal_policy { policy })
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { new_handle(out, make) }
 }
 
 /// Frees a policy; NULL is ignored.
@@ -216,8 +218,6 @@ pub unsafe extern "C" fn eseal_policy_from_json(
 /// afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn eseal_policy_free(policy: *mut eseal_policy) {
-    if !policy.is_null() {
-        // SAFETY: caller's contract: policy came from Box::into_raw and is freed only once.
-        drop(unsafe { Box::from_raw(policy) });
-    }
+    // SAFETY: caller's contract.
+    unsafe { free_handle(policy) }
 }
