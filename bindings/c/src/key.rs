@@ -28,7 +28,9 @@ pub const ESEAL_SIGNATURE_CAPACITY: usize = 128;
 /// SM2 signature (DER `SM2Signature` or raw 64-byte `r ‖ s`) to `signature` (room for
 /// `signature_capacity` bytes, [`ESEAL_SIGNATURE_CAPACITY`]), its length to `*signature_len`,
 /// and returns 0; any other return value is a refusal (the signing function then fails with
-/// `ESEAL_CRYPTO`). The pointers are valid during the call only.
+/// `ESEAL_CRYPTO`). The pointers are valid during the call only. The callback must return
+/// normally (no `longjmp`, no C++ exception through the library); it may call other eseal
+/// functions (that changes the thread's last error message).
 pub type eseal_sign_callback = Option<
     unsafe extern "C" fn(
         user_data: *mut c_void,

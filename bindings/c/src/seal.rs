@@ -13,6 +13,7 @@ use crate::key::{eseal_certificate, eseal_key};
 use crate::result::{
     Fail, bytes, core_error, eseal_result, free_handle, guard, handle, new_handle, put, text,
 };
+use crate::sign::eseal_prepared;
 
 /// A seal being made: made by [`eseal_seal_builder_new`], completed by the
 /// `eseal_seal_builder_*` setters, turned into a seal by [`eseal_seal_builder_build`] (which
@@ -34,7 +35,7 @@ pub struct eseal_seal {
 }
 
 impl eseal_seal {
-    fn new(seal: Seal) -> Self {
+    pub(crate) fn new(seal: Seal) -> Self {
         Self {
             es_id: c_string(seal.es_id()),
             name: c_string(seal.name()),
@@ -215,6 +216,36 @@ pub unsafe extern "C" fn eseal_seal_builder_build(
     };
     // SAFETY: caller's contract for out.
     unsafe { new_handle(out, make) }
+}
+
+/// The first half of [`eseal_seal_builder_build`] for a maker key the library cannot call
+/// (a signing server, a device used asynchronously): checks the seal against
+/// `maker_certificate` as building would and makes `*prepared`. Have the maker key sign
+/// [`eseal_prepared_message`] (or its digest [`eseal_prepared_digest`]) and pass the value to
+/// [`eseal_prepared_finish_seal`]. Free `*prepared` with [`eseal_prepared_free`].
+///
+/// # Safety
+/// `builder` and `maker_certificate` must be live handles; `prepared` valid for writing a
+/// pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_seal_builder_prepare(
+    builder: *const eseal_seal_builder,
+    maker_certificate: *const eseal_certificate,
+    prepared: *mut *mut eseal_prepared,
+) -> eseal_result {
+    let make = || {
+        // SAFETY: caller's contract for the two handles.
+        let (builder, cert) = unsafe {
+            (
+                handle(builder, "builder")?,
+                handle(maker_certificate, "maker_certificate")?,
+            )
+        };
+        let seal = builder.builder.prepare(&cert.cert).map_err(core_error)?;
+        Ok(eseal_prepared::seal(seal))
+    };
+    // SAFETY: caller's contract for prepared.
+    unsafe { new_handle(prepared, make) }
 }
 
 /// Frees a seal builder; NULL is ignored.

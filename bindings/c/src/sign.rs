@@ -3,7 +3,7 @@
 //! `ofd::sign_document`.
 
 use eseal_core::ofd::{PageSelector, SignMode, SignRequest, Stamp, sign_document};
-use eseal_core::ses::{DataToSign, PreparedSignature, SignatureBuilder};
+use eseal_core::ses::{DataToSign, PreparedSeal, PreparedSignature, SignatureBuilder};
 
 use crate::buffer::{bytes_output, eseal_bytes};
 use crate::key::{eseal_certificate, eseal_key};
@@ -23,12 +23,50 @@ pub enum eseal_sign_mode {
     ESEAL_SIGN_PROTECT = 1,
 }
 
-/// A signature waiting for the signer's value (prepare → sign elsewhere → finish), made by
-/// [`eseal_signature_prepare`], freed by [`eseal_prepared_signature_free`]. Immutable: its
+/// A signature or a seal waiting for its signer's value (prepare → sign elsewhere → finish):
+/// made by [`eseal_signature_prepare`] (a signature, completed by
+/// [`eseal_prepared_finish_signature`]) or [`eseal_seal_builder_prepare`] (a seal, completed
+/// by [`eseal_prepared_finish_seal`]), freed by [`eseal_prepared_free`]. Immutable: its
 /// functions may share it read-only between threads; the bytes it hands out live until it is
 /// freed.
-pub struct eseal_prepared_signature {
-    prepared: PreparedSignature,
+pub struct eseal_prepared {
+    prepared: Prepared,
+}
+
+// Boxed: both are large, and of different sizes.
+enum Prepared {
+    Signature(Box<PreparedSignature>),
+    Seal(Box<PreparedSeal>),
+}
+
+impl eseal_prepared {
+    /// A prepared seal, for [`eseal_seal_builder_prepare`].
+    pub(crate) fn seal(prepared: PreparedSeal) -> Self {
+        Self {
+            prepared: Prepared::Seal(Box::new(prepared)),
+        }
+    }
+
+    fn tbs_bytes(&self) -> &[u8] {
+        match &self.prepared {
+            Prepared::Signature(p) => p.tbs_bytes(),
+            Prepared::Seal(p) => p.tbs_bytes(),
+        }
+    }
+
+    fn digest_e(&self) -> [u8; 32] {
+        match &self.prepared {
+            Prepared::Signature(p) => p.digest_e(),
+            Prepared::Seal(p) => p.digest_e(),
+        }
+    }
+}
+
+fn wrong_kind(want: &str) -> Fail {
+    Fail::new(
+        eseal_result::ESEAL_INVALID_ARGUMENT,
+        &format!("this prepared object is not a {want}"),
+    )
 }
 
 /// The builder of a detached signature.
@@ -113,9 +151,9 @@ pub unsafe extern "C" fn eseal_sign_data(
 
 /// The first half of [`eseal_sign_data`] for a key the library cannot call (a signing server,
 /// a device used asynchronously): checks the request as signing would and makes
-/// `*prepared`. Then have the key sign [`eseal_prepared_signature_message`] (SM2 with SM3 and
-/// the default ID), or its digest [`eseal_prepared_signature_digest`] for devices that sign
-/// digests, and pass the value to [`eseal_prepared_signature_finish`].
+/// `*prepared`. Then have the key sign [`eseal_prepared_message`] (SM2 with SM3 and the
+/// default ID), or its digest [`eseal_prepared_digest`] for devices that sign digests, and
+/// pass the value to [`eseal_prepared_finish_signature`].
 ///
 /// # Safety
 /// As for [`eseal_sign_data`]; `prepared` valid for writing a pointer.
@@ -128,7 +166,7 @@ pub unsafe extern "C" fn eseal_signature_prepare(
     property_info: *const std::ffi::c_char,
     property_info_len: usize,
     signing_time: u64,
-    prepared: *mut *mut eseal_prepared_signature,
+    prepared: *mut *mut eseal_prepared,
 ) -> eseal_result {
     let make = || {
         // SAFETY: caller's contract for the other arguments.
@@ -143,22 +181,23 @@ pub unsafe extern "C" fn eseal_signature_prepare(
                 signing_time,
             )
         }?;
-        Ok(eseal_prepared_signature {
-            prepared: builder.prepare().map_err(core_error)?,
+        Ok(eseal_prepared {
+            prepared: Prepared::Signature(Box::new(builder.prepare().map_err(core_error)?)),
         })
     };
     // SAFETY: caller's contract for prepared.
     unsafe { new_handle(prepared, make) }
 }
 
-/// The bytes the signer signs (the DER of `TBS_Sign`): `*message` points to `*message_len`
-/// bytes owned by `prepared`, valid until it is freed.
+/// The bytes the signer signs (a signature: the DER of `TBS_Sign`; a seal: what the maker
+/// signs for its version): `*message` points to `*message_len` bytes owned by `prepared`,
+/// valid until it is freed.
 ///
 /// # Safety
 /// `prepared` must be live; `message` and `message_len` valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn eseal_prepared_signature_message(
-    prepared: *const eseal_prepared_signature,
+pub unsafe extern "C" fn eseal_prepared_message(
+    prepared: *const eseal_prepared,
     message: *mut *const u8,
     message_len: *mut usize,
 ) -> eseal_result {
@@ -168,7 +207,7 @@ pub unsafe extern "C" fn eseal_prepared_signature_message(
         if message.is_null() || message_len.is_null() {
             return Err(Fail::null("an out-pointer"));
         }
-        let tbs = prepared.prepared.tbs_bytes();
+        let tbs = prepared.tbs_bytes();
         // SAFETY: both valid for writes (caller's contract); the bytes live with the handle.
         unsafe {
             put(message, tbs.as_ptr(), "message")?;
@@ -177,15 +216,16 @@ pub unsafe extern "C" fn eseal_prepared_signature_message(
     })
 }
 
-/// The 32-byte digest `e = SM3(Z ‖ message)` (signer certificate's key, default ID) into
+/// The 32-byte digest `e = SM3(Z ‖ message)` (the signer's or maker's certificate key,
+/// default ID) into
 /// `out` (`out_len` at least 32, else `ESEAL_BUFFER_TOO_SMALL`), for devices that sign
 /// digests.
 ///
 /// # Safety
 /// `prepared` must be live; `out` valid for writing `out_len` bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn eseal_prepared_signature_digest(
-    prepared: *const eseal_prepared_signature,
+pub unsafe extern "C" fn eseal_prepared_digest(
+    prepared: *const eseal_prepared,
     out: *mut u8,
     out_len: usize,
 ) -> eseal_result {
@@ -195,7 +235,7 @@ pub unsafe extern "C" fn eseal_prepared_signature_digest(
         if out.is_null() {
             return Err(Fail::null("out"));
         }
-        let digest = prepared.prepared.digest_e();
+        let digest = prepared.digest_e();
         if out_len < digest.len() {
             return Err(Fail::new(
                 eseal_result::ESEAL_BUFFER_TOO_SMALL,
@@ -212,14 +252,15 @@ pub unsafe extern "C" fn eseal_prepared_signature_digest(
 /// Completes a prepared signature with the signer's value (DER `SM2Signature` or raw 64-byte
 /// `r ‖ s`) into `*signature`, the SES_Signature DER (free it with [`eseal_bytes_free`]). A
 /// value that does not verify with the signer certificate gives `ESEAL_VERIFICATION_FAILED`;
-/// `prepared` stays usable (another value may be tried) until freed.
+/// a prepared seal gives `ESEAL_INVALID_ARGUMENT`. `prepared` stays usable (another value may
+/// be tried) until freed.
 ///
 /// # Safety
 /// `prepared` must be live; `value` readable for `value_len` bytes; `signature` valid for
 /// writing an `eseal_bytes`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn eseal_prepared_signature_finish(
-    prepared: *const eseal_prepared_signature,
+pub unsafe extern "C" fn eseal_prepared_finish_signature(
+    prepared: *const eseal_prepared,
     value: *const u8,
     value_len: usize,
     signature: *mut eseal_bytes,
@@ -232,9 +273,10 @@ pub unsafe extern "C" fn eseal_prepared_signature_finish(
                 bytes(value, value_len, "value")?,
             )
         };
-        let signed = prepared
-            .prepared
-            .clone()
+        let Prepared::Signature(p) = &prepared.prepared else {
+            return Err(wrong_kind("signature"));
+        };
+        let signed = PreparedSignature::clone(p)
             .finish(value)
             .map_err(core_error)?;
         Ok(signed.as_der().to_vec())
@@ -243,12 +285,46 @@ pub unsafe extern "C" fn eseal_prepared_signature_finish(
     unsafe { bytes_output(signature, "signature", make) }
 }
 
-/// Frees a prepared signature; NULL is ignored.
+/// Completes a prepared seal with the maker's value (DER `SM2Signature` or raw 64-byte
+/// `r ‖ s`) into a new seal handle in `*seal`. A value that does not verify with the maker
+/// certificate gives `ESEAL_VERIFICATION_FAILED`; a prepared signature gives
+/// `ESEAL_INVALID_ARGUMENT`. `prepared` stays usable until freed.
+///
+/// # Safety
+/// `prepared` must be live; `value` readable for `value_len` bytes; `seal` valid for writing
+/// a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_prepared_finish_seal(
+    prepared: *const eseal_prepared,
+    value: *const u8,
+    value_len: usize,
+    seal: *mut *mut eseal_seal,
+) -> eseal_result {
+    let make = || {
+        // SAFETY: caller's contract.
+        let (prepared, value) = unsafe {
+            (
+                handle(prepared, "prepared")?,
+                bytes(value, value_len, "value")?,
+            )
+        };
+        let Prepared::Seal(p) = &prepared.prepared else {
+            return Err(wrong_kind("seal"));
+        };
+        Ok(eseal_seal::new(
+            PreparedSeal::clone(p).finish(value).map_err(core_error)?,
+        ))
+    };
+    // SAFETY: caller's contract for seal.
+    unsafe { new_handle(seal, make) }
+}
+
+/// Frees a prepared signature or seal; NULL is ignored.
 ///
 /// # Safety
 /// `prepared` must be NULL or from this library, not freed before and not in use elsewhere.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn eseal_prepared_signature_free(prepared: *mut eseal_prepared_signature) {
+pub unsafe extern "C" fn eseal_prepared_free(prepared: *mut eseal_prepared) {
     // SAFETY: caller's contract.
     unsafe { free_handle(prepared) }
 }

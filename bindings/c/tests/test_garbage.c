@@ -228,7 +228,7 @@ static void garbage_prepared(const struct file *seal_file, const eseal_key *key,
   eseal_seal *seal = NULL;
   CHECK_RC(eseal_seal_load(seal_file->data, seal_file->len, &seal), ESEAL_OK);
   /* The ofdrw seal lists another signer: preparing is refused with a typed error. */
-  eseal_prepared_signature *prepared = (eseal_prepared_signature *)&prepared;
+  eseal_prepared *prepared = (eseal_prepared *)&prepared;
   CHECK_RC(
       eseal_signature_prepare(seal, cert, (const uint8_t *)"x", 1, "p", 1, 1656633600u, &prepared),
       ESEAL_UNTRUSTED);
@@ -256,12 +256,12 @@ static void garbage_prepared(const struct file *seal_file, const eseal_key *key,
       size_t len = 0;
       uint8_t *data = garbage(NULL, 0, &len);
       eseal_bytes out = {NULL, 0};
-      CHECK_RC(eseal_prepared_signature_finish(prepared, data, len, &out),
+      CHECK_RC(eseal_prepared_finish_signature(prepared, data, len, &out),
                ESEAL_VERIFICATION_FAILED);
       free(data);
     }
   }
-  eseal_prepared_signature_free(prepared);
+  eseal_prepared_free(prepared);
   eseal_seal_free(seal);
 }
 

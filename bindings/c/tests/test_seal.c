@@ -333,6 +333,62 @@ static void sm2_digest(const uint8_t point[65], const uint8_t *msg, size_t len, 
   free(zm);
 }
 
+static void test_prepared_seal(void) {
+  /* Prepare → the maker's device signs → finish: the same deterministic seal as the one-step
+   * build; the prepared digest is SM3(Z || message) for the maker's key. */
+  eseal_seal *built = make_seal(4);
+  eseal_seal_builder *b = new_builder();
+  CHECK_RC(eseal_seal_builder_add_signer(b, cert), ESEAL_OK);
+  eseal_prepared *prepared = NULL;
+  CHECK_RC(eseal_seal_builder_prepare(b, cert, &prepared), ESEAL_OK);
+  const uint8_t *message = NULL;
+  size_t message_len = 0;
+  CHECK_RC(eseal_prepared_message(prepared, &message, &message_len), ESEAL_OK);
+  uint8_t digest[32], expected[32];
+  CHECK_RC(eseal_prepared_digest(prepared, digest, 32), ESEAL_OK);
+  eseal_bytes pub = {NULL, 0};
+  CHECK_RC(eseal_certificate_public_key(cert, &pub), ESEAL_OK);
+  sm2_digest(pub.ptr + pub.len - 65, message, message_len, expected);
+  CHECK(memcmp(digest, expected, 32) == 0);
+  eseal_bytes_free(&pub);
+  eseal_bytes value = {NULL, 0}, wrong = {NULL, 0};
+  eseal_seal *seal = (eseal_seal *)&seal;
+  CHECK_RC(eseal_sm2_sign(key, NULL, 0, message, message_len - 1, &wrong), ESEAL_OK);
+  CHECK_RC(eseal_prepared_finish_seal(prepared, wrong.ptr, wrong.len, &seal),
+           ESEAL_VERIFICATION_FAILED);
+  CHECK(seal == NULL);
+  CHECK_RC(eseal_sm2_sign(key, NULL, 0, message, message_len, &value), ESEAL_OK);
+  /* A prepared seal is no prepared signature. */
+  eseal_bytes not_a_signature = {NULL, 0};
+  CHECK_RC(eseal_prepared_finish_signature(prepared, value.ptr, value.len, &not_a_signature),
+           ESEAL_INVALID_ARGUMENT);
+  CHECK_RC(eseal_prepared_finish_seal(prepared, value.ptr, value.len, &seal), ESEAL_OK);
+  eseal_bytes a = {NULL, 0}, c = {NULL, 0};
+  CHECK_RC(eseal_seal_der(built, &a), ESEAL_OK);
+  CHECK_RC(eseal_seal_der(seal, &c), ESEAL_OK);
+  CHECK(a.len == c.len && memcmp(a.ptr, c.ptr, a.len) == 0);
+  eseal_bytes_free(&a);
+  eseal_bytes_free(&c);
+  eseal_seal_free(seal);
+  CHECK_RC(eseal_prepared_finish_seal(NULL, value.ptr, value.len, &seal), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_prepared_finish_seal(prepared, NULL, 2, &seal), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_prepared_finish_seal(prepared, value.ptr, value.len, NULL), ESEAL_NULL_POINTER);
+  eseal_bytes_free(&value);
+  eseal_bytes_free(&wrong);
+  eseal_prepared_free(prepared);
+  /* NULLs. */
+  CHECK_RC(eseal_seal_builder_prepare(NULL, cert, &prepared), ESEAL_NULL_POINTER);
+  CHECK(prepared == NULL);
+  CHECK_RC(eseal_seal_builder_prepare(b, NULL, &prepared), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_builder_prepare(b, cert, NULL), ESEAL_NULL_POINTER);
+  eseal_seal_builder_free(b);
+  /* A builder without signers cannot be prepared. */
+  b = new_builder();
+  CHECK_RC(eseal_seal_builder_prepare(b, cert, &prepared), ESEAL_INVALID_ARGUMENT);
+  eseal_seal_builder_free(b);
+  eseal_seal_free(built);
+}
+
 static void test_sign_data(void) {
   eseal_seal *seal = make_seal(4);
   const uint8_t data[] = "the contract, as agreed";
@@ -360,51 +416,55 @@ static void test_sign_data(void) {
 
   /* Prepare → the device signs the message (or its digest) → finish: the same deterministic
    * signature as the one-step call. */
-  eseal_prepared_signature *prepared = NULL;
+  eseal_prepared *prepared = NULL;
   CHECK_RC(eseal_signature_prepare(seal, cert, data, len, "contract.txt", 12, AT, &prepared),
            ESEAL_OK);
   const uint8_t *message = NULL;
   size_t message_len = 0;
-  CHECK_RC(eseal_prepared_signature_message(prepared, &message, &message_len), ESEAL_OK);
+  CHECK_RC(eseal_prepared_message(prepared, &message, &message_len), ESEAL_OK);
   CHECK(message != NULL && message_len > 100 && message[0] == 0x30);
   uint8_t digest[32], expected[32];
-  CHECK_RC(eseal_prepared_signature_digest(prepared, digest, sizeof digest), ESEAL_OK);
+  CHECK_RC(eseal_prepared_digest(prepared, digest, sizeof digest), ESEAL_OK);
   eseal_bytes pub = {NULL, 0};
   CHECK_RC(eseal_certificate_public_key(cert, &pub), ESEAL_OK);
   sm2_digest(pub.ptr + pub.len - 65, message, message_len, expected);
   CHECK(memcmp(digest, expected, 32) == 0);
   eseal_bytes_free(&pub);
-  CHECK_RC(eseal_prepared_signature_digest(prepared, digest, 31), ESEAL_BUFFER_TOO_SMALL);
-  CHECK_RC(eseal_prepared_signature_digest(prepared, NULL, 32), ESEAL_NULL_POINTER);
-  CHECK_RC(eseal_prepared_signature_digest(NULL, digest, 32), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_prepared_digest(prepared, digest, 31), ESEAL_BUFFER_TOO_SMALL);
+  CHECK_RC(eseal_prepared_digest(prepared, NULL, 32), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_prepared_digest(NULL, digest, 32), ESEAL_NULL_POINTER);
 
   eseal_bytes value = {NULL, 0}, finished = {NULL, 0};
   /* A value over something else, and garbage, are refused; the handle stays usable. */
   CHECK_RC(eseal_sm2_sign(key, NULL, 0, data, len, &value), ESEAL_OK);
-  CHECK_RC(eseal_prepared_signature_finish(prepared, value.ptr, value.len, &finished),
+  CHECK_RC(eseal_prepared_finish_signature(prepared, value.ptr, value.len, &finished),
            ESEAL_VERIFICATION_FAILED);
   CHECK(finished.ptr == NULL);
   eseal_bytes_free(&value);
-  CHECK_RC(eseal_prepared_signature_finish(prepared, (const uint8_t *)"junk", 4, &finished),
+  CHECK_RC(eseal_prepared_finish_signature(prepared, (const uint8_t *)"junk", 4, &finished),
            ESEAL_VERIFICATION_FAILED);
-  CHECK_RC(eseal_prepared_signature_finish(prepared, NULL, 0, &finished),
+  CHECK_RC(eseal_prepared_finish_signature(prepared, NULL, 0, &finished),
            ESEAL_VERIFICATION_FAILED);
   CHECK_RC(eseal_sm2_sign(key, NULL, 0, message, message_len, &value), ESEAL_OK);
-  CHECK_RC(eseal_prepared_signature_finish(prepared, value.ptr, value.len, &finished), ESEAL_OK);
+  CHECK_RC(eseal_prepared_finish_signature(prepared, value.ptr, value.len, &finished), ESEAL_OK);
   CHECK(finished.len == sig.len && memcmp(finished.ptr, sig.ptr, sig.len) == 0);
   eseal_bytes_free(&finished);
-  CHECK_RC(eseal_prepared_signature_finish(prepared, value.ptr, value.len, NULL),
+  CHECK_RC(eseal_prepared_finish_signature(prepared, value.ptr, value.len, NULL),
            ESEAL_NULL_POINTER);
-  CHECK_RC(eseal_prepared_signature_finish(NULL, value.ptr, value.len, &finished),
+  CHECK_RC(eseal_prepared_finish_signature(NULL, value.ptr, value.len, &finished),
            ESEAL_NULL_POINTER);
-  CHECK_RC(eseal_prepared_signature_finish(prepared, NULL, 3, &finished), ESEAL_NULL_POINTER);
-  CHECK_RC(eseal_prepared_signature_message(NULL, &message, &message_len), ESEAL_NULL_POINTER);
-  CHECK_RC(eseal_prepared_signature_message(prepared, NULL, &message_len), ESEAL_NULL_POINTER);
-  CHECK_RC(eseal_prepared_signature_message(prepared, &message, NULL), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_prepared_finish_signature(prepared, NULL, 3, &finished), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_prepared_message(NULL, &message, &message_len), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_prepared_message(prepared, NULL, &message_len), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_prepared_message(prepared, &message, NULL), ESEAL_NULL_POINTER);
+  /* A prepared signature is no prepared seal. */
+  eseal_seal *not_a_seal = NULL;
+  CHECK_RC(eseal_prepared_finish_seal(prepared, value.ptr, value.len, &not_a_seal),
+           ESEAL_INVALID_ARGUMENT);
   eseal_bytes_free(&value);
   eseal_bytes_free(&finished);
-  eseal_prepared_signature_free(prepared);
-  eseal_prepared_signature_free(NULL);
+  eseal_prepared_free(prepared);
+  eseal_prepared_free(NULL);
 
   /* Refusals: a signing time outside the seal's validity, non-UTF-8 property text, NULLs
    * (into a fresh output: a failed call resets it without freeing what it held). */
@@ -578,6 +638,7 @@ int main(int argc, char **argv) {
   test_builder_arguments(argv[1]);
   test_seal_fields();
   test_seal_load(argv[1]);
+  test_prepared_seal();
   test_sign_data();
   test_ofd(argv[1]);
   eseal_certificate_free(cert);
