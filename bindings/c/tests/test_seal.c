@@ -5,7 +5,7 @@
  * (GB/T 32918.2 Z value), independently of the library's own computation.
  *
  * Usage: test_seal VECTORS_DIR [WORK_DIR] (the ofdrw vectors: sign_key.pem, sign_cert.pem,
- * USER.p12, helloworld.ofd, UserV4.esl).
+ * ROOT.p12, USER.p12, helloworld.ofd, UserV1/4/5.esl).
  */
 #include <math.h>
 #include <stdint.h>
@@ -506,6 +506,71 @@ static void test_sign_data(void) {
   eseal_seal_free(seal);
 }
 
+/* With the ofdrw root (from ROOT.p12) as anchor and the relaxed policy (the root lacks CA
+ * constraints), what eseal makes verifies valid, as `eseal verify --trust root.pem --policy
+ * relaxed` says; with the default policy the chain stays indeterminate. */
+static void test_trusted(const char *dir) {
+  size_t len = 0;
+  unsigned char *p12 = read_file(dir, "ROOT.p12", &len);
+  eseal_key *root_key = NULL;
+  CHECK_RC(eseal_key_load(p12, len, (const uint8_t *)"123456", 6, &root_key), ESEAL_OK);
+  free(p12);
+  eseal_certificate *root = NULL;
+  CHECK_RC(eseal_key_certificate(root_key, 0, &root), ESEAL_OK);
+  eseal_bytes root_der = {NULL, 0};
+  CHECK_RC(eseal_certificate_der(root, &root_der), ESEAL_OK);
+  eseal_trust_store *store = NULL;
+  CHECK_RC(eseal_trust_store_new(&store), ESEAL_OK);
+  CHECK_RC(eseal_trust_store_add_anchors(store, root_der.ptr, root_der.len), ESEAL_OK);
+  eseal_policy *relaxed = NULL, *standard = NULL;
+  CHECK_RC(eseal_policy_preset("relaxed", 7, &relaxed), ESEAL_OK);
+  CHECK_RC(eseal_policy_preset("default", 7, &standard), ESEAL_OK);
+
+  unsigned char *ofd = read_file(dir, "helloworld.ofd", &len);
+  eseal_seal *seal = make_seal(4);
+  eseal_bytes stamped = {NULL, 0}, sig = {NULL, 0};
+  CHECK_RC(eseal_ofd_stamp(ofd, len, seal, key, cert, AT, 0, 30.0, 30.0, 0, 0,
+                           ESEAL_SIGN_CONTINUE, &stamped),
+           ESEAL_OK);
+  const uint8_t data[] = "signed with a trusted seal";
+  CHECK_RC(eseal_sign_data(seal, key, cert, data, sizeof data, "data", 4, AT, &sig), ESEAL_OK);
+  struct {
+    const eseal_bytes *file;
+    const uint8_t *detached;
+    size_t detached_len;
+    const eseal_policy *policy;
+    eseal_status want;
+  } cases[] = {
+      {&stamped, NULL, 0, relaxed, ESEAL_STATUS_VALID},
+      {&stamped, NULL, 0, standard, ESEAL_STATUS_INDETERMINATE},
+      {&sig, data, sizeof data, relaxed, ESEAL_STATUS_VALID},
+      {&sig, data, sizeof data - 1, relaxed, ESEAL_STATUS_INVALID},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    eseal_report *report = NULL;
+    CHECK_RC(eseal_verify_with(cases[i].file->ptr, cases[i].file->len, store, cases[i].policy, AT,
+                               cases[i].detached, cases[i].detached_len, NULL, 0, &report),
+             ESEAL_OK);
+    eseal_status status = ESEAL_STATUS_INVALID;
+    CHECK_RC(eseal_report_status(report, &status), ESEAL_OK);
+    CHECK(status == cases[i].want);
+    if (status != cases[i].want) {
+      fprintf(stderr, "  case %zu: status %d\n", i, (int)status);
+    }
+    eseal_report_free(report);
+  }
+  eseal_bytes_free(&sig);
+  eseal_bytes_free(&stamped);
+  eseal_seal_free(seal);
+  free(ofd);
+  eseal_policy_free(standard);
+  eseal_policy_free(relaxed);
+  eseal_trust_store_free(store);
+  eseal_bytes_free(&root_der);
+  eseal_certificate_free(root);
+  eseal_key_free(root_key);
+}
+
 static int device_calls = 0;
 static int device_sign(void *user_data, const uint8_t *message, size_t message_len,
                        const uint8_t *digest, uint8_t *signature, size_t capacity,
@@ -641,6 +706,7 @@ int main(int argc, char **argv) {
   test_prepared_seal();
   test_sign_data();
   test_ofd(argv[1]);
+  test_trusted(argv[1]);
   eseal_certificate_free(cert);
   eseal_key_free(key);
   return finish("test_seal");
