@@ -151,6 +151,14 @@ typedef enum {
   ESEAL_SIGN_PROTECT = 1,
 } eseal_sign_mode;
 
+// The page edge a riding seal straddles, for [`eseal_ofd_stamp_riding`].
+typedef enum {
+  // The right edge (the usual place on bound documents).
+  ESEAL_EDGE_RIGHT = 0,
+  // The left edge.
+  ESEAL_EDGE_LEFT = 1,
+} eseal_edge;
+
 // An X.509 certificate with an SM2 key, made by [`eseal_certificate_load`] or handed out by
 // other functions, freed by [`eseal_certificate_free`]. Immutable: it may be shared read-only
 // between threads. Its strings live until it is freed.
@@ -891,6 +899,25 @@ eseal_result eseal_ofd_stamp(const uint8_t *ofd,
                              double height_mm,
                              uint32_t mode,
                              eseal_bytes *out);
+
+// Stamps an OFD package with a riding seal (骑缝章) across every page: one appearance per
+// page at the `edge` (an [`eseal_edge`]) with its top at `y_mm`, each page showing its slice
+// of the seal (seal width ÷ page count). Otherwise as [`eseal_ofd_stamp`].
+//
+// # Safety
+// As for [`eseal_ofd_stamp`].
+eseal_result eseal_ofd_stamp_riding(const uint8_t *ofd,
+                                    size_t ofd_len,
+                                    const eseal_seal *seal,
+                                    const eseal_key *key,
+                                    const eseal_certificate *signer_certificate,
+                                    uint64_t signing_time,
+                                    uint32_t edge,
+                                    double y_mm,
+                                    double width_mm,
+                                    double height_mm,
+                                    uint32_t mode,
+                                    eseal_bytes *out);
 
 // Signs the OFD package `ofd` with a plain digital signature (`Type="Sign"`, a GB/T 35275
 // SignedData embedding `certificate`, no seal and no appearance) by `key`, into a new package

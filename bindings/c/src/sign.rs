@@ -2,7 +2,7 @@
 //! the caller's device signs → finish), and stamping OFD documents through the core's
 //! `ofd::sign_document`.
 
-use eseal_core::ofd::{PageSelector, SignMode, SignRequest, Stamp, sign_document};
+use eseal_core::ofd::{Edge, PageRange, PageSelector, SignMode, SignRequest, Stamp, sign_document};
 use eseal_core::ses::{DataToSign, PreparedSeal, PreparedSignature, SignatureBuilder};
 
 use crate::buffer::{bytes_output, eseal_bytes};
@@ -21,6 +21,16 @@ pub enum eseal_sign_mode {
     ESEAL_SIGN_CONTINUE = 0,
     /// The whole package is covered: any later change, another signature included, breaks it.
     ESEAL_SIGN_PROTECT = 1,
+}
+
+/// The page edge a riding seal straddles, for [`eseal_ofd_stamp_riding`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum eseal_edge {
+    /// The right edge (the usual place on bound documents).
+    ESEAL_EDGE_RIGHT = 0,
+    /// The left edge.
+    ESEAL_EDGE_LEFT = 1,
 }
 
 /// A signature or a seal waiting for its signer's value (prepare → sign elsewhere → finish):
@@ -386,7 +396,99 @@ pub unsafe extern "C" fn eseal_ofd_stamp(
     mode: u32,
     out: *mut eseal_bytes,
 ) -> eseal_result {
+    let mut stamp = Stamp::on_page(PageSelector::Index(page), x_mm, y_mm);
+    if width_mm != 0.0 || height_mm != 0.0 {
+        stamp = stamp.size(width_mm, height_mm);
+    }
+    let stamp = Ok(stamp);
+    // SAFETY: forwarded caller's contract.
+    unsafe {
+        stamp_ofd(
+            ofd,
+            ofd_len,
+            seal,
+            key,
+            signer_certificate,
+            signing_time,
+            stamp,
+            mode,
+            out,
+        )
+    }
+}
+
+/// Stamps an OFD package with a riding seal (骑缝章) across every page: one appearance per
+/// page at the `edge` (an [`eseal_edge`]) with its top at `y_mm`, each page showing its slice
+/// of the seal (seal width ÷ page count). Otherwise as [`eseal_ofd_stamp`].
+///
+/// # Safety
+/// As for [`eseal_ofd_stamp`].
+#[allow(clippy::too_many_arguments)]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_ofd_stamp_riding(
+    ofd: *const u8,
+    ofd_len: usize,
+    seal: *const eseal_seal,
+    key: *const eseal_key,
+    signer_certificate: *const eseal_certificate,
+    signing_time: u64,
+    edge: u32,
+    y_mm: f64,
+    width_mm: f64,
+    height_mm: f64,
+    mode: u32,
+    out: *mut eseal_bytes,
+) -> eseal_result {
+    let stamp = match edge {
+        0 => Ok(Edge::Right),
+        1 => Ok(Edge::Left),
+        other => Err(Fail::new(
+            eseal_result::ESEAL_INVALID_ARGUMENT,
+            &format!("{other} is no eseal_edge"),
+        )),
+    }
+    .map(|edge| {
+        let stamp = Stamp::riding(PageRange::All, edge, y_mm);
+        if width_mm != 0.0 || height_mm != 0.0 {
+            stamp.size(width_mm, height_mm)
+        } else {
+            stamp
+        }
+    });
+    // SAFETY: forwarded caller's contract.
+    unsafe {
+        stamp_ofd(
+            ofd,
+            ofd_len,
+            seal,
+            key,
+            signer_certificate,
+            signing_time,
+            stamp,
+            mode,
+            out,
+        )
+    }
+}
+
+/// The body of [`eseal_ofd_stamp`] and [`eseal_ofd_stamp_riding`].
+///
+/// # Safety
+/// As for [`eseal_ofd_stamp`].
+#[allow(clippy::too_many_arguments)]
+unsafe fn stamp_ofd(
+    ofd: *const u8,
+    ofd_len: usize,
+    seal: *const eseal_seal,
+    key: *const eseal_key,
+    signer_certificate: *const eseal_certificate,
+    signing_time: u64,
+    stamp: Result<Stamp, Fail>,
+    mode: u32,
+    out: *mut eseal_bytes,
+) -> eseal_result {
     let make = || {
+        let stamp = stamp?;
         // SAFETY: caller's contract for the handles.
         let (seal, key, cert) = unsafe {
             (
@@ -395,10 +497,6 @@ pub unsafe extern "C" fn eseal_ofd_stamp(
                 handle(signer_certificate, "signer_certificate")?,
             )
         };
-        let mut stamp = Stamp::on_page(PageSelector::Index(page), x_mm, y_mm);
-        if width_mm != 0.0 || height_mm != 0.0 {
-            stamp = stamp.size(width_mm, height_mm);
-        }
         let request = SignRequest::seal(
             &seal.seal,
             &cert.cert,

@@ -682,6 +682,45 @@ static void test_ofd(const char *dir) {
   CHECK_RC(eseal_ofd_sign_digital(ofd, ofd_len, key, NULL, AT, 0, &out), ESEAL_NULL_POINTER);
   CHECK_RC(eseal_ofd_sign_digital(ofd, ofd_len, key, cert, AT, 0, NULL), ESEAL_NULL_POINTER);
 
+  /* A riding seal across the pages of a multi-page document, at either edge. */
+  size_t pages_len = 0;
+  unsigned char *pages = read_file(dir, "VPage7.ofd", &pages_len);
+  for (uint32_t edge = ESEAL_EDGE_RIGHT; edge <= ESEAL_EDGE_LEFT; edge++) {
+    CHECK_RC(eseal_ofd_stamp_riding(pages, pages_len, seal, key, cert, AT, edge, 100.0, 0, 0,
+                                    ESEAL_SIGN_CONTINUE, &out),
+             ESEAL_OK);
+    CHECK_RC(eseal_verify(out.ptr, out.len, NULL, NULL, AT, &report), ESEAL_OK);
+    CHECK(check_status(report, "ofd.appearance") == ESEAL_CHECK_PASSED);
+    CHECK(check_status(report, "signature.value") == ESEAL_CHECK_PASSED);
+    CHECK(failed_checks(report) == 0);
+    eseal_report_free(report);
+    eseal_bytes_free(&out);
+  }
+  CHECK_RC(eseal_ofd_stamp_riding(pages, pages_len, seal, key, cert, AT, ESEAL_EDGE_RIGHT, 100.0,
+                                  20.0, 40.0, ESEAL_SIGN_PROTECT, &out),
+           ESEAL_OK);
+  CHECK(verify_status(out.ptr, out.len, NULL, 0, &signatures) == ESEAL_STATUS_INDETERMINATE);
+  CHECK(signatures == 1);
+  eseal_bytes_free(&out);
+  out.ptr = (uint8_t *)&out;
+  CHECK_RC(eseal_ofd_stamp_riding(pages, pages_len, seal, key, cert, AT, 2, 100.0, 0, 0,
+                                  ESEAL_SIGN_CONTINUE, &out),
+           ESEAL_INVALID_ARGUMENT);
+  CHECK(out.ptr == NULL && strstr(last_error(), "eseal_edge") != NULL);
+  CHECK_RC(eseal_ofd_stamp_riding(pages, pages_len, seal, key, cert, AT, 0, NAN, 0, 0,
+                                  ESEAL_SIGN_CONTINUE, &out),
+           ESEAL_INVALID_ARGUMENT);
+  CHECK_RC(eseal_ofd_stamp_riding(pages, pages_len, NULL, key, cert, AT, 0, 100.0, 0, 0,
+                                  ESEAL_SIGN_CONTINUE, &out),
+           ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_ofd_stamp_riding(pages, pages_len, seal, key, cert, AT, 0, 100.0, 0, 0,
+                                  ESEAL_SIGN_CONTINUE, NULL),
+           ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_ofd_stamp_riding(png, sizeof png, seal, key, cert, AT, 0, 100.0, 0, 0,
+                                  ESEAL_SIGN_CONTINUE, &out),
+           ESEAL_MALFORMED);
+  free(pages);
+
   eseal_key_free(external);
   eseal_bytes_free(&once);
   eseal_seal_free(seal);
