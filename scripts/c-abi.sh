@@ -44,7 +44,7 @@ for mode, name in [("cbc", "sm4/cbc-openssl.json"), ("ctr", "sm4/ctr-openssl.jso
         print(mode, rc, *[f or "-" for f in fields])
 PY
 
-cflags=(-std=c11 -Wall -Wextra -Werror -g -Ibindings/c/include)
+cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -Ibindings/c/include)
 libs=("$target/libeseal.a" -lpthread -ldl -lm)
 programs=()
 for src in bindings/c/tests/*.c examples/c/*.c; do
@@ -55,6 +55,11 @@ for src in bindings/c/tests/*.c examples/c/*.c; do
     -lm -o "$work/$name.asan"
   programs+=("$name")
 done
+
+say "the header from C++ (g++ -std=c++11 -Wpedantic -Werror)"
+g++ -std=c++11 -Wall -Wextra -Wpedantic -Werror -g -Ibindings/c/include bindings/c/tests/test_header.cpp \
+  "${libs[@]}" -o "$work/test_header"
+"$work/test_header"
 
 ofds=("$vectors"/*.ofd)
 # The stamp example signs and verifies at a time within the test certificate's validity.

@@ -53,3 +53,6 @@ fi
 # Headless Chromium: renders the HTML report of `eseal audit` to a screenshot
 # (crates/eseal-cli/tests/cli_ofd.rs).
 command -v chromium >/dev/null || apt_install chromium
+
+# C ABI (scripts/c-abi.sh): g++ compiles bindings/c/tests/test_header.cpp (the header from C++).
+command -v g++ >/dev/null || apt_install g++
