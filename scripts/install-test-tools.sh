@@ -80,3 +80,5 @@ command -v soffice >/dev/null || apt_install libreoffice-writer-nogui
 # zbarimg: an independent QR decoder; the license tests decode the rendered 2D code with it
 # (crates/eseal/tests/license_issue.rs). apt_install pins nothing: Debian's version is stable.
 command -v zbarimg >/dev/null || apt_install zbar-tools
+# C ABI (scripts/c-abi.sh): g++ compiles bindings/c/tests/test_header.cpp (the header from C++).
+command -v g++ >/dev/null || apt_install g++
