@@ -207,6 +207,7 @@ pub enum DocumentError {
     Pdf {
         /// Why it cannot be read.
         source: PdfError,
+    },
     /// The file was recognised as a license 2D-code payload but cannot be read.
     #[error("unreadable license 2D-code payload: {source}")]
     LicensePayload {
@@ -284,7 +285,8 @@ pub fn verify(
         }
         DocumentFormat::License => {
             let ofd_options = OfdVerifyOptions::new(options.ses.clone())
-                .signer_certificates(options.signer_certificates);
+                .signer_certificates(options.signer_certificates)
+                .limits(options.ofd_limits.clone());
             license::verify_license(bytes, &ofd_options)
                 .map_err(|source| DocumentError::Ofd { source })
         }
