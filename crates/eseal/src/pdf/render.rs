@@ -7,9 +7,9 @@
 //!   font with the predefined CMap `UniGB-UCS2-H` and a CIDFontType0 descendant of ordering
 //!   Adobe-GB1. It is not embedded, so nothing ships with the document: readers substitute a
 //!   Chinese font of their own (PDF 32000-1 §9.7.5.2 lists it among the predefined CMaps);
-//! - a **caller-supplied TrueType font** ([`DocumentBuilder::add_font`]), embedded as a subset
-//!   of the glyphs the document uses (`Identity-H`, CIDFontType2), for documents that must look
-//!   the same everywhere.
+//! - a **caller-supplied OpenType font** ([`DocumentBuilder::add_font`]) with TrueType or CFF
+//!   outlines, embedded as a subset of the glyphs the document uses (`Identity-H`;
+//!   CIDFontType2 or CIDFontType0), for documents that must look the same everywhere.
 //!
 //! Both carry a `/ToUnicode` CMap, so text extracts exactly. Coordinates and sizes are
 //! millimetres from the page's top-left corner, y down, as in [`crate::ofd`]'s writer.
@@ -29,7 +29,7 @@
 //! ```
 //!
 //! What it does not do: layout (line breaking, justification), shaping (ligatures, kerning,
-//! complex scripts), vertical writing, fonts with CFF outlines, colour spaces other than
+//! complex scripts), vertical writing, CFF2 (variable) fonts, colour spaces other than
 //! DeviceRGB/DeviceGray/DeviceCMYK.
 
 mod font;
@@ -86,7 +86,7 @@ pub enum RenderError {
         /// The limit.
         limit: u64,
     },
-    /// A valid font or image the renderer does not handle (CFF outlines, 12-bit JPEG).
+    /// A valid font or image the renderer does not handle (CFF2 outlines, 12-bit JPEG).
     #[error("unsupported {what}: {detail}")]
     Unsupported {
         /// `font`, `JPEG image`, ….
@@ -319,14 +319,15 @@ impl DocumentBuilder {
         FontId(self.fonts.len() - 1)
     }
 
-    /// Adds a TrueType font (a `.ttf`, or face `index` of a `.ttc` collection) to embed as a
-    /// subset of the glyphs the document uses.
+    /// Adds an OpenType font with TrueType or CFF outlines (a `.ttf` or `.otf`, or face
+    /// `index` of a `.ttc`/`.otc` collection) to embed as a subset of the glyphs the document
+    /// uses.
     ///
     /// # Errors
     ///
     /// [`RenderError::TooLarge`] above [`MAX_FONT_SIZE`], [`RenderError::Malformed`] when
     /// the bytes are no font (or `index` is past the collection), [`RenderError::Unsupported`]
-    /// for CFF outlines or a font without a Unicode `cmap`.
+    /// for a font with neither outline format (CFF2) or without a Unicode `cmap`.
     pub fn add_font(&mut self, data: Vec<u8>, index: u32) -> Result<FontId, RenderError> {
         let font = EmbeddedFont::new(data, index)?;
         self.fonts.push(FontDef::Embedded(font));
