@@ -33,7 +33,7 @@
 //! DeviceRGB/DeviceGray/DeviceCMYK.
 
 mod font;
-mod image;
+pub(crate) mod image;
 
 use std::io::Write as _;
 
@@ -43,7 +43,7 @@ use crate::ErrorCode;
 use crate::time::Time;
 
 use font::{EmbeddedFont, FontPlan};
-pub(crate) use image::DecodedImage;
+use image::DecodedImage;
 
 /// The page geometry and colour types of the OFD writer, so that one layout renders to both
 /// formats (as e-licenses do).
