@@ -320,6 +320,87 @@ fn embedded_cff_font_text_extracts_exactly() {
     assert!(!dark(20.2, 22.5), "the box's inset is white");
 }
 
+/// Words and their horizontal extent in mm, from `pdftotext -bbox` (page 1).
+fn word_boxes(pdf: &str) -> Vec<(String, f64, f64)> {
+    let out = cross::run(
+        "pdftotext",
+        &["-bbox", "-enc", "UTF-8", "-f", "1", "-l", "1", pdf, "-"],
+        None,
+    );
+    let html = String::from_utf8(out).unwrap();
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[start..start + tag[start..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    html.split("<word ")
+        .skip(1)
+        .map(|w| {
+            let (tag, rest) = w.split_once('>').unwrap();
+            let text = rest.split("</word>").next().unwrap().to_owned();
+            let mm = |pt: f64| pt * 25.4 / 72.0;
+            (text, mm(attr(tag, "xMin")), mm(attr(tag, "xMax")))
+        })
+        .collect()
+}
+
+#[test]
+fn text_width_matches_the_laid_out_text() {
+    if !have_poppler() {
+        return;
+    }
+    let dir = cross::temp_dir();
+    let mut doc = DocumentBuilder::new(meta());
+    let song = doc.standard_font();
+    let mut lines = vec![(song, "中华人民共和国"), (song, "License-2026")];
+    let wqy = if Path::new(WQY).exists() {
+        let f = doc.add_font(std::fs::read(WQY).unwrap(), 0).unwrap();
+        lines.push((f, "电子营业执照"));
+        lines.push((f, "WenQuanYi"));
+        Some(f)
+    } else {
+        None
+    };
+    let size = 6.0;
+    let mut expected = Vec::new();
+    {
+        let widths: Vec<f64> = lines
+            .iter()
+            .map(|(f, t)| doc.text_width(*f, size, t).unwrap())
+            .collect();
+        let mut page = doc.add_page(PageSize::A4);
+        for (i, ((font, text), w)) in lines.iter().zip(widths).enumerate() {
+            // Centred on the page.
+            let x = (210.0 - w) / 2.0;
+            page.text(*font, size, x, 20.0 + 12.0 * i as f64, text, Color::BLACK);
+            expected.push((text.to_string(), x, x + w));
+        }
+    }
+    assert_eq!(doc.text_width(song, 10.0, "中A").unwrap(), 15.0);
+    if let Some(f) = wqy {
+        assert!(doc.text_width(f, 5.0, "𠀀").is_err(), "no glyph");
+    }
+    // An ID past this builder's fonts (IDs are indices; they carry no builder identity).
+    let mut other = DocumentBuilder::new(DocumentMeta::default());
+    let foreign = (0..3).map(|_| other.standard_font()).last().unwrap();
+    assert_eq!(
+        doc.text_width(foreign, 5.0, "x").unwrap_err().code(),
+        ErrorCode::InvalidArgument
+    );
+
+    let pdf = write(dir.path(), "centred.pdf", &doc.finish().unwrap());
+    let boxes = word_boxes(&pdf);
+    assert_eq!(boxes.len(), expected.len(), "{boxes:?}");
+    for ((text, x0, x1), (want, w0, w1)) in boxes.iter().zip(&expected) {
+        assert_eq!(text, want);
+        assert!(
+            (x0 - w0).abs() < 0.2 && (x1 - w1).abs() < 0.2,
+            "{text}: {x0}..{x1}, expected {w0}..{w1}"
+        );
+    }
+}
+
 /// The rendered page as RGB pixels, `dpi` dots per inch.
 fn render_page(pdf: &str, dir: &Path, dpi: u32) -> (u32, u32, Vec<u8>) {
     let prefix = dir.join("page");

@@ -94,8 +94,9 @@ pub enum RenderError {
         /// What is not supported.
         detail: String,
     },
-    /// The caller's document cannot be written: no pages, a font or image of another builder,
-    /// a size that is not a positive finite number, a character the font cannot show.
+    /// The caller's document cannot be written: no pages, a font or image ID this builder did
+    /// not hand out, a size that is not a positive finite number, a character the font cannot
+    /// show.
     #[error("{detail}")]
     InvalidArgument {
         /// What is wrong.
@@ -312,6 +313,22 @@ impl DocumentBuilder {
         }
     }
 
+    /// The width in mm of `text` set in `font` at `size` mm, as [`PageBuilder::text`] lays it
+    /// out (the advances the PDF declares; no kerning): for centring or right-aligning a line.
+    ///
+    /// # Errors
+    ///
+    /// [`RenderError::InvalidArgument`] for a font ID this builder did not hand out or a
+    /// character the embedded font has no glyph for.
+    pub fn text_width(&self, font: FontId, size: f64, text: &str) -> Result<f64, RenderError> {
+        let em = match self.fonts.get(font.0) {
+            Some(FontDef::Standard) => font::standard_advance(text),
+            Some(FontDef::Embedded(f)) => f.advance(text)?,
+            None => return Err(invalid("text_width: a font this document does not have")),
+        };
+        Ok(em * size)
+    }
+
     /// The standard CJK font `STSong-Light` (`UniGB-UCS2-H`, not embedded). Its text is
     /// limited to the Basic Multilingual Plane (the CMap encodes UCS-2).
     pub fn standard_font(&mut self) -> FontId {
@@ -367,8 +384,9 @@ impl DocumentBuilder {
     ///
     /// # Errors
     ///
-    /// [`RenderError::InvalidArgument`] for a document without pages, a font or image ID of
-    /// another builder, a page size outside (0, [`MAX_PAGE_SIDE_MM`]], a coordinate or size
+    /// [`RenderError::InvalidArgument`] for a document without pages, a font or image ID this
+    /// builder did not hand out (IDs are indices: one of another builder is caught when it lies
+    /// past this builder's fonts or images), a page size outside (0, [`MAX_PAGE_SIDE_MM`]], a coordinate or size
     /// that is not finite (or a negative size), control characters in text, or a character the
     /// font cannot show (outside the BMP for the standard font, no glyph in an embedded one);
     /// [`RenderError::Internal`] when subsetting fails.
@@ -536,7 +554,7 @@ impl DocumentBuilder {
                     return Err(invalid("text size must be positive"));
                 }
                 if self.fonts.get(font.0).is_none() {
-                    return Err(invalid("text uses a font of another document"));
+                    return Err(invalid("text uses a font this document does not have"));
                 }
                 if text.chars().any(char::is_control) {
                     return Err(invalid(format!(
@@ -564,7 +582,7 @@ impl DocumentBuilder {
             Op::Image { image, rect } => {
                 rect_ok("image", rect)?;
                 if self.images.get(image.0).is_none() {
-                    return Err(invalid("page uses an image of another document"));
+                    return Err(invalid("page uses an image this document does not have"));
                 }
             }
         }
@@ -589,7 +607,7 @@ impl DocumentBuilder {
                 } => {
                     let (plan, _) = plans
                         .get(font.0)
-                        .ok_or_else(|| invalid("text uses a font of another document"))?;
+                        .ok_or_else(|| invalid("text uses a font this document does not have"))?;
                     let encoded = plan.encode(text)?;
                     let (r, g, b) = components(*color);
                     let baseline = *y + *size * plan.ascent();

@@ -120,19 +120,25 @@ impl EmbeddedFont {
         Face::parse(&self.data, self.index).map_err(|e| malformed(e.to_string()))
     }
 
+    /// The advance width of `text` in em (glyph advances from `hmtx`, no kerning).
+    pub(super) fn advance(&self, text: &str) -> Result<f64, RenderError> {
+        let face = self.face()?;
+        let upem = f64::from(face.units_per_em());
+        let mut units = 0.0;
+        for c in text.chars() {
+            let gid = glyph(&face, c)?;
+            units += f64::from(face.glyph_hor_advance(gid).unwrap_or(0));
+        }
+        Ok(units / upem)
+    }
+
     /// The subset for `text` (every character the document shows in this font).
     pub(super) fn plan(&self, text: &str) -> Result<FontPlan, RenderError> {
         let face = self.face()?;
         let chars: BTreeSet<char> = text.chars().collect();
         let mut old_glyphs = Vec::with_capacity(chars.len());
         for &c in &chars {
-            let gid = face.glyph_index(c).ok_or_else(|| {
-                invalid(format!(
-                    "the font {} has no glyph for {c:?} (U+{:04X})",
-                    postscript_name(&face),
-                    u32::from(c)
-                ))
-            })?;
+            let gid = glyph(&face, c)?;
             old_glyphs.push((c, gid.0));
         }
         let gids: Vec<u16> = old_glyphs.iter().map(|&(_, g)| g).collect();
@@ -198,6 +204,14 @@ impl EmbeddedFont {
             metrics,
         })))
     }
+}
+
+/// The advance width of `text` in STSong-Light, in em, as its `/W` declares it: half-width for
+/// U+0020–U+007E (CIDs 1–95), full-width otherwise.
+pub(super) fn standard_advance(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if (' '..='~').contains(&c) { 0.5 } else { 1.0 })
+        .sum()
 }
 
 impl FontPlan {
@@ -378,6 +392,17 @@ impl FontPlan {
         }
         Ok(())
     }
+}
+
+/// The glyph `face` shows for `c`; an error naming both when it has none.
+fn glyph(face: &Face<'_>, c: char) -> Result<GlyphId, RenderError> {
+    face.glyph_index(c).ok_or_else(|| {
+        invalid(format!(
+            "the font {} has no glyph for {c:?} (U+{:04X})",
+            postscript_name(face),
+            u32::from(c)
+        ))
+    })
 }
 
 /// The `CFF ` table of a subset OpenType font: the bare CFF font `/FontFile3` carries.
