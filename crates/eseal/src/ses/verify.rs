@@ -10,6 +10,7 @@
 
 use super::common::PictureTypeCheck;
 use super::deviation::{Deviation, ParseMode};
+use crate::verify::{DataRef, VerifyOptions};
 use super::seal::{MakerSignedForm, Seal};
 use super::seal_info::{CertDigestAlgorithm, CertList, CertListMatch};
 use super::signature::{Signature, SignatureStructure, TimeInfo};
@@ -25,7 +26,6 @@ use crate::verify::{
     Check, CheckCategory, CheckId, Level, PictureFacts, Report, ReportKind, SealFacts,
     SignatureAlgorithm, SignatureFacts, SigningTimeSource, Warning,
 };
-use crate::verify::{DataRef, VerifyOptions};
 
 /// Verifies a bare seal (`.esl`, SESeal of any version).
 ///

@@ -2,8 +2,8 @@
 //! signatures, OFD, and the formats built on them): anchors, intermediates, CRLs, validation
 //! policy, validation time, and for detached SES signatures the signed data.
 
-use crate::pki::{Certificate, Crl, Policy, TrustStore};
 use crate::ses::ParseMode;
+use crate::pki::{Certificate, Crl, Policy, TrustStore};
 use crate::time::Time;
 use crate::verify::ValidationPolicy;
 

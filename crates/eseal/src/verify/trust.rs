@@ -15,8 +15,8 @@ use crate::oid;
 use crate::pki::{
     Certificate, ErrorClass, PathErrorKind, RevocationStatus, TrustStore, verify_path,
 };
-use crate::time::Time;
 use crate::verify::VerifyOptions;
+use crate::time::Time;
 use crate::verify::{Check, CheckCategory, CheckId, CheckStatus, Report, Warning};
 
 /// A certificate as found in a seal or signature: parsed, or why it could not be.

@@ -10,8 +10,8 @@ use crate::oid;
 use crate::pki::tsp::{Imprint, TimestampErrorClass, TimestampToken, TimestampVerifyOptions};
 use crate::pki::{Certificate, verify_path};
 use crate::ses::ParseMode;
-use crate::time::Time;
 use crate::verify::VerifyOptions;
+use crate::time::Time;
 
 /// What the timestamp check concluded.
 #[derive(Debug, Clone, PartialEq, Eq)]
