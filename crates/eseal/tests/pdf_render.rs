@@ -234,6 +234,173 @@ fn embedded_subset_font_text_extracts_exactly() {
     );
 }
 
+/// A CFF-outline OpenType font built by fontTools' FontBuilder: a box glyph for each of
+/// `chars` (full-width for CJK, 600 units for ASCII), or `None` without fontTools.
+fn cff_font(dir: &Path, chars: &str) -> Option<Vec<u8>> {
+    if !cross::tool_available("python3 fontTools", &["python3", "-c", "import fontTools"]) {
+        return None;
+    }
+    let path = dir.join("test-cff.otf");
+    let script = r#"
+import sys
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.t2CharStringPen import T2CharStringPen
+chars = sys.argv[2]
+name = lambda c: "g%04X" % ord(c)
+fb = FontBuilder(1000, isTTF=False)
+fb.setupGlyphOrder([".notdef"] + [name(c) for c in chars])
+fb.setupCharacterMap({ord(c): name(c) for c in chars})
+def box(w, inset):
+    pen = T2CharStringPen(w, None)
+    if inset is not None:
+        pen.moveTo((inset, 0)); pen.lineTo((w - inset, 0))
+        pen.lineTo((w - inset, 700)); pen.lineTo((inset, 700)); pen.closePath()
+    return pen.getCharString()
+widths = {c: 1000 if ord(c) > 0x7F else 600 for c in chars}
+strings = {".notdef": box(500, 50)}
+strings.update({name(c): box(widths[c], None if c == " " else 100) for c in chars})
+metrics = {".notdef": (500, 0)}
+metrics.update({name(c): (widths[c], 0) for c in chars})
+fb.setupCFF("EsealTestCFF-Regular", {"FullName": "Eseal Test CFF"}, strings, {})
+fb.setupHorizontalMetrics(metrics)
+fb.setupHorizontalHeader(ascent=880, descent=-120)
+fb.setupNameTable({"familyName": "Eseal Test CFF", "styleName": "Regular",
+                   "psName": "EsealTestCFF-Regular"})
+fb.setupOS2(sTypoAscender=880, sTypoDescender=-120, usWinAscent=880, usWinDescent=120)
+fb.setupPost()
+fb.save(sys.argv[1])
+"#;
+    cross::run(
+        "python3",
+        &["-c", script, path.to_str().unwrap(), chars],
+        None,
+    );
+    Some(std::fs::read(path).unwrap())
+}
+
+#[test]
+fn embedded_cff_font_text_extracts_exactly() {
+    if !(have_poppler() && have_qpdf()) {
+        return;
+    }
+    let dir = cross::temp_dir();
+    let lines = ["中文电子证照", "AB1 中文"];
+    let Some(otf) = cff_font(dir.path(), "中文电子证照AB1 X") else {
+        return;
+    };
+    let mut doc = DocumentBuilder::new(meta());
+    let cff = doc.add_font(otf, 0).unwrap();
+    text_lines(&mut doc, cff, &lines, 20.0);
+    let bytes = doc.finish().unwrap();
+    let pdf = write(dir.path(), "cff.pdf", &bytes);
+    keep(dir.path(), &["cff.pdf"]);
+    qpdf_check(&pdf);
+    assert_eq!(extracted_lines(&pdf, None), lines);
+    let fonts = String::from_utf8(cross::run("pdffonts", &[&pdf], None)).unwrap();
+    let line = fonts
+        .lines()
+        .find(|l| l.contains("+EsealTestCFF-Regular"))
+        .unwrap_or_else(|| panic!("{fonts}"));
+    assert!(line.contains("CID Type 0C"), "{fonts}");
+    let cols: Vec<&str> = line.split_whitespace().collect();
+    let n = cols.len();
+    assert_eq!(&cols[n - 5..n - 2], ["yes", "yes", "yes"], "{fonts}");
+    // The subset holds the used glyphs only: "X" is in the font, not in the PDF.
+    assert!(
+        bytes.windows(13).any(|w| w == b"CIDFontType0C"),
+        "bare CFF in /FontFile3"
+    );
+
+    // The page shows the boxes: a CJK box is dark in its middle.
+    let (w, _, px) = render_page(&pdf, dir.path(), 100);
+    let dark = |x_mm: f64, y_mm: f64| pixel(&px, w, 100, x_mm, y_mm).iter().all(|&c| c < 80);
+    // First glyph of line 1: 5 mm em from x = 20 mm, box from 0.1 to 0.9 em wide, 0 to 0.7
+    // em above the baseline at 20 + 0.88 * 5 mm.
+    assert!(dark(22.5, 22.5), "{:?}", pixel(&px, w, 100, 22.5, 22.5));
+    assert!(!dark(20.2, 22.5), "the box's inset is white");
+}
+
+/// Words and their horizontal extent in mm, from `pdftotext -bbox` (page 1).
+fn word_boxes(pdf: &str) -> Vec<(String, f64, f64)> {
+    let out = cross::run(
+        "pdftotext",
+        &["-bbox", "-enc", "UTF-8", "-f", "1", "-l", "1", pdf, "-"],
+        None,
+    );
+    let html = String::from_utf8(out).unwrap();
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[start..start + tag[start..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    html.split("<word ")
+        .skip(1)
+        .map(|w| {
+            let (tag, rest) = w.split_once('>').unwrap();
+            let text = rest.split("</word>").next().unwrap().to_owned();
+            let mm = |pt: f64| pt * 25.4 / 72.0;
+            (text, mm(attr(tag, "xMin")), mm(attr(tag, "xMax")))
+        })
+        .collect()
+}
+
+#[test]
+fn text_width_matches_the_laid_out_text() {
+    if !have_poppler() {
+        return;
+    }
+    let dir = cross::temp_dir();
+    let mut doc = DocumentBuilder::new(meta());
+    let song = doc.standard_font();
+    let mut lines = vec![(song, "中华人民共和国"), (song, "License-2026")];
+    let wqy = if Path::new(WQY).exists() {
+        let f = doc.add_font(std::fs::read(WQY).unwrap(), 0).unwrap();
+        lines.push((f, "电子营业执照"));
+        lines.push((f, "WenQuanYi"));
+        Some(f)
+    } else {
+        None
+    };
+    let size = 6.0;
+    let mut expected = Vec::new();
+    {
+        let widths: Vec<f64> = lines
+            .iter()
+            .map(|(f, t)| doc.text_width(*f, size, t).unwrap())
+            .collect();
+        let mut page = doc.add_page(PageSize::A4);
+        for (i, ((font, text), w)) in lines.iter().zip(widths).enumerate() {
+            // Centred on the page.
+            let x = (210.0 - w) / 2.0;
+            page.text(*font, size, x, 20.0 + 12.0 * i as f64, text, Color::BLACK);
+            expected.push((text.to_string(), x, x + w));
+        }
+    }
+    assert_eq!(doc.text_width(song, 10.0, "中A").unwrap(), 15.0);
+    if let Some(f) = wqy {
+        assert!(doc.text_width(f, 5.0, "𠀀").is_err(), "no glyph");
+    }
+    // An ID past this builder's fonts (IDs are indices; they carry no builder identity).
+    let mut other = DocumentBuilder::new(DocumentMeta::default());
+    let foreign = (0..3).map(|_| other.standard_font()).last().unwrap();
+    assert_eq!(
+        doc.text_width(foreign, 5.0, "x").unwrap_err().code(),
+        ErrorCode::InvalidArgument
+    );
+
+    let pdf = write(dir.path(), "centred.pdf", &doc.finish().unwrap());
+    let boxes = word_boxes(&pdf);
+    assert_eq!(boxes.len(), expected.len(), "{boxes:?}");
+    for ((text, x0, x1), (want, w0, w1)) in boxes.iter().zip(&expected) {
+        assert_eq!(text, want);
+        assert!(
+            (x0 - w0).abs() < 0.2 && (x1 - w1).abs() < 0.2,
+            "{text}: {x0}..{x1}, expected {w0}..{w1}"
+        );
+    }
+}
+
 /// The rendered page as RGB pixels, `dpi` dots per inch.
 fn render_page(pdf: &str, dir: &Path, dpi: u32) -> (u32, u32, Vec<u8>) {
     let prefix = dir.join("page");

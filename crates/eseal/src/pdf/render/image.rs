@@ -34,8 +34,6 @@ impl ColorSpace {
 }
 
 /// An image ready to write: samples (Flate) or a JPEG stream (DCT), and an optional mask.
-/// Crate-visible so that the PDF signer can put a seal picture into its appearance stream the
-/// same way.
 pub(crate) struct DecodedImage {
     width: u32,
     height: u32,
@@ -73,7 +71,6 @@ fn check_dimensions(width: u32, height: u32) -> Result<(), RenderError> {
 }
 
 impl DecodedImage {
-    /// Decodes a PNG or JPEG (see [`super::DocumentBuilder::add_image`] for what is taken).
     pub(crate) fn decode(data: &[u8]) -> Result<Self, RenderError> {
         if data.len() > MAX_IMAGE_FILE_SIZE {
             return Err(RenderError::TooLarge {
@@ -254,7 +251,7 @@ impl DecodedImage {
     }
 
     /// Bytes that identify the image (for the file identifier).
-    pub(crate) fn fingerprint(&self) -> Vec<u8> {
+    pub(super) fn fingerprint(&self) -> Vec<u8> {
         let mut out = self.width.to_be_bytes().to_vec();
         out.extend_from_slice(&self.height.to_be_bytes());
         out.extend_from_slice(&self.data);
