@@ -210,6 +210,23 @@ impl<'a> PdfDocument<'a> {
         Ok(self.file.pages()?.len())
     }
 
+    /// The width and height of each page's visible box (CropBox, else MediaBox, inherited),
+    /// in millimetres, in page order: where a stamp may go.
+    ///
+    /// # Errors
+    /// [`PdfError`] when the page tree cannot be read.
+    pub fn page_sizes_mm(&self) -> Result<Vec<(f64, f64)>, PdfError> {
+        const MM_PER_PT: f64 = 25.4 / 72.0;
+        self.file
+            .pages()?
+            .iter()
+            .map(|(_, page)| {
+                let (x0, y0, x1, y1) = sign::page_box(&self.file, page)?;
+                Ok(((x1 - x0) * MM_PER_PT, (y1 - y0) * MM_PER_PT))
+            })
+            .collect()
+    }
+
     /// The decoded data of a stream object.
     ///
     /// # Errors

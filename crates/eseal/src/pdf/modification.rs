@@ -269,6 +269,14 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
                         FileRole::Annotation { pages: set }
                     }
                 }
+                // The catalog whose only change is the form (new signature fields) or the DSS.
+                (FileRole::DocumentMetadata, Object::Dict(a), Object::Dict(b))
+                    if !added
+                        && Some(num) == file.root_ref().map(|r| r.num)
+                        && only_keys_changed(a, b, &[b"AcroForm", b"DSS"]) =>
+                {
+                    FileRole::SignatureInfrastructure
+                }
                 _ => role,
             };
             changes.push(ObjChange {
@@ -296,9 +304,16 @@ fn same(file: &PdfFile<'_>, a: &Object, b: &Object) -> bool {
 }
 
 fn only_annots_changed(a: &super::object::Dict, b: &super::object::Dict) -> bool {
+    only_keys_changed(a, b, &[b"Annots"])
+}
+
+/// Whether `a` and `b` differ in `keys` only.
+fn only_keys_changed(a: &super::object::Dict, b: &super::object::Dict, keys: &[&[u8]]) -> bool {
     let strip = |d: &super::object::Dict| {
         let mut d = d.clone();
-        d.remove(b"Annots");
+        for k in keys {
+            d.remove(k);
+        }
         d
     };
     strip(a).same_content(&strip(b))
@@ -470,6 +485,16 @@ pub(crate) fn coverage_check(
             id,
             cat,
             "the signature covers the whole document: no update follows it",
+        )
+    } else if by_other.is_empty() && hidden.is_empty() {
+        Check::passed(
+            id,
+            cat,
+            format!(
+                "{} later update(s) added only signatures, form fields or DSS data ({infra} \
+                 object(s)); nothing this signature covers changed",
+                file.revisions.len() - rev - 1
+            ),
         )
     } else {
         Check::passed(
