@@ -353,7 +353,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     let eseal = Invocation::detect();
     println!("\nVerify them yourself (exit code 0 valid, 1 invalid, 2 indeterminate):");
     println!(
-        "  {eseal} verify --trust {d}/root.pem {d}/signed.ofd {d}/signed.pdf {d}/tampered.ofd"
+        "  {eseal} verify --trust {d}/root.pem {d}/signed.ofd {d}/tampered.ofd {d}/signed.pdf"
     );
     println!("  {eseal} verify --trust {d}/root.pem --data {d}/contract.txt {d}/contract.txt.sig");
     println!("  {eseal} seal show {d}/seal-v4.esl --picture-out {d}/seal-picture.png");

@@ -32,7 +32,7 @@ pub use sign::{
     LocalTsaSource, PageSelector, PreparedSignature, SignKind, SignRequest, Stamp, TimestampSource,
     prepare, sign_document,
 };
-pub use verify::verify_document;
+pub use verify::{verify_document, verify_document_with_limits};
 
 /// Bounds on the work and memory spent on one untrusted file.
 #[derive(Debug, Clone, PartialEq, Eq)]

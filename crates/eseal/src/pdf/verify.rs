@@ -168,10 +168,14 @@ pub fn verify_document(
     pdf: &[u8],
     options: &VerifyOptions<'_>,
 ) -> Result<DocumentReport, PdfError> {
-    verify_with_limits(pdf, options, &Limits::default())
+    verify_document_with_limits(pdf, options, &Limits::default())
 }
 
-pub(crate) fn verify_with_limits(
+/// [`verify_document`] within `limits` instead of [`Limits::default`].
+///
+/// # Errors
+/// As [`verify_document`].
+pub fn verify_document_with_limits(
     pdf: &[u8],
     options: &VerifyOptions<'_>,
     limits: &Limits,
