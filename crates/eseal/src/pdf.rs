@@ -52,6 +52,9 @@ pub struct Limits {
     pub max_ratio: u64,
     /// The most bytes decoded over the whole file.
     pub max_total_decoded: u64,
+    /// The most signatures verified in one file (each hashes up to the whole file); those
+    /// beyond are reported as not verified.
+    pub max_signatures: usize,
 }
 
 impl Default for Limits {
@@ -63,6 +66,7 @@ impl Default for Limits {
             max_stream_len: 64 << 20,
             max_ratio: 256,
             max_total_decoded: 512 << 20,
+            max_signatures: 64,
         }
     }
 }

@@ -272,3 +272,30 @@ fn garbage_in_contents_is_reported_not_panicked() {
         .unwrap();
     assert_eq!(value.status, CheckStatus::Failed);
 }
+
+#[test]
+fn signatures_beyond_the_limit_leave_the_document_indeterminate() {
+    let pki = Pki::new();
+    let store = pki.store();
+    let mut pdf = simple_pdf(1);
+    for i in 0..3 {
+        pdf = sign_document(
+            &pdf,
+            &SignRequest::digital(&pki.signer.cert, &pki.signer.key, t(30 + i)),
+        )
+        .unwrap();
+    }
+    let mut limits = Limits::default();
+    limits.max_signatures = 2;
+    let report =
+        eseal::pdf::verify_document_with_limits(&pdf, &opts_at(&store, t(40)), &limits).unwrap();
+    assert_eq!(report.signatures().len(), 2);
+    assert_eq!(
+        report.status(),
+        Status::Indeterminate,
+        "{}",
+        report.to_json()
+    );
+    let report = verify_document(&pdf, &opts_at(&store, t(40))).unwrap();
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
+}

@@ -218,8 +218,24 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
         .revisions
         .get(first)
         .and_then(|r| file.read_chain(r.xref).ok());
+    // Each revision's table is read through its whole /Prev chain: bound the total work, so
+    // that a file of many large revisions cannot make the analysis quadratic.
+    let mut budget = file.limits.max_objects.saturating_mul(4);
     for (i, rev) in file.revisions.iter().enumerate().skip(first + 1) {
+        if budget == 0 {
+            out.push(RevisionChanges {
+                revision: i,
+                changes: Vec::new(),
+                unreadable: Some(
+                    "the analysis exceeded its work bound (pdf::Limits::max_objects)".into(),
+                ),
+            });
+            continue;
+        }
         let table = file.read_chain(rev.xref);
+        if let Ok(t) = &table {
+            budget = budget.saturating_sub(t.entries.len().max(1));
+        }
         let (Some(before), Ok(after)) = (&prev, &table) else {
             out.push(RevisionChanges {
                 revision: i,

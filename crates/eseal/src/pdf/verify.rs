@@ -206,7 +206,24 @@ pub fn verify_document_with_limits(
             return Ok(doc);
         }
     };
-    let signed: Vec<&SigField> = fields.iter().filter(|f| f.value.is_some()).collect();
+    let all_signed = fields.iter().filter(|f| f.value.is_some()).count();
+    let signed: Vec<&SigField> = fields
+        .iter()
+        .filter(|f| f.value.is_some())
+        .take(limits.max_signatures)
+        .collect();
+    if all_signed > signed.len() {
+        // Fail closed: the signatures beyond the limit are not verified, so neither is the file.
+        doc.push_check(Check::indeterminate(
+            CheckId::DocumentSignatures,
+            CheckCategory::Format,
+            format!(
+                "the PDF carries {all_signed} signatures; only the first {} were verified \
+                 (pdf::Limits::max_signatures)",
+                signed.len()
+            ),
+        ));
+    }
     if signed.is_empty() {
         doc.push_check(Check::indeterminate(
             CheckId::DocumentSignatures,
