@@ -529,3 +529,50 @@ fn later_metadata_and_content_changes_are_classified() {
         .any(|w| w.code == "pdf.covered_by_other_signature");
     assert!(warned, "{}", report.to_json());
 }
+
+#[test]
+fn document_timestamps_are_verified_over_the_byte_ranges() {
+    let pki = Pki::new();
+    let store = pki.store();
+    let tsa = pki.tsa(true);
+    // eseal does not write document timestamps: make one from a prepared signature whose
+    // /SubFilter is renamed in place (same length), with a token over the byte ranges.
+    let prepared = prepare(
+        &simple_pdf(1),
+        &SignRequest::digital(&pki.signer.cert, &pki.signer.key, t(30)),
+        4096,
+    )
+    .unwrap();
+    let hole = {
+        let [_, b, c, _] = prepared.byte_range();
+        (b as usize, c as usize)
+    };
+    let blank = prepared.finish(&[]).unwrap();
+    let with = |name: &[u8]| {
+        let from = b"/SubFilter /adbe.pkcs7.detached";
+        let at = blank.windows(from.len()).position(|w| w == from).unwrap();
+        let mut to = b"/SubFilter /".to_vec();
+        to.extend_from_slice(name);
+        to.resize(from.len(), b' ');
+        let mut pdf = blank.clone();
+        pdf[at..at + from.len()].copy_from_slice(&to);
+        let ranges = [&pdf[..hole.0], &pdf[hole.1..]].concat();
+        let token = tsa.timestamp(&ranges, t(30), &[1, 2, 3], None).unwrap();
+        let hex: String = token.iter().map(|b| format!("{b:02X}")).collect();
+        pdf[hole.0 + 1..hole.0 + 1 + hex.len()].copy_from_slice(hex.as_bytes());
+        pdf
+    };
+    let pdf = with(b"ETSI.RFC3161");
+    let report = verify(&pdf, &store);
+    assert_valid(&report, "document timestamp");
+    assert_eq!(
+        check(&report, 0, CheckId::SignatureValue),
+        CheckStatus::Passed
+    );
+    // A byte changed in the range: the imprint no longer matches.
+    let mut bad = pdf.clone();
+    let at = tools_find(&bad, b"(Page 1)") + 1;
+    bad[at] = b'X';
+    let report = verify(&bad, &store);
+    assert_eq!(report.status(), Status::Invalid, "{}", report.to_json());
+}

@@ -14,6 +14,7 @@ use crate::crypto::sm3::Sm3Hasher;
 use crate::pki::cms::SignedData;
 use crate::ses::{self, ParseMode};
 use crate::verify::trust::cms::{SignedContent, signed_data, time_and_trust};
+use crate::verify::trust::timestamp::{TimestampOutcome, verify_timestamp};
 use crate::verify::{
     Check, CheckCategory, CheckId, DataRef, DocumentFormat, DocumentReport, Report, ReportKind,
     SignatureEntry, VerifyOptions, Warning,
@@ -430,9 +431,37 @@ fn verify_one(
     let value = der_value(raw);
     let mut report = Report::new(ReportKind::Signature, options.validation_time);
 
-    let is_ses = value.is_some_and(|v| ses::Signature::from_der(v, ParseMode::Lenient).is_ok());
+    // A document timestamp (PAdES, ISO 32000-2 §12.8.5): an RFC 3161 token over the ranges.
+    let doc_timestamp = sig.has_type(b"DocTimeStamp") || subfilter == b"ETSI.RFC3161";
+    let is_ses = !doc_timestamp
+        && value.is_some_and(|v| ses::Signature::from_der(v, ParseMode::Lenient).is_ok());
     let is_cms = !is_ses && value.is_some_and(|v| SignedData::from_der(v).is_ok());
     match (value, digest) {
+        (Some(v), Some(_)) if doc_timestamp => {
+            pdf_checks.push(Check::passed(
+                CheckId::PdfSignedValue,
+                CheckCategory::Format,
+                "a document timestamp: /Contents holds an RFC 3161 TimeStampToken",
+            ));
+            let ranges = range.map_or_else(Vec::new, |[a, b, c, d]| {
+                [
+                    bytes.get(a..a.saturating_add(b)).unwrap_or(&[]),
+                    bytes.get(c..c.saturating_add(d)).unwrap_or(&[]),
+                ]
+                .concat()
+            });
+            let (id, cat) = (CheckId::SignatureValue, CheckCategory::Cryptographic);
+            let what = "the document timestamp over the signed byte ranges";
+            report.push(match verify_timestamp(v, &ranges, options) {
+                TimestampOutcome::Verified { detail, .. } => {
+                    Check::passed(id, cat, format!("{what}: {detail}"))
+                }
+                TimestampOutcome::Failed(why) => Check::failed(id, cat, format!("{what}: {why}")),
+                TimestampOutcome::Indeterminate(why) => {
+                    Check::indeterminate(id, cat, format!("{what}: {why}"))
+                }
+            });
+        }
         (Some(v), Some(digest)) if is_ses => {
             pdf_checks.push(Check::passed(
                 CheckId::PdfSignedValue,
