@@ -51,11 +51,8 @@ fn main() {
     } = Fixture::new();
     let cms = SignRequest::digital(&signer_cert, &signer_key, t(30))
         .stamp(Stamp::on_page(PageSelector::Index(0), 150.0, 230.0).size(40.0, 20.0));
-    let stamp = SignRequest::seal(&seal, &signer_cert, &signer_key, t(30)).stamp(Stamp::on_page(
-        PageSelector::Index(0),
-        150.0,
-        230.0,
-    ));
+    // Invisible: the fixture's seal picture is a placeholder, not a drawable image.
+    let stamp = SignRequest::seal(&seal, &signer_cert, &signer_key, t(30));
     let opts = VerifyOptions::new()
         .trust_anchors(&store)
         .validation_time(t(60));

@@ -212,6 +212,10 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
     let Some(first) = covered.iter().flatten().min().copied() else {
         return Vec::new();
     };
+    if first + 1 >= file.revisions.len() {
+        // No update after the earliest signature: nothing to classify.
+        return Vec::new();
+    }
     let roles = roles(file);
     let mut out = Vec::new();
     let mut prev: Option<XrefTable> = file
