@@ -66,7 +66,8 @@ command -v qpdf >/dev/null || apt_install qpdf
 [ -f /usr/share/java/bcprov.jar ] || apt_install libbcprov-java
 [ -f /usr/share/java/bcpkix.jar ] || apt_install libbcpkix-java
 command -v javac >/dev/null || apt_install openjdk-17-jdk-headless
-# pypdf: an independent reader of the document information and XMP metadata.
+# pypdf: an independent reader of the document information and XMP metadata. (The PDF tests also
+# use Pillow, for JPEGs, and fontTools, for a CFF font, both pinned in the easyofd step above.)
 if ! python3 -c 'import pypdf' 2>/dev/null; then
   say "pip install pypdf"
   python3 -m pip install --quiet --disable-pip-version-check pypdf==7.1.0

@@ -398,6 +398,13 @@ fn signs_with_openssl_keys_and_a_timestamp() {
     let sd = SignedData::from_der(&cms).unwrap();
     let tokens = sd.unsigned_attribute_values(0, &eseal::oid::ATTR_TIMESTAMP_TOKEN);
     assert_eq!(tokens.len(), 1);
+    // eseal's timestamp verifier agrees with the tool's: the token covers the signature value.
+    let info = eseal::pki::tsp::verify_token(tokens[0], sd.signature_value(0).unwrap()).unwrap();
+    assert!(
+        info.tsa_certificate.subject_string().contains("OSSL tsa"),
+        "{info:?}"
+    );
+    assert!(info.signing_certificate_bound, "ESSCertIDv2 with SM3");
     let printed = String::from_utf8(cross::run(
         "openssl",
         &["cms", "-cmsout", "-print", "-inform", "DER"],

@@ -140,6 +140,15 @@ fn extracted_lines(pdf: &str, page: Option<u32>) -> Vec<String> {
         .collect()
 }
 
+/// Copies `files` to `$ESEAL_KEEP_RENDERED` when set, to look at them.
+fn keep(dir: &Path, files: &[&str]) {
+    if let Some(out) = std::env::var_os("ESEAL_KEEP_RENDERED") {
+        for f in files {
+            std::fs::copy(dir.join(f), Path::new(&out).join(f)).unwrap();
+        }
+    }
+}
+
 fn qpdf_check(pdf: &str) {
     let out = cross::run("qpdf", &["--check", pdf], None);
     let text = String::from_utf8_lossy(&out);
@@ -202,6 +211,7 @@ fn embedded_subset_font_text_extracts_exactly() {
         bytes.len()
     );
     let pdf = write(dir.path(), "embedded.pdf", &bytes);
+    keep(dir.path(), &["embedded.pdf"]);
     qpdf_check(&pdf);
     assert_eq!(extracted_lines(&pdf, Some(1)), EMBEDDED_LINES);
     assert_eq!(extracted_lines(&pdf, Some(2)), STANDARD_LINES);
@@ -224,6 +234,173 @@ fn embedded_subset_font_text_extracts_exactly() {
     );
 }
 
+/// A CFF-outline OpenType font built by fontTools' FontBuilder: a box glyph for each of
+/// `chars` (full-width for CJK, 600 units for ASCII), or `None` without fontTools.
+fn cff_font(dir: &Path, chars: &str) -> Option<Vec<u8>> {
+    if !cross::tool_available("python3 fontTools", &["python3", "-c", "import fontTools"]) {
+        return None;
+    }
+    let path = dir.join("test-cff.otf");
+    let script = r#"
+import sys
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.t2CharStringPen import T2CharStringPen
+chars = sys.argv[2]
+name = lambda c: "g%04X" % ord(c)
+fb = FontBuilder(1000, isTTF=False)
+fb.setupGlyphOrder([".notdef"] + [name(c) for c in chars])
+fb.setupCharacterMap({ord(c): name(c) for c in chars})
+def box(w, inset):
+    pen = T2CharStringPen(w, None)
+    if inset is not None:
+        pen.moveTo((inset, 0)); pen.lineTo((w - inset, 0))
+        pen.lineTo((w - inset, 700)); pen.lineTo((inset, 700)); pen.closePath()
+    return pen.getCharString()
+widths = {c: 1000 if ord(c) > 0x7F else 600 for c in chars}
+strings = {".notdef": box(500, 50)}
+strings.update({name(c): box(widths[c], None if c == " " else 100) for c in chars})
+metrics = {".notdef": (500, 0)}
+metrics.update({name(c): (widths[c], 0) for c in chars})
+fb.setupCFF("EsealTestCFF-Regular", {"FullName": "Eseal Test CFF"}, strings, {})
+fb.setupHorizontalMetrics(metrics)
+fb.setupHorizontalHeader(ascent=880, descent=-120)
+fb.setupNameTable({"familyName": "Eseal Test CFF", "styleName": "Regular",
+                   "psName": "EsealTestCFF-Regular"})
+fb.setupOS2(sTypoAscender=880, sTypoDescender=-120, usWinAscent=880, usWinDescent=120)
+fb.setupPost()
+fb.save(sys.argv[1])
+"#;
+    cross::run(
+        "python3",
+        &["-c", script, path.to_str().unwrap(), chars],
+        None,
+    );
+    Some(std::fs::read(path).unwrap())
+}
+
+#[test]
+fn embedded_cff_font_text_extracts_exactly() {
+    if !(have_poppler() && have_qpdf()) {
+        return;
+    }
+    let dir = cross::temp_dir();
+    let lines = ["中文电子证照", "AB1 中文"];
+    let Some(otf) = cff_font(dir.path(), "中文电子证照AB1 X") else {
+        return;
+    };
+    let mut doc = DocumentBuilder::new(meta());
+    let cff = doc.add_font(otf, 0).unwrap();
+    text_lines(&mut doc, cff, &lines, 20.0);
+    let bytes = doc.finish().unwrap();
+    let pdf = write(dir.path(), "cff.pdf", &bytes);
+    keep(dir.path(), &["cff.pdf"]);
+    qpdf_check(&pdf);
+    assert_eq!(extracted_lines(&pdf, None), lines);
+    let fonts = String::from_utf8(cross::run("pdffonts", &[&pdf], None)).unwrap();
+    let line = fonts
+        .lines()
+        .find(|l| l.contains("+EsealTestCFF-Regular"))
+        .unwrap_or_else(|| panic!("{fonts}"));
+    assert!(line.contains("CID Type 0C"), "{fonts}");
+    let cols: Vec<&str> = line.split_whitespace().collect();
+    let n = cols.len();
+    assert_eq!(&cols[n - 5..n - 2], ["yes", "yes", "yes"], "{fonts}");
+    // The subset holds the used glyphs only: "X" is in the font, not in the PDF.
+    assert!(
+        bytes.windows(13).any(|w| w == b"CIDFontType0C"),
+        "bare CFF in /FontFile3"
+    );
+
+    // The page shows the boxes: a CJK box is dark in its middle.
+    let (w, _, px) = render_page(&pdf, dir.path(), 100);
+    let dark = |x_mm: f64, y_mm: f64| pixel(&px, w, 100, x_mm, y_mm).iter().all(|&c| c < 80);
+    // First glyph of line 1: 5 mm em from x = 20 mm, box from 0.1 to 0.9 em wide, 0 to 0.7
+    // em above the baseline at 20 + 0.88 * 5 mm.
+    assert!(dark(22.5, 22.5), "{:?}", pixel(&px, w, 100, 22.5, 22.5));
+    assert!(!dark(20.2, 22.5), "the box's inset is white");
+}
+
+/// Words and their horizontal extent in mm, from `pdftotext -bbox` (page 1).
+fn word_boxes(pdf: &str) -> Vec<(String, f64, f64)> {
+    let out = cross::run(
+        "pdftotext",
+        &["-bbox", "-enc", "UTF-8", "-f", "1", "-l", "1", pdf, "-"],
+        None,
+    );
+    let html = String::from_utf8(out).unwrap();
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[start..start + tag[start..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    html.split("<word ")
+        .skip(1)
+        .map(|w| {
+            let (tag, rest) = w.split_once('>').unwrap();
+            let text = rest.split("</word>").next().unwrap().to_owned();
+            let mm = |pt: f64| pt * 25.4 / 72.0;
+            (text, mm(attr(tag, "xMin")), mm(attr(tag, "xMax")))
+        })
+        .collect()
+}
+
+#[test]
+fn text_width_matches_the_laid_out_text() {
+    if !have_poppler() {
+        return;
+    }
+    let dir = cross::temp_dir();
+    let mut doc = DocumentBuilder::new(meta());
+    let song = doc.standard_font();
+    let mut lines = vec![(song, "中华人民共和国"), (song, "License-2026")];
+    let wqy = if Path::new(WQY).exists() {
+        let f = doc.add_font(std::fs::read(WQY).unwrap(), 0).unwrap();
+        lines.push((f, "电子营业执照"));
+        lines.push((f, "WenQuanYi"));
+        Some(f)
+    } else {
+        None
+    };
+    let size = 6.0;
+    let mut expected = Vec::new();
+    {
+        let widths: Vec<f64> = lines
+            .iter()
+            .map(|(f, t)| doc.text_width(*f, size, t).unwrap())
+            .collect();
+        let mut page = doc.add_page(PageSize::A4);
+        for (i, ((font, text), w)) in lines.iter().zip(widths).enumerate() {
+            // Centred on the page.
+            let x = (210.0 - w) / 2.0;
+            page.text(*font, size, x, 20.0 + 12.0 * i as f64, text, Color::BLACK);
+            expected.push((text.to_string(), x, x + w));
+        }
+    }
+    assert_eq!(doc.text_width(song, 10.0, "中A").unwrap(), 15.0);
+    if let Some(f) = wqy {
+        assert!(doc.text_width(f, 5.0, "𠀀").is_err(), "no glyph");
+    }
+    // An ID past this builder's fonts (IDs are indices; they carry no builder identity).
+    let mut other = DocumentBuilder::new(DocumentMeta::default());
+    let foreign = (0..3).map(|_| other.standard_font()).last().unwrap();
+    assert_eq!(
+        doc.text_width(foreign, 5.0, "x").unwrap_err().code(),
+        ErrorCode::InvalidArgument
+    );
+
+    let pdf = write(dir.path(), "centred.pdf", &doc.finish().unwrap());
+    let boxes = word_boxes(&pdf);
+    assert_eq!(boxes.len(), expected.len(), "{boxes:?}");
+    for ((text, x0, x1), (want, w0, w1)) in boxes.iter().zip(&expected) {
+        assert_eq!(text, want);
+        assert!(
+            (x0 - w0).abs() < 0.2 && (x1 - w1).abs() < 0.2,
+            "{text}: {x0}..{x1}, expected {w0}..{w1}"
+        );
+    }
+}
+
 /// The rendered page as RGB pixels, `dpi` dots per inch.
 fn render_page(pdf: &str, dir: &Path, dpi: u32) -> (u32, u32, Vec<u8>) {
     let prefix = dir.join("page");
@@ -242,6 +419,21 @@ fn render_page(pdf: &str, dir: &Path, dpi: u32) -> (u32, u32, Vec<u8>) {
     let info = reader.next_frame(&mut buf).unwrap();
     assert_eq!(info.color_type, png::ColorType::Rgb);
     (info.width, info.height, buf)
+}
+
+/// The RGB pixel at (`x_mm`, `y_mm`) of a page rendered at `dpi`, `w` pixels wide.
+fn pixel(px: &[u8], w: u32, dpi: u32, x_mm: f64, y_mm: f64) -> [u8; 3] {
+    let x = (x_mm / 25.4 * f64::from(dpi)) as u32;
+    let y = (y_mm / 25.4 * f64::from(dpi)) as u32;
+    let i = ((y * w + x) * 3) as usize;
+    [px[i], px[i + 1], px[i + 2]]
+}
+
+/// Each component within 40 of the expected one (anti-aliasing, colour conversion).
+fn near(got: [u8; 3], want: [u8; 3]) -> bool {
+    got.iter()
+        .zip(want)
+        .all(|(g, w)| (i32::from(*g) - i32::from(w)).abs() < 40)
 }
 
 #[test]
@@ -287,24 +479,10 @@ fn pdftoppm_renders_lines_rectangles_and_images() {
     qpdf_check(&pdf);
     let dpi = 50;
     let (w, h, px) = render_page(&pdf, dir.path(), dpi);
-    std::fs::copy(
-        dir.path().join("page.png"),
-        std::env::temp_dir().join("eseal-pdf-render-page.png"),
-    )
-    .ok();
+    keep(dir.path(), &["drawing.pdf", "page.png"]);
     // A4 at 50 dpi: 413.4 × 584.6 pixels, rounded up.
     assert_eq!((w, h), (414, 585));
-    let at = |x_mm: f64, y_mm: f64| {
-        let x = (x_mm / 25.4 * f64::from(dpi)) as u32;
-        let y = (y_mm / 25.4 * f64::from(dpi)) as u32;
-        let i = ((y * w + x) * 3) as usize;
-        [px[i], px[i + 1], px[i + 2]]
-    };
-    let near = |got: [u8; 3], want: [u8; 3]| {
-        got.iter()
-            .zip(want)
-            .all(|(g, w)| (i32::from(*g) - i32::from(w)).abs() < 40)
-    };
+    let at = |x_mm: f64, y_mm: f64| pixel(&px, w, dpi, x_mm, y_mm);
     assert!(
         near(at(100.0, 30.0), [255, 0, 0]),
         "red line: {:?}",
@@ -355,6 +533,94 @@ fn pdftoppm_renders_lines_rectangles_and_images() {
         assert!(
             got[1] > 100 && got[0] < 100 && got[2] < 100,
             "cmyk jpeg: {got:?}"
+        );
+    }
+}
+
+/// A PNG with a palette and a `tRNS` chunk: index 0 opaque red, index 1 fully transparent.
+fn palette_png() -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, 2, 1);
+        enc.set_color(png::ColorType::Indexed);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_palette(vec![255, 0, 0, 0, 0, 0]);
+        enc.set_trns(vec![255, 0]);
+        let mut writer = enc.write_header().unwrap();
+        writer.write_image_data(&[0, 1]).unwrap();
+    }
+    out
+}
+
+#[test]
+fn palette_sixteen_bit_and_progressive_pictures_render() {
+    if !(have_poppler() && have_qpdf()) {
+        return;
+    }
+    let dir = cross::temp_dir();
+    let mut doc = DocumentBuilder::new(DocumentMeta::default());
+    let palette = doc.add_image(&palette_png()).unwrap();
+    // 16-bit grey, 0x8080 everywhere: reduced to 8 bits (0x80).
+    let mut grey16 = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut grey16, 2, 2);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Sixteen);
+        let mut writer = enc.write_header().unwrap();
+        writer.write_image_data(&[0x80; 8]).unwrap();
+    }
+    let grey16 = doc.add_image(&grey16).unwrap();
+    let progressive = if cross::tool_available("python3 PIL", &["python3", "-c", "import PIL"]) {
+        let path = dir.path().join("progressive.jpg");
+        let script = format!(
+            "from PIL import Image; Image.new('RGB', (32, 32), (0, 0, 160)).save({:?}, \
+             quality=95, progressive=True)",
+            path.to_str().unwrap()
+        );
+        cross::run("python3", &["-c", &script], None);
+        let data = std::fs::read(path).unwrap();
+        assert!(
+            data.windows(2).any(|w| w == [0xFF, 0xC2]),
+            "a progressive frame (SOF2)"
+        );
+        Some(doc.add_image(&data).unwrap())
+    } else {
+        None
+    };
+    {
+        let mut page = doc.add_page(PageSize::A4);
+        page.image(palette, Rect::new(20.0, 20.0, 80.0, 40.0))
+            .image(grey16, Rect::new(120.0, 20.0, 40.0, 40.0));
+        if let Some(p) = progressive {
+            page.image(p, Rect::new(20.0, 80.0, 40.0, 40.0));
+        }
+    }
+    let pdf = write(dir.path(), "kinds.pdf", &doc.finish().unwrap());
+    qpdf_check(&pdf);
+    let dpi = 50;
+    let (w, _, px) = render_page(&pdf, dir.path(), dpi);
+    let at = |x_mm: f64, y_mm: f64| pixel(&px, w, dpi, x_mm, y_mm);
+    // Palette index 0 is red; index 1 is transparent through tRNS, so the page shows.
+    assert!(
+        near(at(40.0, 40.0), [255, 0, 0]),
+        "palette: {:?}",
+        at(40.0, 40.0)
+    );
+    assert!(
+        near(at(80.0, 40.0), [255, 255, 255]),
+        "tRNS: {:?}",
+        at(80.0, 40.0)
+    );
+    assert!(
+        near(at(140.0, 40.0), [128, 128, 128]),
+        "16-bit: {:?}",
+        at(140.0, 40.0)
+    );
+    if progressive.is_some() {
+        assert!(
+            near(at(40.0, 100.0), [0, 0, 160]),
+            "progressive: {:?}",
+            at(40.0, 100.0)
         );
     }
 }

@@ -7,9 +7,9 @@
 //!   font with the predefined CMap `UniGB-UCS2-H` and a CIDFontType0 descendant of ordering
 //!   Adobe-GB1. It is not embedded, so nothing ships with the document: readers substitute a
 //!   Chinese font of their own (PDF 32000-1 §9.7.5.2 lists it among the predefined CMaps);
-//! - a **caller-supplied TrueType font** ([`DocumentBuilder::add_font`]), embedded as a subset
-//!   of the glyphs the document uses (`Identity-H`, CIDFontType2), for documents that must look
-//!   the same everywhere.
+//! - a **caller-supplied OpenType font** ([`DocumentBuilder::add_font`]) with TrueType or CFF
+//!   outlines, embedded as a subset of the glyphs the document uses (`Identity-H`;
+//!   CIDFontType2 or CIDFontType0), for documents that must look the same everywhere.
 //!
 //! Both carry a `/ToUnicode` CMap, so text extracts exactly. Coordinates and sizes are
 //! millimetres from the page's top-left corner, y down, as in [`crate::ofd`]'s writer.
@@ -29,7 +29,7 @@
 //! ```
 //!
 //! What it does not do: layout (line breaking, justification), shaping (ligatures, kerning,
-//! complex scripts), vertical writing, fonts with CFF outlines, colour spaces other than
+//! complex scripts), vertical writing, CFF2 (variable) fonts, colour spaces other than
 //! DeviceRGB/DeviceGray/DeviceCMYK.
 
 mod font;
@@ -86,7 +86,7 @@ pub enum RenderError {
         /// The limit.
         limit: u64,
     },
-    /// A valid font or image the renderer does not handle (CFF outlines, 12-bit JPEG).
+    /// A valid font or image the renderer does not handle (CFF2 outlines, 12-bit JPEG).
     #[error("unsupported {what}: {detail}")]
     Unsupported {
         /// `font`, `JPEG image`, ….
@@ -94,8 +94,9 @@ pub enum RenderError {
         /// What is not supported.
         detail: String,
     },
-    /// The caller's document cannot be written: no pages, a font or image of another builder,
-    /// a size that is not a positive finite number, a character the font cannot show.
+    /// The caller's document cannot be written: no pages, a font or image ID this builder did
+    /// not hand out, a size that is not a positive finite number, a character the font cannot
+    /// show.
     #[error("{detail}")]
     InvalidArgument {
         /// What is wrong.
@@ -312,6 +313,22 @@ impl DocumentBuilder {
         }
     }
 
+    /// The width in mm of `text` set in `font` at `size` mm, as [`PageBuilder::text`] lays it
+    /// out (the advances the PDF declares; no kerning): for centring or right-aligning a line.
+    ///
+    /// # Errors
+    ///
+    /// [`RenderError::InvalidArgument`] for a font ID this builder did not hand out or a
+    /// character the embedded font has no glyph for.
+    pub fn text_width(&self, font: FontId, size: f64, text: &str) -> Result<f64, RenderError> {
+        let em = match self.fonts.get(font.0) {
+            Some(FontDef::Standard) => font::standard_advance(text),
+            Some(FontDef::Embedded(f)) => f.advance(text)?,
+            None => return Err(invalid("text_width: a font this document does not have")),
+        };
+        Ok(em * size)
+    }
+
     /// The standard CJK font `STSong-Light` (`UniGB-UCS2-H`, not embedded). Its text is
     /// limited to the Basic Multilingual Plane (the CMap encodes UCS-2).
     pub fn standard_font(&mut self) -> FontId {
@@ -319,14 +336,15 @@ impl DocumentBuilder {
         FontId(self.fonts.len() - 1)
     }
 
-    /// Adds a TrueType font (a `.ttf`, or face `index` of a `.ttc` collection) to embed as a
-    /// subset of the glyphs the document uses.
+    /// Adds an OpenType font with TrueType or CFF outlines (a `.ttf` or `.otf`, or face
+    /// `index` of a `.ttc`/`.otc` collection) to embed as a subset of the glyphs the document
+    /// uses.
     ///
     /// # Errors
     ///
     /// [`RenderError::TooLarge`] above [`MAX_FONT_SIZE`], [`RenderError::Malformed`] when
     /// the bytes are no font (or `index` is past the collection), [`RenderError::Unsupported`]
-    /// for CFF outlines or a font without a Unicode `cmap`.
+    /// for a font with neither outline format (CFF2) or without a Unicode `cmap`.
     pub fn add_font(&mut self, data: Vec<u8>, index: u32) -> Result<FontId, RenderError> {
         let font = EmbeddedFont::new(data, index)?;
         self.fonts.push(FontDef::Embedded(font));
@@ -366,8 +384,9 @@ impl DocumentBuilder {
     ///
     /// # Errors
     ///
-    /// [`RenderError::InvalidArgument`] for a document without pages, a font or image ID of
-    /// another builder, a page size outside (0, [`MAX_PAGE_SIDE_MM`]], a coordinate or size
+    /// [`RenderError::InvalidArgument`] for a document without pages, a font or image ID this
+    /// builder did not hand out (IDs are indices: one of another builder is caught when it lies
+    /// past this builder's fonts or images), a page size outside (0, [`MAX_PAGE_SIDE_MM`]], a coordinate or size
     /// that is not finite (or a negative size), control characters in text, or a character the
     /// font cannot show (outside the BMP for the standard font, no glyph in an embedded one);
     /// [`RenderError::Internal`] when subsetting fails.
@@ -535,7 +554,7 @@ impl DocumentBuilder {
                     return Err(invalid("text size must be positive"));
                 }
                 if self.fonts.get(font.0).is_none() {
-                    return Err(invalid("text uses a font of another document"));
+                    return Err(invalid("text uses a font this document does not have"));
                 }
                 if text.chars().any(char::is_control) {
                     return Err(invalid(format!(
@@ -563,7 +582,7 @@ impl DocumentBuilder {
             Op::Image { image, rect } => {
                 rect_ok("image", rect)?;
                 if self.images.get(image.0).is_none() {
-                    return Err(invalid("page uses an image of another document"));
+                    return Err(invalid("page uses an image this document does not have"));
                 }
             }
         }
@@ -588,7 +607,7 @@ impl DocumentBuilder {
                 } => {
                     let (plan, _) = plans
                         .get(font.0)
-                        .ok_or_else(|| invalid("text uses a font of another document"))?;
+                        .ok_or_else(|| invalid("text uses a font this document does not have"))?;
                     let encoded = plan.encode(text)?;
                     let (r, g, b) = components(*color);
                     let baseline = *y + *size * plan.ascent();

@@ -1,5 +1,6 @@
 //! The two kinds of text font: the standard, non-embedded `STSong-Light` and a caller's
-//! TrueType font embedded as a subset. Both write a Type0 font with a `/ToUnicode` CMap.
+//! OpenType font (TrueType or CFF outlines) embedded as a subset. Both write a Type0 font with
+//! a `/ToUnicode` CMap.
 
 use std::collections::BTreeSet;
 
@@ -27,10 +28,21 @@ fn malformed(detail: impl Into<String>) -> RenderError {
     }
 }
 
-/// A caller's TrueType font, checked when added and subset when the document is written.
+/// A caller's font, checked when added and subset when the document is written.
 pub(super) struct EmbeddedFont {
     data: Vec<u8>,
     index: u32,
+    outlines: Outlines,
+}
+
+/// The outline format, which decides the CIDFont subtype and the font file stream.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Outlines {
+    /// `glyf`: CIDFontType2 with `/FontFile2` (the subset font file).
+    TrueType,
+    /// `CFF `: CIDFontType0 with `/FontFile3 /Subtype /CIDFontType0C` (the subset's CFF
+    /// table, CID-keyed by the subsetter).
+    Cff,
 }
 
 /// What one font needs in the document: how to encode its text and which objects to write.
@@ -42,7 +54,8 @@ pub(super) enum FontPlan {
 }
 
 pub(super) struct Subset {
-    /// The subset font program (TrueType).
+    outlines: Outlines,
+    /// The subset font program: a TrueType file, or a bare CID-keyed CFF font.
     program: Vec<u8>,
     /// Each used character and its glyph ID in the subset.
     glyphs: Vec<(char, u16)>,
@@ -74,18 +87,16 @@ impl EmbeddedFont {
         }
         let face = Face::parse(&data, index).map_err(|e| malformed(e.to_string()))?;
         let tables = face.tables();
-        if tables.cff.is_some() {
+        let outlines = if tables.glyf.is_some() {
+            Outlines::TrueType
+        } else if tables.cff.is_some() {
+            Outlines::Cff
+        } else {
             return Err(RenderError::Unsupported {
                 what: "font",
-                detail: "fonts with CFF outlines (use a TrueType font)".into(),
+                detail: "the font has neither TrueType (glyf) nor CFF outlines".into(),
             });
-        }
-        if tables.glyf.is_none() {
-            return Err(RenderError::Unsupported {
-                what: "font",
-                detail: "the font has no TrueType outlines (glyf table)".into(),
-            });
-        }
+        };
         let unicode = tables
             .cmap
             .is_some_and(|cmap| cmap.subtables.into_iter().any(|s| s.is_unicode()));
@@ -98,11 +109,27 @@ impl EmbeddedFont {
         if face.units_per_em() == 0 {
             return Err(malformed("unitsPerEm is 0"));
         }
-        Ok(EmbeddedFont { data, index })
+        Ok(EmbeddedFont {
+            data,
+            index,
+            outlines,
+        })
     }
 
     fn face(&self) -> Result<Face<'_>, RenderError> {
         Face::parse(&self.data, self.index).map_err(|e| malformed(e.to_string()))
+    }
+
+    /// The advance width of `text` in em (glyph advances from `hmtx`, no kerning).
+    pub(super) fn advance(&self, text: &str) -> Result<f64, RenderError> {
+        let face = self.face()?;
+        let upem = f64::from(face.units_per_em());
+        let mut units = 0.0;
+        for c in text.chars() {
+            let gid = glyph(&face, c)?;
+            units += f64::from(face.glyph_hor_advance(gid).unwrap_or(0));
+        }
+        Ok(units / upem)
     }
 
     /// The subset for `text` (every character the document shows in this font).
@@ -111,13 +138,7 @@ impl EmbeddedFont {
         let chars: BTreeSet<char> = text.chars().collect();
         let mut old_glyphs = Vec::with_capacity(chars.len());
         for &c in &chars {
-            let gid = face.glyph_index(c).ok_or_else(|| {
-                invalid(format!(
-                    "the font {} has no glyph for {c:?} (U+{:04X})",
-                    postscript_name(&face),
-                    u32::from(c)
-                ))
-            })?;
+            let gid = glyph(&face, c)?;
             old_glyphs.push((c, gid.0));
         }
         let gids: Vec<u16> = old_glyphs.iter().map(|&(_, g)| g).collect();
@@ -168,9 +189,14 @@ impl EmbeddedFont {
             stem_v: 10.0 + 0.244 * (f32::from(face.weight().to_number()) - 50.0),
             fixed_pitch: face.is_monospaced(),
         };
+        let program = match self.outlines {
+            Outlines::TrueType => program,
+            Outlines::Cff => cff_table(&program)?,
+        };
         let tag = subset_tag(&program);
         let base_font = format!("{tag}+{}", postscript_name(&face));
         Ok(FontPlan::Embedded(Box::new(Subset {
+            outlines: self.outlines,
             program,
             glyphs,
             widths,
@@ -178,6 +204,14 @@ impl EmbeddedFont {
             metrics,
         })))
     }
+}
+
+/// The advance width of `text` in STSong-Light, in em, as its `/W` declares it: half-width for
+/// U+0020–U+007E (CIDs 1–95), full-width otherwise.
+pub(super) fn standard_advance(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if (' '..='~').contains(&c) { 0.5 } else { 1.0 })
+        .sum()
 }
 
 impl FontPlan {
@@ -291,16 +325,22 @@ impl FontPlan {
                     .descendant_font(cid_ref)
                     .to_unicode(cmap_ref);
                 let mut cid = pdf.cid_font(cid_ref);
-                cid.subtype(CidFontType::Type2)
-                    .base_font(name)
-                    .system_info(SystemInfo {
-                        registry: Str(b"Adobe"),
-                        ordering: Str(b"Identity"),
-                        supplement: 0,
-                    })
-                    .font_descriptor(descriptor_ref)
-                    .default_width(0.0)
-                    .cid_to_gid_map_predefined(Name(b"Identity"));
+                cid.subtype(match s.outlines {
+                    Outlines::TrueType => CidFontType::Type2,
+                    Outlines::Cff => CidFontType::Type0,
+                })
+                .base_font(name)
+                .system_info(SystemInfo {
+                    registry: Str(b"Adobe"),
+                    ordering: Str(b"Identity"),
+                    supplement: 0,
+                })
+                .font_descriptor(descriptor_ref)
+                .default_width(0.0);
+                if s.outlines == Outlines::TrueType {
+                    // CIDs are the subset's glyph IDs (a CFF subset maps them in its charset).
+                    cid.cid_to_gid_map_predefined(Name(b"Identity"));
+                }
                 cid.widths().consecutive(0, s.widths.iter().copied());
                 cid.finish();
                 let m = &s.metrics;
@@ -309,7 +349,8 @@ impl FontPlan {
                     flags |= FontFlags::FIXED_PITCH;
                 }
                 let [x0, y0, x1, y1] = m.bbox;
-                pdf.font_descriptor(descriptor_ref)
+                let mut descriptor = pdf.font_descriptor(descriptor_ref);
+                descriptor
                     .name(name)
                     .flags(flags)
                     .bbox(PdfRect::new(x0, y0, x1, y1))
@@ -317,8 +358,12 @@ impl FontPlan {
                     .ascent(m.ascent)
                     .descent(m.descent)
                     .cap_height(m.cap_height)
-                    .stem_v(m.stem_v)
-                    .font_file2(file_ref);
+                    .stem_v(m.stem_v);
+                match s.outlines {
+                    Outlines::TrueType => descriptor.font_file2(file_ref),
+                    Outlines::Cff => descriptor.font_file3(file_ref),
+                };
+                descriptor.finish();
                 let mut cmap = to_unicode_cmap();
                 for &(c, gid) in &s.glyphs {
                     cmap.pair(gid, c);
@@ -327,19 +372,48 @@ impl FontPlan {
                 pdf.cmap(cmap_ref, &data)
                     .filter(pdf_writer::Filter::FlateDecode);
                 let program = deflate(&s.program)?;
-                let length1 =
-                    i32::try_from(s.program.len()).map_err(|_| RenderError::TooLarge {
-                        what: "font subset (bytes)",
-                        actual: s.program.len() as u64,
-                        limit: i32::MAX as u64,
-                    })?;
-                pdf.stream(file_ref, &program)
-                    .filter(pdf_writer::Filter::FlateDecode)
-                    .pair(Name(b"Length1"), length1);
+                let mut stream = pdf.stream(file_ref, &program);
+                stream.filter(pdf_writer::Filter::FlateDecode);
+                match s.outlines {
+                    Outlines::TrueType => {
+                        let length1 =
+                            i32::try_from(s.program.len()).map_err(|_| RenderError::TooLarge {
+                                what: "font subset (bytes)",
+                                actual: s.program.len() as u64,
+                                limit: i32::MAX as u64,
+                            })?;
+                        stream.pair(Name(b"Length1"), length1);
+                    }
+                    Outlines::Cff => {
+                        stream.pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
+                    }
+                }
             }
         }
         Ok(())
     }
+}
+
+/// The glyph `face` shows for `c`; an error naming both when it has none.
+fn glyph(face: &Face<'_>, c: char) -> Result<GlyphId, RenderError> {
+    face.glyph_index(c).ok_or_else(|| {
+        invalid(format!(
+            "the font {} has no glyph for {c:?} (U+{:04X})",
+            postscript_name(face),
+            u32::from(c)
+        ))
+    })
+}
+
+/// The `CFF ` table of a subset OpenType font: the bare CFF font `/FontFile3` carries.
+fn cff_table(subset: &[u8]) -> Result<Vec<u8>, RenderError> {
+    ttf_parser::RawFace::parse(subset, 0)
+        .ok()
+        .and_then(|raw| raw.table(ttf_parser::Tag::from_bytes(b"CFF ")))
+        .map(<[u8]>::to_vec)
+        .ok_or_else(|| RenderError::Internal {
+            detail: "the subset of a CFF font has no CFF table".into(),
+        })
 }
 
 fn to_unicode_cmap() -> UnicodeCmap {
