@@ -257,8 +257,9 @@ static void test_verify(const char *dir) {
   CHECK(strstr(last_error(), "68 65 6c 6c 6f") != NULL);
   CHECK_RC(eseal_verify(NULL, 0, NULL, NULL, 0, &report), ESEAL_MALFORMED);
   CHECK(strstr(last_error(), "empty") != NULL);
+  /* A PDF header with nothing after it: recognised as PDF, unreadable. */
   CHECK_RC(eseal_verify((const uint8_t *)"%PDF-1.7\n", 9, NULL, NULL, 0, &report),
-           ESEAL_UNSUPPORTED);
+           ESEAL_MALFORMED);
   /* A truncated OFD package and a truncated seal: refused with a typed error or reported,
    * never a crash; a seal cut in half cannot be read. */
   eseal_result rc = eseal_verify(ofd, ofd_len / 2, NULL, NULL, 0, &report);

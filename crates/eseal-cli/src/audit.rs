@@ -37,7 +37,7 @@ const MAX_DEPTH: usize = 32;
 const MAX_FILES: usize = 200_000;
 /// File name extensions taken from directories (files named on the command line are always
 /// taken).
-const EXTENSIONS: [&str; 6] = ["ofd", "esl", "sig", "dat", "der", "ses"];
+const EXTENSIONS: [&str; 7] = ["ofd", "pdf", "esl", "sig", "dat", "der", "ses"];
 /// The extension of a detached signature verified with the file of the same name without it.
 const DETACHED_EXTENSION: &str = "sig";
 /// Checks listed in the text summary (all of them are in the JSON and HTML reports).
@@ -48,7 +48,7 @@ const AUDIT_SCHEMA: &str = "eseal.audit/2";
 /// `eseal audit`
 #[derive(Debug, Args)]
 pub(crate) struct AuditArgs {
-    /// Directories (walked recursively for *.ofd, *.esl, *.sig, *.dat, *.der, *.ses) and files.
+    /// Directories (walked recursively for *.ofd, *.pdf, *.esl, *.sig, *.dat, *.der, *.ses) and files.
     #[arg(value_name = "DIR|FILE", required_unless_present_any = ["manifest", "files_from"])]
     paths: Vec<PathBuf>,
     /// Also verify the files listed in FILE, one path per line ("-": read the list from
@@ -625,7 +625,17 @@ fn walk(dir: &Path, depth: usize, found: &mut Found) -> anyhow::Result<()> {
                 .extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)));
-            if wanted {
+            // A PDF that is the data of a detached signature beside it (X.pdf with X.pdf.sig)
+            // is paired with it, not verified as a document of its own.
+            let detached_data = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+                && {
+                    let mut sig = path.clone().into_os_string();
+                    sig.push(".sig");
+                    Path::new(&sig).is_file()
+                };
+            if wanted && !detached_data {
                 found.candidates.push(Candidate {
                     path,
                     named: false,

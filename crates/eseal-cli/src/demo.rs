@@ -210,7 +210,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     // 3. A document, stamped.
     step(
         3,
-        "An OFD document, stamped (签章): a seal on page 1 and a riding seal (骑缝章) across both pages, timestamped",
+        "An OFD document, stamped (签章): a seal on page 1 and a riding seal (骑缝章) across both pages, timestamped; the same contract as a PDF, stamped",
     );
     let document = demo_document(&png)?;
     files::write(&dir.join("document.ofd"), &document, true, Secrecy::Public)?;
@@ -234,6 +234,24 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     files::write(&dir.join("signed.ofd"), &signed, true, Secrecy::Public)?;
     made.add("signed.ofd", "the document with a seal and a riding seal");
     println!("  signed.ofd       2 seal signatures, timestamped by the demo TSA");
+
+    // The same contract as a PDF, stamped by incremental update (SES_Signature, timestamped).
+    let pdf = demo_pdf(&png)?;
+    files::write(&dir.join("document.pdf"), &pdf, true, Secrecy::Public)?;
+    made.add("document.pdf", "the contract as an unsigned PDF");
+    let signed_pdf = eseal::pdf::sign_document(
+        &pdf,
+        &eseal::pdf::SignRequest::seal(&seal_v4, &signer_cert, &signer_key, now)
+            .stamp(Stamp::on_page(PageSelector::Index(0), 140.0, 215.0))
+            .timestamp(&tsa_source),
+    )
+    .context("cannot stamp the PDF")?;
+    files::write(&dir.join("signed.pdf"), &signed_pdf, true, Secrecy::Public)?;
+    made.add(
+        "signed.pdf",
+        "the PDF with a seal signature (SES_Signature), timestamped",
+    );
+    println!("  signed.pdf       the same contract as a PDF, stamped by incremental update");
 
     // A detached signature over raw data.
     let contract = "eseal demo: 本合同一式两份，双方签章后生效。\n".as_bytes();
@@ -313,6 +331,8 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         ("tampered.ofd", None, Status::Invalid),
         ("license.ofd", None, Status::Valid),
         ("license-code.txt", None, Status::Valid),
+        ("document.pdf", None, Status::Indeterminate),
+        ("signed.pdf", None, Status::Valid),
     ];
     let mut full = Vec::new();
     for (file, data, expected) in cases {
@@ -320,7 +340,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         let ok = matches!(&outcome, Outcome::Report(r) if r.status() == expected);
         all_as_expected &= ok;
         let note = match (file, expected) {
-            ("document.ofd", _) => "unsigned: nothing vouches for it",
+            ("document.ofd" | "document.pdf", _) => "unsigned: nothing vouches for it",
             (_, Status::Invalid) => "tampering caught",
             _ => "genuine",
         };
@@ -356,7 +376,9 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     let d = shell_quote(&dir.display().to_string());
     let eseal = Invocation::detect();
     println!("\nVerify them yourself (exit code 0 valid, 1 invalid, 2 indeterminate):");
-    println!("  {eseal} verify --trust {d}/root.pem {d}/signed.ofd {d}/tampered.ofd");
+    println!(
+        "  {eseal} verify --trust {d}/root.pem {d}/signed.ofd {d}/tampered.ofd {d}/signed.pdf"
+    );
     println!("  {eseal} verify --trust {d}/root.pem --data {d}/contract.txt {d}/contract.txt.sig");
     println!("  {eseal} seal show {d}/seal-v4.esl --picture-out {d}/seal-picture.png");
     println!("  {eseal} audit --trust {d}/root.pem {d} --html {d}/audit.html");
@@ -500,6 +522,42 @@ fn shell_quote(text: &str) -> String {
     } else {
         format!("'{}'", text.replace('\'', "'\\''"))
     }
+}
+
+/// The demo's contract as a one-page PDF (the standard CJK font STSong-Light, not embedded).
+fn demo_pdf(png: &[u8]) -> anyhow::Result<Vec<u8>> {
+    use eseal::pdf::render::{Color, DocumentBuilder, DocumentMeta, PageSize, Rect};
+    let mut meta = DocumentMeta::default();
+    meta.title = Some("eseal 演示合同 (PDF)".into());
+    meta.author = Some("eseal demo".into());
+    let mut doc = DocumentBuilder::new(meta);
+    let song = doc.standard_font();
+    let logo = doc.add_image(png)?;
+    let dark = Color::rgb(30, 30, 30);
+    doc.add_page(PageSize::A4)
+        .image(logo, Rect::new(20.0, 16.0, 14.0, 14.0))
+        .text(song, 9.0, 40.0, 18.0, "采购合同（演示）", dark)
+        .line((20.0, 36.0), (190.0, 36.0), 0.4, Color::rgb(180, 0, 20))
+        .text(song, 5.0, 20.0, 50.0, "甲方：eseal 演示单位", dark)
+        .text(song, 5.0, 20.0, 60.0, "乙方：示例供应商有限公司", dark)
+        .text(
+            song,
+            5.0,
+            20.0,
+            75.0,
+            "第一条 合同金额：人民币 1,000,000 元。",
+            dark,
+        )
+        .text(
+            song,
+            5.0,
+            20.0,
+            85.0,
+            "第二条 交货期限：签订后三十日内。",
+            dark,
+        )
+        .text(song, 5.0, 120.0, 205.0, "甲方（签章）：", dark);
+    Ok(doc.finish()?)
 }
 
 /// The demo's two-page OFD document.

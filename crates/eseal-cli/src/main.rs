@@ -24,6 +24,7 @@ mod license;
 mod ofd_sign;
 mod output;
 mod password;
+mod pdf_sign;
 mod picture;
 mod report;
 mod seal;
@@ -107,7 +108,7 @@ Examples:
     Verify(verify::VerifyCommand),
     /// Verify many files in parallel and summarise (by status, by failing check).
     #[command(after_help = "\
-Directories are walked recursively for *.ofd, *.esl, *.sig, *.dat, *.der and *.ses files; every
+Directories are walked recursively for *.ofd, *.pdf, *.esl, *.sig, *.dat, *.der and *.ses files; every
 other file found is named in the report as skipped, with the reason. Files named on the command
 line are always verified. A detached signature X.sig is verified with the file X beside it as its
 data (or the data --manifest names). A progress bar with the time left shows on a terminal only.

@@ -11,6 +11,7 @@ use eseal::ofd::{
 };
 use eseal::pki::SoftwareSigner;
 use eseal::pki::tsp::LocalTsa;
+use eseal::ses::Seal;
 use eseal::time::Time;
 
 use crate::credential::Credential;
@@ -23,18 +24,18 @@ const SIGN_BOX_MM: f64 = 40.0;
 
 /// Where the stamp goes, in the user's terms (pages from 1, millimetres).
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Placement {
+pub(crate) struct Placement {
     /// The stamp's top-left corner (for a riding seal: x unused).
-    x: f64,
-    y: f64,
+    pub(crate) x: f64,
+    pub(crate) y: f64,
     /// Whether `--x` and `--y` were both left out.
-    defaulted: bool,
+    pub(crate) defaulted: bool,
     /// The document's page count.
-    pages: usize,
+    pub(crate) pages: usize,
 }
 
 /// A number of millimetres as the user would type it: at most two decimals.
-fn mm(v: f64) -> String {
+pub(crate) fn mm(v: f64) -> String {
     let r = (v * 100.0).round() / 100.0;
     format!("{r}")
 }
@@ -64,7 +65,7 @@ fn page_boxes(package: &[u8]) -> anyhow::Result<Vec<Option<Rect>>> {
 
 /// Checks the requested place of a `(w, h)` stamp against the page boxes and fills in the
 /// defaults; every message counts pages from 1, as `--page` does.
-fn place(
+pub(crate) fn place(
     args: &SignArgs,
     document: &str,
     boxes: &[Option<Rect>],
@@ -162,6 +163,22 @@ fn place(
     })
 }
 
+/// The seal (none for `--sign`) and the stamp's size in millimetres: the picture's display
+/// size, or [`SIGN_BOX_MM`] square for a digital signature (OFD and PDF alike).
+pub(crate) fn seal_and_size(args: &SignArgs) -> anyhow::Result<(Option<Seal>, (f64, f64))> {
+    let seal = match (&args.seal, args.sign) {
+        (_, true) => None,
+        (Some(path), false) => Some(read_seal(path)?),
+        (None, false) => bail!("give the seal with --seal FILE, or --sign for a digital signature"),
+    };
+    #[allow(clippy::cast_precision_loss)] // picture sizes are small integers
+    let size = match &seal {
+        Some(seal) => (seal.picture().width as f64, seal.picture().height as f64),
+        None => (SIGN_BOX_MM, SIGN_BOX_MM),
+    };
+    Ok((seal, size))
+}
+
 pub(crate) fn run(
     args: &SignArgs,
     signer: &Credential,
@@ -176,16 +193,7 @@ pub(crate) fn run(
         ModeChoice::Continue => SignMode::ContinueSigning,
         ModeChoice::Protect => SignMode::WholeProtect,
     };
-    let seal = match (&args.seal, args.sign) {
-        (_, true) => None,
-        (Some(path), false) => Some(read_seal(path)?),
-        (None, false) => bail!("give the seal with --seal FILE, or --sign for a digital signature"),
-    };
-    #[allow(clippy::cast_precision_loss)] // picture sizes are small integers
-    let size = match &seal {
-        Some(seal) => (seal.picture().width as f64, seal.picture().height as f64),
-        None => (SIGN_BOX_MM, SIGN_BOX_MM),
-    };
+    let (seal, size) = seal_and_size(args)?;
     let boxes = page_boxes(&document)
         .with_context(|| format!("{} is not a readable OFD document", input.display()))?;
     let placement = place(args, &input.display().to_string(), &boxes, size)?;

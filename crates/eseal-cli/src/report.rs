@@ -118,6 +118,7 @@ pub(crate) fn status_word(style: Style, outcome: &Outcome) -> String {
 fn format_name(format: DocumentFormat) -> &'static str {
     match format {
         DocumentFormat::Ofd => "OFD document",
+        DocumentFormat::Pdf => "PDF document",
         DocumentFormat::Seal => "electronic seal",
         DocumentFormat::SesSignature => "electronic signature",
         DocumentFormat::License => "e-license (OFD)",

@@ -1,4 +1,4 @@
-//! `eseal sign`: stamp (签章) an OFD document with a seal, or sign raw data into a detached
+//! `eseal sign`: stamp (签章) an OFD or PDF document with a seal, or sign raw data into a detached
 //! SES_Signature. The signing time is the system clock's now.
 
 use std::path::PathBuf;
@@ -29,7 +29,7 @@ pub(crate) struct SignArgs {
     pub(crate) cert: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) password: PasswordArgs,
-    /// The OFD document to stamp.
+    /// The OFD or PDF document to stamp (told apart by content).
     #[arg(
         long = "in",
         value_name = "FILE",
@@ -43,14 +43,14 @@ pub(crate) struct SignArgs {
     /// Where to write the signed OFD document or the detached signature.
     #[arg(long, value_name = "FILE")]
     pub(crate) out: PathBuf,
-    /// OFD: the page to stamp (1 = first).
+    /// OFD/PDF: the page to stamp (1 = first).
     #[arg(long, value_name = "N", default_value_t = 1, requires = "input")]
     pub(crate) page: u32,
-    /// OFD: distance of the stamp's left edge from the page's left edge, in millimetres
+    /// OFD/PDF: distance of the stamp's left edge from the page's left edge, in millimetres
     /// [default: the stamp centred at 2/3 of the page width].
     #[arg(long, value_name = "MM", requires = "input")]
     pub(crate) x: Option<f64>,
-    /// OFD: distance of the stamp's top edge from the page's top edge, in millimetres
+    /// OFD/PDF: distance of the stamp's top edge from the page's top edge, in millimetres
     /// [default: the stamp centred at 3/4 of the page height].
     #[arg(long, value_name = "MM", requires = "input")]
     pub(crate) y: Option<f64>,
@@ -61,7 +61,8 @@ pub(crate) struct SignArgs {
     /// stay possible); protect: the whole package, so that any later change breaks it.
     #[arg(long, value_enum, default_value_t = ModeChoice::Continue, requires = "input")]
     pub(crate) mode: ModeChoice,
-    /// OFD: a plain digital signature (Type="Sign", no seal picture) instead of a seal.
+    /// OFD/PDF: a plain digital signature (OFD Type="Sign"; PDF adbe.pkcs7.detached CMS, no
+    /// seal picture) instead of a seal.
     #[arg(long, requires = "input")]
     pub(crate) sign: bool,
     /// A statement about what was signed (propertyInfo, ASCII) for --data [default: the data
@@ -166,6 +167,11 @@ pub(crate) fn run(args: &SignArgs) -> anyhow::Result<Exit> {
             args.out.display()
         );
         return Ok(Exit::Valid);
+    }
+    if let Some(input) = &args.input {
+        if crate::pdf_sign::is_pdf(input)? {
+            return crate::pdf_sign::run(args, &signer, tsa.as_ref(), now);
+        }
     }
     crate::ofd_sign::run(args, &signer, tsa.as_ref(), now)
 }

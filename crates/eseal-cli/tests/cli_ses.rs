@@ -391,7 +391,7 @@ fn verify_input_errors() {
     );
     assert_input_error(
         &run(d, &["verify", "doc.pdf"]),
-        &["PDF", "not supported yet"],
+        &["unreadable PDF document", "no startxref"],
     );
     assert_input_error(&run(d, &["verify", "empty"]), &["empty"]);
     assert_input_error(

@@ -172,7 +172,7 @@ impl<'a> DocumentVerifyOptions<'a> {
 pub enum DocumentError {
     /// The content is none of the formats eseal verifies.
     #[error(
-        "not an OFD document, an electronic seal (SESeal) or an electronic signature \
+        "not a PDF or OFD document, an electronic seal (SESeal) or an electronic signature \
          (SES_Signature DER){}",
         describe_start(.start)
     )]

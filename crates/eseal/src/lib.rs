@@ -15,7 +15,7 @@
 //! | [`ses`] | electronic seals and seal signatures (GM/T 0031-2014, GB/T 38540-2020, GM/T 0031-2025): typed ASN.1, parsing with version detection and deviations; making seals, signing, verifying into a report |
 //! | [`pdf`] | PDF documents: safe reading, signing by incremental update (CMS or SES_Signature), verifying every signature and what changed after it |
 //! | [`ofd`] | OFD documents (GB/T 33190): safe reading, writing simple documents, signing (seals, riding seals, digital signatures) and verifying every signature |
-//! | [`document`] | whole files: format sniffing (OFD, seal, signature) and one verification entry point into a `DocumentReport` |
+//! | [`document`] | whole files: format sniffing (PDF, OFD, seal, signature) and one verification entry point into a `DocumentReport` |
 //! | [`verify`] | the verification reports: checks, verdict, facts, JSON |
 //! | [`license`] | e-licenses (GB/T 36901–36905): identifiers with their check characters, holder and issuer codes |
 //! | [`keyfile`] | signing keys from key files: PKCS#8, encrypted PKCS#8, SEC1 and PKCS#12, format sniffing, password errors |
@@ -23,8 +23,6 @@
 //! | [`time`] | UTC instants with one-second precision; RFC 3339 text |
 //! | [`oid`] | object identifiers of the national algorithms and the CMS/PKCS structures |
 //! | [`error`] | the crate-level [`Error`] wrapping every module error, and stable numeric [`ErrorCode`]s for the C ABI and WebAssembly |
-//!
-//! Later modules (`pdf`) build on these.
 //!
 //! ## Features
 //!

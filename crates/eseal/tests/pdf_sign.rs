@@ -445,3 +445,134 @@ fn prepared_signature_exposes_the_digest_and_refuses_oversized_values() {
     let signed = prepared.finish(&der).unwrap();
     assert_valid(&verify(&signed, &store), "prepared + finish");
 }
+
+/// Appends an update that redefines object `num` as `body` (classic xref table).
+fn redefine(pdf: &[u8], num: usize, body: &str) -> Vec<u8> {
+    let doc = PdfDocument::parse(pdf, &eseal::pdf::Limits::default()).unwrap();
+    let size = doc.trailer().get(b"Size").unwrap().as_int().unwrap();
+    let root = doc.trailer().get(b"Root").unwrap().as_objref().unwrap();
+    let prev = {
+        let at = pdf.windows(9).rposition(|w| w == b"startxref").unwrap();
+        let rest = std::str::from_utf8(&pdf[at + 9..]).unwrap();
+        rest.split_whitespace().next().unwrap().to_owned()
+    };
+    let mut out = pdf.to_vec();
+    let at = out.len();
+    out.extend_from_slice(format!("{num} 0 obj\n{body}\nendobj\n").as_bytes());
+    let xref = out.len();
+    out.extend_from_slice(
+        format!(
+            "xref\n{num} 1\n{at:010} 00000 n\r\ntrailer\n<< /Size {size} /Root {} 0 R /Info 4 0 R /Prev {prev} >>\nstartxref\n{xref}\n%%EOF\n",
+            root.num
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn later_metadata_and_content_changes_are_classified() {
+    let pki = Pki::new();
+    let store = pki.store();
+    let signed = sign_document(
+        &simple_pdf(1),
+        &SignRequest::digital(&pki.signer.cert, &pki.signer.key, t(30)),
+    )
+    .unwrap();
+    // The document information changed: the signature stays valid, with a warning.
+    let info = redefine(
+        &signed,
+        4,
+        "<< /Producer (someone else) /Title (renamed) >>",
+    );
+    let report = verify(&info, &store);
+    assert_valid(&report, "Info changed");
+    let warned = report.signatures()[0]
+        .report()
+        .warnings()
+        .iter()
+        .any(|w| w.code == "pdf.modified_after_signing");
+    assert!(warned, "{}", report.to_json());
+    // The page content stream replaced: partial coverage, indeterminate.
+    let content = "<< /Length 39 >>\nstream\nBT /F1 24 Tf 72 700 Td (Page 666) Tj ET\nendstream";
+    let changed = redefine(&signed, 6, content);
+    let report = verify(&changed, &store);
+    assert_eq!(
+        report.status(),
+        Status::Indeterminate,
+        "{}",
+        report.to_json()
+    );
+    assert_eq!(
+        check(&report, 0, CheckId::PdfCoverage),
+        CheckStatus::Indeterminate
+    );
+    let cov = report.signatures()[0].coverage().unwrap();
+    assert!(
+        cov.changed
+            .iter()
+            .any(|c| c.role == eseal::verify::FileRole::PageContent { page: 1 }),
+        "{cov:?}"
+    );
+    // A signature made after the change covers it: the first passes with a warning.
+    let resigned = sign_document(
+        &changed,
+        &SignRequest::digital(&pki.signer.cert, &pki.signer.key, t(31)),
+    )
+    .unwrap();
+    let report = verify(&resigned, &store);
+    assert_valid(&report, "covered by the later signature");
+    let warned = report.signatures()[0]
+        .report()
+        .warnings()
+        .iter()
+        .any(|w| w.code == "pdf.covered_by_other_signature");
+    assert!(warned, "{}", report.to_json());
+}
+
+#[test]
+fn document_timestamps_are_verified_over_the_byte_ranges() {
+    let pki = Pki::new();
+    let store = pki.store();
+    let tsa = pki.tsa(true);
+    // eseal does not write document timestamps: make one from a prepared signature whose
+    // /SubFilter is renamed in place (same length), with a token over the byte ranges.
+    let prepared = prepare(
+        &simple_pdf(1),
+        &SignRequest::digital(&pki.signer.cert, &pki.signer.key, t(30)),
+        4096,
+    )
+    .unwrap();
+    let hole = {
+        let [_, b, c, _] = prepared.byte_range();
+        (b as usize, c as usize)
+    };
+    let blank = prepared.finish(&[]).unwrap();
+    let with = |name: &[u8]| {
+        let from = b"/SubFilter /adbe.pkcs7.detached";
+        let at = blank.windows(from.len()).position(|w| w == from).unwrap();
+        let mut to = b"/SubFilter /".to_vec();
+        to.extend_from_slice(name);
+        to.resize(from.len(), b' ');
+        let mut pdf = blank.clone();
+        pdf[at..at + from.len()].copy_from_slice(&to);
+        let ranges = [&pdf[..hole.0], &pdf[hole.1..]].concat();
+        let token = tsa.timestamp(&ranges, t(30), &[1, 2, 3], None).unwrap();
+        let hex: String = token.iter().map(|b| format!("{b:02X}")).collect();
+        pdf[hole.0 + 1..hole.0 + 1 + hex.len()].copy_from_slice(hex.as_bytes());
+        pdf
+    };
+    let pdf = with(b"ETSI.RFC3161");
+    let report = verify(&pdf, &store);
+    assert_valid(&report, "document timestamp");
+    assert_eq!(
+        check(&report, 0, CheckId::SignatureValue),
+        CheckStatus::Passed
+    );
+    // A byte changed in the range: the imprint no longer matches.
+    let mut bad = pdf.clone();
+    let at = tools_find(&bad, b"(Page 1)") + 1;
+    bad[at] = b'X';
+    let report = verify(&bad, &store);
+    assert_eq!(report.status(), Status::Invalid, "{}", report.to_json());
+}

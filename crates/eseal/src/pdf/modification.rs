@@ -212,14 +212,34 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
     let Some(first) = covered.iter().flatten().min().copied() else {
         return Vec::new();
     };
+    if first + 1 >= file.revisions.len() {
+        // No update after the earliest signature: nothing to classify.
+        return Vec::new();
+    }
     let roles = roles(file);
     let mut out = Vec::new();
     let mut prev: Option<XrefTable> = file
         .revisions
         .get(first)
         .and_then(|r| file.read_chain(r.xref).ok());
+    // Each revision's table is read through its whole /Prev chain: bound the total work, so
+    // that a file of many large revisions cannot make the analysis quadratic.
+    let mut budget = file.limits.max_objects.saturating_mul(4);
     for (i, rev) in file.revisions.iter().enumerate().skip(first + 1) {
+        if budget == 0 {
+            out.push(RevisionChanges {
+                revision: i,
+                changes: Vec::new(),
+                unreadable: Some(
+                    "the analysis exceeded its work bound (pdf::Limits::max_objects)".into(),
+                ),
+            });
+            continue;
+        }
         let table = file.read_chain(rev.xref);
+        if let Ok(t) = &table {
+            budget = budget.saturating_sub(t.entries.len().max(1));
+        }
         let (Some(before), Ok(after)) = (&prev, &table) else {
             out.push(RevisionChanges {
                 revision: i,
@@ -269,6 +289,14 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
                         FileRole::Annotation { pages: set }
                     }
                 }
+                // The catalog whose only change is the form (new signature fields) or the DSS.
+                (FileRole::DocumentMetadata, Object::Dict(a), Object::Dict(b))
+                    if !added
+                        && Some(num) == file.root_ref().map(|r| r.num)
+                        && only_keys_changed(a, b, &[b"AcroForm", b"DSS"]) =>
+                {
+                    FileRole::SignatureInfrastructure
+                }
                 _ => role,
             };
             changes.push(ObjChange {
@@ -296,9 +324,16 @@ fn same(file: &PdfFile<'_>, a: &Object, b: &Object) -> bool {
 }
 
 fn only_annots_changed(a: &super::object::Dict, b: &super::object::Dict) -> bool {
+    only_keys_changed(a, b, &[b"Annots"])
+}
+
+/// Whether `a` and `b` differ in `keys` only.
+fn only_keys_changed(a: &super::object::Dict, b: &super::object::Dict, keys: &[&[u8]]) -> bool {
     let strip = |d: &super::object::Dict| {
         let mut d = d.clone();
-        d.remove(b"Annots");
+        for k in keys {
+            d.remove(k);
+        }
         d
     };
     strip(a).same_content(&strip(b))
@@ -470,6 +505,16 @@ pub(crate) fn coverage_check(
             id,
             cat,
             "the signature covers the whole document: no update follows it",
+        )
+    } else if by_other.is_empty() && hidden.is_empty() {
+        Check::passed(
+            id,
+            cat,
+            format!(
+                "{} later update(s) added only signatures, form fields or DSS data ({infra} \
+                 object(s)); nothing this signature covers changed",
+                file.revisions.len() - rev - 1
+            ),
         )
     } else {
         Check::passed(

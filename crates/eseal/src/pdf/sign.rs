@@ -642,7 +642,7 @@ fn add_field(
 
 /// The page's visible box (CropBox, else MediaBox, inherited through the page tree):
 /// `(x0, y0, x1, y1)`.
-fn page_box(file: &PdfFile<'_>, page: &Dict) -> Result<(f64, f64, f64, f64), PdfError> {
+pub(crate) fn page_box(file: &PdfFile<'_>, page: &Dict) -> Result<(f64, f64, f64, f64), PdfError> {
     let mut node = page.clone();
     for _ in 0..super::object::MAX_DEPTH {
         for key in [&b"CropBox"[..], b"MediaBox"] {

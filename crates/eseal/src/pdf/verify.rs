@@ -14,6 +14,7 @@ use crate::crypto::sm3::Sm3Hasher;
 use crate::pki::cms::SignedData;
 use crate::ses::{self, ParseMode};
 use crate::verify::trust::cms::{SignedContent, signed_data, time_and_trust};
+use crate::verify::trust::timestamp::{TimestampOutcome, verify_timestamp};
 use crate::verify::{
     Check, CheckCategory, CheckId, DataRef, DocumentFormat, DocumentReport, Report, ReportKind,
     SignatureEntry, VerifyOptions, Warning,
@@ -168,10 +169,14 @@ pub fn verify_document(
     pdf: &[u8],
     options: &VerifyOptions<'_>,
 ) -> Result<DocumentReport, PdfError> {
-    verify_with_limits(pdf, options, &Limits::default())
+    verify_document_with_limits(pdf, options, &Limits::default())
 }
 
-pub(crate) fn verify_with_limits(
+/// [`verify_document`] within `limits` instead of [`Limits::default`].
+///
+/// # Errors
+/// As [`verify_document`].
+pub fn verify_document_with_limits(
     pdf: &[u8],
     options: &VerifyOptions<'_>,
     limits: &Limits,
@@ -202,7 +207,24 @@ pub(crate) fn verify_with_limits(
             return Ok(doc);
         }
     };
-    let signed: Vec<&SigField> = fields.iter().filter(|f| f.value.is_some()).collect();
+    let all_signed = fields.iter().filter(|f| f.value.is_some()).count();
+    let signed: Vec<&SigField> = fields
+        .iter()
+        .filter(|f| f.value.is_some())
+        .take(limits.max_signatures)
+        .collect();
+    if all_signed > signed.len() {
+        // Fail closed: the signatures beyond the limit are not verified, so neither is the file.
+        doc.push_check(Check::indeterminate(
+            CheckId::DocumentSignatures,
+            CheckCategory::Format,
+            format!(
+                "the PDF carries {all_signed} signatures; only the first {} were verified \
+                 (pdf::Limits::max_signatures)",
+                signed.len()
+            ),
+        ));
+    }
     if signed.is_empty() {
         doc.push_check(Check::indeterminate(
             CheckId::DocumentSignatures,
@@ -409,9 +431,37 @@ fn verify_one(
     let value = der_value(raw);
     let mut report = Report::new(ReportKind::Signature, options.validation_time);
 
-    let is_ses = value.is_some_and(|v| ses::Signature::from_der(v, ParseMode::Lenient).is_ok());
+    // A document timestamp (PAdES, ISO 32000-2 §12.8.5): an RFC 3161 token over the ranges.
+    let doc_timestamp = sig.has_type(b"DocTimeStamp") || subfilter == b"ETSI.RFC3161";
+    let is_ses = !doc_timestamp
+        && value.is_some_and(|v| ses::Signature::from_der(v, ParseMode::Lenient).is_ok());
     let is_cms = !is_ses && value.is_some_and(|v| SignedData::from_der(v).is_ok());
     match (value, digest) {
+        (Some(v), Some(_)) if doc_timestamp => {
+            pdf_checks.push(Check::passed(
+                CheckId::PdfSignedValue,
+                CheckCategory::Format,
+                "a document timestamp: /Contents holds an RFC 3161 TimeStampToken",
+            ));
+            let ranges = range.map_or_else(Vec::new, |[a, b, c, d]| {
+                [
+                    bytes.get(a..a.saturating_add(b)).unwrap_or(&[]),
+                    bytes.get(c..c.saturating_add(d)).unwrap_or(&[]),
+                ]
+                .concat()
+            });
+            let (id, cat) = (CheckId::SignatureValue, CheckCategory::Cryptographic);
+            let what = "the document timestamp over the signed byte ranges";
+            report.push(match verify_timestamp(v, &ranges, options) {
+                TimestampOutcome::Verified { detail, .. } => {
+                    Check::passed(id, cat, format!("{what}: {detail}"))
+                }
+                TimestampOutcome::Failed(why) => Check::failed(id, cat, format!("{what}: {why}")),
+                TimestampOutcome::Indeterminate(why) => {
+                    Check::indeterminate(id, cat, format!("{what}: {why}"))
+                }
+            });
+        }
         (Some(v), Some(digest)) if is_ses => {
             pdf_checks.push(Check::passed(
                 CheckId::PdfSignedValue,

@@ -1,0 +1,97 @@
+//! `eseal sign --in doc.pdf`: stamping a PDF through `eseal::pdf::sign_document`, with the
+//! options of the OFD signer that apply (page, position, `--sign`, TSA); the place is checked
+//! against the page sizes by the same code as for OFD.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use eseal::ofd::Rect;
+use eseal::pdf::{LocalTsaSource, PageSelector, PdfDocument, SignRequest, Stamp, sign_document};
+use eseal::pki::SoftwareSigner;
+use eseal::pki::tsp::LocalTsa;
+use eseal::time::Time;
+
+use crate::credential::Credential;
+use crate::exit::Exit;
+use crate::files::{self, Secrecy};
+use crate::ofd_sign::{mm, place, seal_and_size};
+use crate::sign::{ModeChoice, SignArgs};
+
+/// Whether the file at `path` is a PDF (`%PDF-` in its first KiB, as `eseal verify` sniffs).
+pub(crate) fn is_pdf(path: &Path) -> anyhow::Result<bool> {
+    let mut head = Vec::with_capacity(1024);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(1024).read_to_end(&mut head))
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(eseal::document::sniff(&head) == Some(eseal::verify::DocumentFormat::Pdf))
+}
+
+pub(crate) fn run(
+    args: &SignArgs,
+    signer: &Credential,
+    tsa: Option<&LocalTsa<SoftwareSigner>>,
+    now: Time,
+) -> anyhow::Result<Exit> {
+    let Some(input) = &args.input else {
+        bail!("give the document to stamp with --in FILE");
+    };
+    if args.riding {
+        bail!("riding seals (--riding) are supported for OFD documents only, not for PDF");
+    }
+    if args.mode == ModeChoice::Protect {
+        bail!(
+            "--mode protect applies to OFD only: a PDF signature covers the document as it is, \
+             and later signatures stay possible"
+        );
+    }
+    let document = files::read(input)?;
+    let (seal, size) = seal_and_size(args)?;
+    let boxes: Vec<Option<Rect>> = PdfDocument::parse(&document, &Default::default())
+        .and_then(|d| d.page_sizes_mm())
+        .with_context(|| format!("{} is not a readable PDF document", input.display()))?
+        .into_iter()
+        .map(|(w, h)| Some(Rect::new(0.0, 0.0, w, h)))
+        .collect();
+    let placement = place(args, &input.display().to_string(), &boxes, size)?;
+    let page_index = usize::try_from(args.page)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(1);
+    let stamp = Stamp::on_page(PageSelector::Index(page_index), placement.x, placement.y);
+    let mut request = match &seal {
+        Some(seal) => {
+            SignRequest::seal(seal, &signer.certificate, &signer.signer, now).stamp(stamp)
+        }
+        None => SignRequest::digital(&signer.certificate, &signer.signer, now)
+            .stamp(stamp.size(size.0, size.1)),
+    };
+    let source = tsa.map(|t| LocalTsaSource::new(t, now));
+    if let Some(source) = &source {
+        request = request.timestamp(source);
+    }
+    let signed = sign_document(&document, &request)
+        .with_context(|| format!("cannot sign {}", input.display()))?;
+    files::write(&args.out, &signed, args.force, Secrecy::Public)?;
+    eprintln!(
+        "eseal: {} on page {} of {} at x {} mm, y {} mm (top-left corner, {} × {} mm{}) as \"{}\" at {now}{}; incremental update written to {}",
+        match &seal {
+            None => "placed a digital signature (adbe.pkcs7.detached)".to_owned(),
+            Some(s) => format!("stamped seal \"{}\" (SES_Signature)", s.name()),
+        },
+        args.page,
+        input.display(),
+        mm(placement.x),
+        mm(placement.y),
+        mm(size.0),
+        mm(size.1),
+        if placement.defaulted {
+            "; the default place, choose it with --x and --y"
+        } else {
+            ""
+        },
+        signer.certificate.subject_string(),
+        if tsa.is_some() { ", timestamped" } else { "" },
+        args.out.display()
+    );
+    Ok(Exit::Valid)
+}
