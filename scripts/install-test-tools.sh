@@ -54,6 +54,28 @@ fi
 # (crates/eseal-cli/tests/cli_ofd.rs).
 command -v chromium >/dev/null || apt_install chromium
 
+# --- PDF rendering and the independent PDF signer (issue 10; crates/eseal/tests/pdf_render.rs,
+# crates/eseal/tests/pdf_pdfbox_tool.rs, tools/pdfbox-sm2/) ---
+# poppler (pdftotext, pdftoppm, pdfsig) with poppler-data (the Adobe-GB1 CMaps that pdftotext needs
+# to map STSong-Light/UniGB-UCS2-H text back to Unicode), qpdf --check.
+command -v pdftotext >/dev/null || apt_install poppler-utils
+[ -d /usr/share/poppler/cMap/Adobe-GB1 ] || apt_install poppler-data
+command -v qpdf >/dev/null || apt_install qpdf
+# PDFBox 2 and BouncyCastle, for the SM2 PDF signer/verifier in tools/pdfbox-sm2 (compiled by the tests).
+[ -f /usr/share/java/pdfbox2.jar ] || apt_install libpdfbox2-java
+[ -f /usr/share/java/bcprov.jar ] || apt_install libbcprov-java
+[ -f /usr/share/java/bcpkix.jar ] || apt_install libbcpkix-java
+command -v javac >/dev/null || apt_install openjdk-17-jdk-headless
+# pypdf: an independent reader of the document information and XMP metadata.
+if ! python3 -c 'import pypdf' 2>/dev/null; then
+  say "pip install pypdf"
+  python3 -m pip install --quiet --disable-pip-version-check pypdf==7.1.0
+fi
+
+# PDF signing tests (crates/eseal/tests/pdf_sign.rs, pdf_samples.rs; crates/eseal-cli/tests/cli_pdf.rs):
+# LibreOffice Writer converts a text file into a PDF that eseal did not make (qpdf and poppler above
+# check and list the signatures).
+command -v soffice >/dev/null || apt_install libreoffice-writer-nogui
 # --- e-licenses (issue 11) ---
 # zbarimg: an independent QR decoder; the license tests decode the rendered 2D code with it
 # (crates/eseal/tests/license_issue.rs). apt_install pins nothing: Debian's version is stable.

@@ -651,21 +651,21 @@ fn c_string(text: &str) -> CString {
 
 fn check_entry(check: &eseal_core::verify::Check, signature_index: i64) -> CheckEntry {
     CheckEntry {
-        id: c_string(check.id.as_str()),
-        message: c_string(&check.message),
-        status: match check.status {
+        id: c_string(check.id().as_str()),
+        message: c_string(check.message()),
+        status: match check.status() {
             CheckStatus::Passed => eseal_check_status::ESEAL_CHECK_PASSED,
             CheckStatus::Failed => eseal_check_status::ESEAL_CHECK_FAILED,
             CheckStatus::NotApplicable => eseal_check_status::ESEAL_CHECK_NOT_APPLICABLE,
             _ => eseal_check_status::ESEAL_CHECK_INDETERMINATE,
         },
-        level: match check.level {
+        level: match check.level() {
             Level::Fail => eseal_level::ESEAL_LEVEL_FAIL,
             Level::Warn => eseal_level::ESEAL_LEVEL_WARN,
             Level::Inform => eseal_level::ESEAL_LEVEL_INFORM,
             _ => eseal_level::ESEAL_LEVEL_IGNORE,
         },
-        decisive: check.decisive,
+        decisive: check.decisive(),
         signature_index,
     }
 }

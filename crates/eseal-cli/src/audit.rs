@@ -113,10 +113,10 @@ impl Entry {
             for c in all {
                 match Shown::of(c) {
                     Shown::Failed => {
-                        checks.insert(c.id.as_str(), true);
+                        checks.insert(c.id().as_str(), true);
                     }
                     Shown::NotEstablished => {
-                        checks.entry(c.id.as_str()).or_insert(false);
+                        checks.entry(c.id().as_str()).or_insert(false);
                     }
                     _ => {}
                 }
@@ -751,8 +751,8 @@ fn first_problem(outcome: &Outcome) -> (String, String) {
         ),
         Outcome::Report(r) => match r.first_problem() {
             Some(c) => (
-                format!("{} {}", c.id.as_str(), Shown::of(c).word()),
-                crate::output::one_line(&c.message),
+                format!("{} {}", c.id().as_str(), Shown::of(c).word()),
+                crate::output::one_line(c.message()),
             ),
             None => (
                 "no signature".to_owned(),

@@ -10,7 +10,7 @@ use eseal::crypto::{PublicKey, SecretKey};
 use eseal::keyfile::{self, KeyFileError};
 use eseal::pki::{
     Certificate, CertificateAuthority, CertificateProfile, CertificateTemplate, DistinguishedName,
-    PathError, RevocationStatus, SoftwareSigner, VerifiedPath, verify_path,
+    PathReport, SoftwareSigner, verify_path,
 };
 use eseal::time::Time;
 use eseal::verify::Status;
@@ -22,9 +22,6 @@ use crate::inputs::{self, VerifyArgs};
 use crate::key::Encoding;
 use crate::output::{self, Style, field};
 use crate::password::{KeyPasswordArgs, PasswordArgs};
-
-/// Version tag of the JSON `cert verify --json` prints (documented in `docs/cli.md`).
-const VERIFY_JSON_SCHEMA: &str = "eseal.cert-verify/1";
 
 /// `eseal cert …`
 #[derive(Debug, Subcommand)]
@@ -492,22 +489,7 @@ fn eku_name(oid: &str) -> String {
 }
 
 fn certificate_json(cert: &Certificate) -> Value {
-    json!({
-        "subject": cert.subject_string(),
-        "issuer": cert.issuer_string(),
-        "serial": cert.serial_hex(),
-        "not_before": cert.not_before().to_string(),
-        "not_after": cert.not_after().to_string(),
-        "signature_algorithm": cert.signature_algorithm().to_string(),
-        "public_key": cert.sm2_public_key().ok().map(output::hex),
-        "basic_constraints": cert.basic_constraints().map(|bc| json!({"ca": bc.ca, "path_len": bc.path_len})),
-        "key_usage": cert.key_usage().map(|ku| ku.names()),
-        "extended_key_usage": cert.extended_key_usage().map(|e| e.iter().map(ToString::to_string).collect::<Vec<_>>()),
-        "subject_key_id": cert.subject_key_id().map(output::hex),
-        "authority_key_id": cert.authority_key_id().map(output::hex),
-        "self_issued": cert.is_self_issued(),
-        "fingerprint_sm3": output::hex(&cert.fingerprint_sm3()),
-    })
+    serde_json::to_value(cert.describe()).unwrap_or(Value::Null)
 }
 
 fn verify(args: &VerifyCertArgs) -> anyhow::Result<Exit> {
@@ -529,171 +511,74 @@ fn verify(args: &VerifyCertArgs) -> anyhow::Result<Exit> {
         &policy,
         loaded.at,
     );
-    let status = match &result {
-        Ok(_) => Status::Valid,
-        Err(e) => e.verdict(),
-    };
+    let report = PathReport::new(
+        &target,
+        &result,
+        loaded.at,
+        args.common.validation.policy.as_str(),
+    );
     if args.common.json {
-        output::json(&verify_json(&target, &result, status, loaded.at, args))?;
-    } else {
-        print_verify(&target, &result, status, loaded.at, args);
-    }
-    Ok(Exit::from_status(status))
-}
-
-fn revocation_text(status: &RevocationStatus) -> (&'static str, String) {
-    match status {
-        RevocationStatus::Good { crl_this_update } => {
-            ("good", format!("not revoked (CRL of {crl_this_update})"))
+        let mut value = serde_json::to_value(&report)?;
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert("file".into(), json!(args.cert.display().to_string()));
         }
-        RevocationStatus::RevokedLater { revoked_at, reason } => (
-            "revoked_later",
-            match reason {
-                Some(r) => format!("revoked only later, at {revoked_at} ({r})"),
-                None => format!("revoked only later, at {revoked_at}"),
-            },
-        ),
-        RevocationStatus::Unknown { detail } => ("unknown", format!("unknown: {detail}")),
-        _ => ("unknown", "unknown".to_owned()),
-    }
-}
-
-fn chain_role(position: usize, len: usize) -> &'static str {
-    if position + 1 == len {
-        "anchor"
-    } else if position == 0 {
-        "target"
+        output::json(&value)?;
     } else {
-        "intermediate"
+        print_verify(&report, args);
     }
+    Ok(Exit::from_status(report.status()))
 }
 
-fn verify_json(
-    target: &Certificate,
-    result: &Result<VerifiedPath, PathError>,
-    status: Status,
-    at: Time,
-    args: &VerifyCertArgs,
-) -> Value {
-    let (chain, relaxations, revocation, error) = match result {
-        Ok(path) => {
-            let len = path.chain().len();
-            let chain: Vec<Value> = path
-                .chain()
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let mut v = certificate_json(c);
-                    if let Some(obj) = v.as_object_mut() {
-                        obj.insert("position".into(), json!(i));
-                        obj.insert("role".into(), json!(chain_role(i, len)));
-                    }
-                    v
-                })
-                .collect();
-            let relaxations: Vec<Value> = path
-                .relaxations()
-                .iter()
-                .map(|r| json!({"id": r.id(), "message": r.to_string()}))
-                .collect();
-            let revocation: Vec<Value> = path
-                .revocation()
-                .iter()
-                .map(|r| {
-                    let (code, text) = revocation_text(&r.status);
-                    json!({"position": r.position, "subject": r.subject, "status": code, "detail": text})
-                })
-                .collect();
-            (chain, relaxations, revocation, Value::Null)
-        }
-        Err(e) => (
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            json!({
-                "id": e.id(),
-                "class": e.class().as_str(),
-                "position": e.position,
-                "subject": e.subject,
-                "message": e.kind.to_string(),
-            }),
-        ),
-    };
-    json!({
-        "schema": VERIFY_JSON_SCHEMA,
-        "status": status.as_str(),
-        "file": args.cert.display().to_string(),
-        "certificate": certificate_json(target),
-        "validation_time": at.to_string(),
-        "policy": args.common.validation.policy.as_str(),
-        "chain": chain,
-        "relaxations": relaxations,
-        "revocation": revocation,
-        "error": error,
-    })
-}
-
-fn print_verify(
-    target: &Certificate,
-    result: &Result<VerifiedPath, PathError>,
-    status: Status,
-    at: Time,
-    args: &VerifyCertArgs,
-) {
+fn print_verify(report: &PathReport, args: &VerifyCertArgs) {
     let style = Style::detect();
+    let status = report.status();
     println!(
         "{}",
         style.bold(&format!("Certificate {}", args.cert.display()))
     );
-    field("Subject", target.subject_string());
-    field("Validation time", at);
-    field("Policy", args.common.validation.policy.as_str());
+    field("Subject", &report.certificate().subject);
+    field("Validation time", report.validation_time());
+    field("Policy", report.policy());
     field("Result", style.status(status));
-    match result {
-        Ok(path) => {
-            println!("Chain:");
-            let len = path.chain().len();
-            for (i, c) in path.chain().iter().enumerate() {
-                println!(
-                    "  #{i} {} [{}] valid {} to {}",
-                    c.subject_string(),
-                    chain_role(i, len),
-                    c.not_before(),
-                    c.not_after()
-                );
-            }
-            if path.relaxations().is_empty() {
-                println!("Relaxations: none");
-            } else {
-                println!(
-                    "Relaxations ({} policy):",
-                    args.common.validation.policy.as_str()
-                );
-                for r in path.relaxations() {
-                    println!("  {} {r} ({})", style.warn("!"), r.id());
-                }
-            }
-            println!("Revocation:");
-            for r in path.revocation() {
-                println!("  #{} {}", r.position, revocation_text(&r.status).1);
-            }
+    if let Some(e) = report.error() {
+        // A broken signature proves the path wrong; an expired or untrusted link only
+        // leaves it unproven (the same marks as the checks of `eseal verify`).
+        let (mark, what) = if status == Status::Invalid {
+            (style.bad("✗"), "failed: rule")
+        } else {
+            (style.warn("?"), "not established: rule")
+        };
+        println!(
+            "{mark} {what} {} ({} problem) at certificate #{} \"{}\": {}",
+            e.id,
+            e.class.as_str(),
+            e.position,
+            e.subject,
+            e.message
+        );
+        return;
+    }
+    println!("Chain:");
+    for link in report.chain() {
+        println!(
+            "  #{} {} [{}] valid {} to {}",
+            link.position,
+            link.certificate.subject,
+            link.role.as_str(),
+            link.certificate.not_before,
+            link.certificate.not_after
+        );
+    }
+    if report.relaxations().is_empty() {
+        println!("Relaxations: none");
+    } else {
+        println!("Relaxations ({} policy):", report.policy());
+        for r in report.relaxations() {
+            println!("  {} {} ({})", style.warn("!"), r.message, r.id);
         }
-        Err(e) => {
-            // A broken signature proves the path wrong; an expired or untrusted link only
-            // leaves it unproven (the same marks as the checks of `eseal verify`).
-            let (mark, what) = if status == Status::Invalid {
-                (style.bad("✗"), "failed: rule")
-            } else {
-                (style.warn("?"), "not established: rule")
-            };
-            println!(
-                "{mark} {what} {} ({} problem) at certificate #{} \"{}\": {}",
-                e.id(),
-                e.class().as_str(),
-                e.position,
-                e.subject,
-                e.kind
-            );
-        }
+    }
+    println!("Revocation:");
+    for r in report.revocation() {
+        println!("  #{} {}", r.position, r.detail);
     }
 }

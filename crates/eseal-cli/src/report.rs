@@ -144,12 +144,12 @@ pub(crate) enum Shown {
 impl Shown {
     /// How `check` is shown.
     pub(crate) fn of(check: &Check) -> Self {
-        match check.status {
+        match check.status() {
             CheckStatus::Passed => Self::Passed,
             // `decisive` is what makes a verdict INVALID (`Report::derive_status`): set for a
             // failure of a format, cryptographic or binding check, and for a decisive time,
             // trust or revocation failure.
-            CheckStatus::Failed if check.decisive => Self::Failed,
+            CheckStatus::Failed if check.decisive() => Self::Failed,
             CheckStatus::Failed | CheckStatus::Indeterminate => Self::NotEstablished,
             _ => Self::NotApplicable,
         }
@@ -191,9 +191,9 @@ fn print_check(style: Style, indent: &str, check: &Check) {
     println!(
         "{indent}{} {:<36} {} {}",
         shown.paint(style, shown.mark()),
-        check.id.as_str(),
+        check.id().as_str(),
         shown.paint(style, &format!("{:<15}", shown.word())),
-        crate::output::one_line(&check.message)
+        crate::output::one_line(check.message())
     );
 }
 
@@ -219,7 +219,7 @@ pub(crate) fn print_outcome_with(style: Style, file: &str, outcome: &Outcome, on
 
 fn print_report(style: Style, file: &str, report: &DocumentReport, only_problems: bool) {
     let shown = |c: &&Check| {
-        !only_problems || matches!(c.status, CheckStatus::Failed | CheckStatus::Indeterminate)
+        !only_problems || matches!(c.status(), CheckStatus::Failed | CheckStatus::Indeterminate)
     };
     let count = report.signatures().len();
     let noun = if count == 1 {

@@ -4,10 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand, ValueEnum};
-use eseal::pki::Certificate;
 use eseal::ses::{
     CertList, ParseMode, PictureFormat, PictureTypeCheck, Seal, SealBuilder, SealPicture, SealType,
-    SealValidity, SesVersion,
+    SealValidity, SesVersion, SignerDescription,
 };
 use eseal::time::Time;
 use eseal::verify::DocumentFormat;
@@ -317,67 +316,12 @@ fn picture_check_text(seal: &Seal) -> String {
     }
 }
 
-fn cert_summary(der: &[u8]) -> Value {
-    match Certificate::from_der(der) {
-        Ok(c) => json!({
-            "subject": c.subject_string(),
-            "issuer": c.issuer_string(),
-            "serial": c.serial_hex(),
-            "not_before": c.not_before().to_string(),
-            "not_after": c.not_after().to_string(),
-            "fingerprint_sm3": output::hex(&c.fingerprint_sm3()),
-        }),
-        Err(e) => json!({"error": format!("unreadable certificate: {e}")}),
-    }
-}
-
 fn seal_json(seal: &Seal, file: &str) -> Value {
-    let pic = seal.picture();
-    let signers: Vec<Value> = match seal.cert_list() {
-        CertList::Certs(certs) => certs.iter().map(|c| cert_summary(c)).collect(),
-        CertList::Digests(digests) => digests
-            .iter()
-            .map(|d| json!({"digest_type": d.digest_type, "digest": output::hex(&d.value)}))
-            .collect(),
-        _ => Vec::new(),
-    };
-    let exts: Vec<Value> = seal
-        .ext_datas()
-        .map(|e| {
-            e.iter()
-                .map(|x| {
-                    json!({"oid": x.extn_id.to_string(), "critical": x.is_critical(), "length": x.extn_value.len()})
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    json!({
-        "file": file,
-        "version": match seal.version() { SesVersion::V1 => "v1", SesVersion::V5 => "v5", _ => "v4" },
-        "standard": seal.version().standard(),
-        "header": {"id": seal.header().id, "version": seal.header().version, "vendor_id": seal.header().vid},
-        "es_id": seal.es_id(),
-        "name": seal.name(),
-        "seal_type": seal.seal_type(),
-        "cert_list_type": seal.cert_list().list_type(),
-        "signers": signers,
-        "created": seal.create_date().to_rfc3339(),
-        "valid_from": seal.valid_start().to_rfc3339(),
-        "valid_to": seal.valid_end().to_rfc3339(),
-        "picture": {
-            "declared_type": pic.picture_type,
-            "detected_type": pic.sniffed_format().and_then(|f| f.names().first().copied()),
-            "width_mm": pic.width,
-            "height_mm": pic.height,
-            "size_bytes": pic.data.len(),
-        },
-        "ext_datas": exts,
-        "maker_certificate": cert_summary(seal.maker_cert_der()),
-        "signature_algorithm": seal.signature_algorithm().to_string(),
-        "maker_signature": output::hex(seal.maker_signature()),
-        "maker_timestamp": seal.maker_timestamp().is_some(),
-        "deviations": seal.deviations().iter().map(ToString::to_string).collect::<Vec<_>>(),
-    })
+    let mut value = serde_json::to_value(seal.describe()).unwrap_or(Value::Null);
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("file".into(), json!(file));
+    }
+    value
 }
 
 fn show(args: &ShowArgs) -> anyhow::Result<Exit> {
@@ -440,15 +384,15 @@ fn show(args: &ShowArgs) -> anyhow::Result<Exit> {
                 "Signers",
                 format!("{} certificate(s) (certListType 1)", certs.len()),
             );
-            for (i, c) in certs.iter().enumerate() {
-                let v = cert_summary(c);
-                println!(
-                    "  #{i} {} (serial {}, valid {} to {})",
-                    text(at(&v, "subject")),
-                    text(at(&v, "serial")),
-                    text(at(&v, "not_before")),
-                    text(at(&v, "not_after"))
-                );
+            for (i, signer) in seal.describe().signers.iter().enumerate() {
+                match signer {
+                    SignerDescription::Certificate(c) => println!(
+                        "  #{i} {} (serial {}, valid {} to {})",
+                        c.subject, c.serial, c.not_before, c.not_after
+                    ),
+                    SignerDescription::Unreadable { error } => println!("  #{i} {error}"),
+                    _ => {}
+                }
             }
         }
         CertList::Digests(digests) => {

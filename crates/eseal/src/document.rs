@@ -11,12 +11,11 @@
 //! | 2D-code payload of a license | text starting with `DZZZ:` or an `http(s)://` URL carrying `DZZZ:` | [`license::verify_payload`], issuer certificates from [`DocumentVerifyOptions::signer_certificates`] |
 //! | bare seal (SESeal, `.esl`) | parses as a seal of any version (leniently) | [`ses::verify_seal`] |
 //! | detached signature (SES_Signature DER) | parses as a signature of any version (leniently) | [`ses::verify_signature`], over the detached data if given |
-//!
-//! PDF files are recognised (`%PDF-`) and refused with [`DocumentError::Unsupported`] until the
-//! PDF module exists.
+//! | PDF document | `%PDF-` in the first KiB (ISO 32000-1 §7.5.2 allows leading bytes) | [`pdf::verify_document`] |
 
 use crate::license::{self, LicenseError};
 use crate::ofd::{self, OfdError, OfdVerifyOptions};
+use crate::pdf::{self, PdfError};
 use crate::pki::Certificate;
 use crate::ses::{self, DataRef, ParseMode, SesError, VerifyOptions};
 use crate::verify::{DocumentFormat, DocumentReport};
@@ -27,11 +26,13 @@ const OFD_NAME_SCAN: usize = 64 * 1024;
 
 /// What kind of file `bytes` holds, judged from its content (never from a file name).
 ///
-/// Returns `None` for anything eseal does not verify (PDF included: see [`verify`] for the
-/// error that names it). A seal is told from a signature by parsing (leniently, so deviating
+/// Returns `None` for anything eseal does not verify. A seal is told from a signature by parsing (leniently, so deviating
 /// producers are still recognised); the work is bounded by [`ses::MAX_INPUT_LEN`].
 #[must_use]
 pub fn sniff(bytes: &[u8]) -> Option<DocumentFormat> {
+    if is_pdf(bytes) {
+        return Some(DocumentFormat::Pdf);
+    }
     if bytes.starts_with(b"PK\x03\x04") {
         if !is_ofd_zip(bytes) {
             return None;
@@ -56,6 +57,13 @@ pub fn sniff(bytes: &[u8]) -> Option<DocumentFormat> {
     } else {
         None
     }
+}
+
+/// `%PDF-` within the first KiB, as PDF readers accept.
+fn is_pdf(bytes: &[u8]) -> bool {
+    bytes
+        .get(..bytes.len().min(1024))
+        .is_some_and(|head| head.windows(5).any(|w| w == b"%PDF-"))
 }
 
 /// A ZIP whose entry names include `OFD.xml` (the package entry point, GB/T 33190 §7.4). The
@@ -170,6 +178,13 @@ pub enum DocumentError {
         /// Why it cannot be read.
         source: LicenseError,
     },
+    /// The file looks like a PDF (`%PDF-`) but cannot be read as one (broken cross-reference
+    /// chain, encrypted, beyond the limits).
+    #[error("unreadable PDF document: {source}")]
+    Pdf {
+        /// Why it cannot be read.
+        source: PdfError,
+    },
     /// The file was recognised as a seal or signature but cannot be read even leniently.
     #[error("unreadable {}: {source}", format_name(*.format))]
     Ses {
@@ -183,6 +198,7 @@ pub enum DocumentError {
 fn format_name(format: DocumentFormat) -> &'static str {
     match format {
         DocumentFormat::Ofd | DocumentFormat::License => "OFD document",
+        DocumentFormat::Pdf => "PDF document",
         DocumentFormat::Seal => "electronic seal (SESeal)",
         _ => "electronic signature (SES_Signature)",
     }
@@ -200,15 +216,12 @@ fn describe_start(start: &[u8]) -> String {
 ///
 /// # Errors
 /// [`DocumentError::Unrecognised`] for content of no supported format,
-/// [`DocumentError::Unsupported`] for PDF, [`DocumentError::Ofd`] when an OFD package cannot be
-/// read at all, and [`DocumentError::Ses`] when a seal or signature cannot be read at all. A readable file always gets a report, however broken its signatures.
+/// [`DocumentError::Pdf`] when a PDF cannot be read at all (encrypted included),
+/// [`DocumentError::Ofd`] when an OFD package cannot be read at all, and [`DocumentError::Ses`] when a seal or signature cannot be read at all. A readable file always gets a report, however broken its signatures.
 pub fn verify(
     bytes: &[u8],
     options: &DocumentVerifyOptions<'_>,
 ) -> Result<DocumentReport, DocumentError> {
-    if bytes.starts_with(b"%PDF-") {
-        return Err(DocumentError::Unsupported { format: "PDF" });
-    }
     let Some(format) = sniff(bytes) else {
         return Err(DocumentError::Unrecognised {
             start: bytes.iter().take(8).copied().collect(),
@@ -239,6 +252,8 @@ pub fn verify(
             license::verify_license(bytes, &ofd_options)
                 .map_err(|source| DocumentError::Ofd { source })
         }
+        DocumentFormat::Pdf => pdf::verify_document(bytes, &options.ses)
+            .map_err(|source| DocumentError::Pdf { source }),
         _ => {
             let ofd_options = OfdVerifyOptions::new(options.ses.clone())
                 .signer_certificates(options.signer_certificates);
@@ -256,7 +271,7 @@ mod tests {
     #[test]
     fn sniffs_by_content() {
         assert_eq!(sniff(b""), None);
-        assert_eq!(sniff(b"%PDF-1.7"), None);
+        assert_eq!(sniff(b"%PDF-1.7"), Some(DocumentFormat::Pdf));
         assert_eq!(sniff(b"PK\x03\x04 no package name"), None);
         assert_eq!(
             sniff(b"PK\x03\x04\x14\x00\x00\x00OFD.xml<ofd:OFD/>"),
@@ -273,6 +288,6 @@ mod tests {
         let err = verify(b"", &opts).unwrap_err();
         assert!(err.to_string().contains("empty"), "{err}");
         let err = verify(b"%PDF-1.4\n", &opts).unwrap_err();
-        assert_eq!(err, DocumentError::Unsupported { format: "PDF" });
+        assert!(matches!(err, DocumentError::Pdf { .. }), "{err}");
     }
 }

@@ -210,6 +210,9 @@ pub enum Error {
     /// OFD documents ([`crate::ofd`]).
     #[error(transparent)]
     Ofd(#[from] OfdError),
+    /// PDF documents ([`crate::pdf`]).
+    #[error(transparent)]
+    Pdf(#[from] crate::pdf::PdfError),
     /// Whole-file verification ([`crate::document`]).
     #[error(transparent)]
     Document(#[from] DocumentError),
@@ -265,6 +268,7 @@ impl Error {
             Self::Pkcs12(e) => e.code(),
             Self::Ses(e) => e.code(),
             Self::Ofd(e) => e.code(),
+            Self::Pdf(e) => e.code(),
             Self::Document(e) => e.code(),
             Self::KeyFile(e) => e.code(),
             Self::Policy(e) => e.code(),
@@ -310,6 +314,7 @@ fn direct_code(e: &(dyn std::error::Error + 'static)) -> Option<ErrorCode> {
         Pkcs12Error,
         SesError,
         OfdError,
+        crate::pdf::PdfError,
         DocumentError,
         KeyFileError,
         PolicyError,
@@ -532,6 +537,7 @@ impl DocumentError {
             Self::Unrecognised { .. } => ErrorCode::Malformed,
             Self::Unsupported { .. } => ErrorCode::Unsupported,
             Self::Ofd { source } => source.code(),
+            Self::Pdf { source } => source.code(),
             Self::Ses { source, .. } => source.code(),
             Self::LicensePayload { source } => source.code(),
         }

@@ -13,6 +13,7 @@
 //! | [`crypto`] | SM2 keys, signatures and encryption; SM3, HMAC-SM3, PBKDF2; SM4 modes; encrypted PKCS#8 |
 //! | [`pki`] | SM2 X.509 certificates (parse, build), path validation with a relaxable policy, CRLs, CMS SignedData, RFC 3161 timestamps, PKCS#12 |
 //! | [`ses`] | electronic seals and seal signatures (GM/T 0031-2014, GB/T 38540-2020, GM/T 0031-2025): typed ASN.1, parsing with version detection and deviations; making seals, signing, verifying into a report |
+//! | [`pdf`] | PDF documents: safe reading, signing by incremental update (CMS or SES_Signature), verifying every signature and what changed after it |
 //! | [`ofd`] | OFD documents (GB/T 33190): safe reading, writing simple documents, signing (seals, riding seals, digital signatures) and verifying every signature |
 //! | [`document`] | whole files: format sniffing (OFD, seal, signature) and one verification entry point into a `DocumentReport` |
 //! | [`verify`] | the verification reports: checks, verdict, facts, JSON |
@@ -44,6 +45,7 @@ pub mod keyfile;
 pub mod license;
 pub mod ofd;
 pub mod oid;
+pub mod pdf;
 pub mod pki;
 pub mod ses;
 pub mod time;

@@ -46,6 +46,7 @@ pub use edit::{
 pub use error::OfdError;
 pub use package::OfdPackage;
 pub use path::{parent_dir, resolve_location};
+pub(crate) use sign::{CmsInput, cms_signature_value, seal_signature_value};
 pub use sign::{
     Edge, LocalTsaSource, PageRange, PageSelector, SignKind, SignMode, SignRequest, Stamp,
     TimestampSource, sign_document,

@@ -26,6 +26,7 @@ mod builder;
 mod certificate;
 pub mod cms;
 mod crl;
+mod describe;
 mod error;
 mod path;
 pub mod pkcs12;
@@ -38,11 +39,17 @@ pub use crate::time::Time;
 pub use builder::{
     CertificateAuthority, CertificateProfile, CertificateTemplate, DistinguishedName, Signer,
 };
+pub(crate) use certificate::hex as certificate_hex;
 pub use certificate::{
     BasicConstraints, Certificate, KeyUsage, MAX_CERTIFICATE_SIZE, MAX_PEM_CERTIFICATES,
     MAX_PEM_SIZE,
 };
 pub use crl::{Crl, CrlTemplate, MAX_CRL_SIZE, RevocationReason, RevokedEntry};
+pub use describe::{
+    BasicConstraintsInfo, CertificateDescription, CertificateSummary, ChainLink, ChainRole,
+    PATH_REPORT_SCHEMA, PathProblem, PathReport, RelaxationInfo, RevocationCode, RevocationInfo,
+    describe_revocation,
+};
 pub use error::PkiError;
 pub use path::{
     ErrorClass, PathError, PathErrorKind, Policy, Relaxation, RevocationCheck, RevocationStatus,

@@ -34,6 +34,7 @@
 //! list; the structures have a fixed depth, so nesting is bounded by construction.
 
 mod common;
+mod describe;
 mod deviation;
 mod error;
 mod io;
@@ -52,6 +53,7 @@ pub use common::{
     BitOrOctetString, ExtData, ExtDataEntry, ExtDatasEncoding, ExtensionDatas, PictureFormat,
     PictureTypeCheck, SesEsPictrueInfo, SesHeader, TimeStamp,
 };
+pub use describe::{ExtensionDescription, HeaderDescription, SealDescription, SignerDescription};
 pub use deviation::{Deviation, DeviationKind, ParseMode, Tagging, Wrapper};
 pub use error::SesError;
 pub use make::{PreparedSeal, SealBuilder, SealPicture, SealType, SealValidity};

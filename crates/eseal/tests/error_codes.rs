@@ -103,8 +103,9 @@ fn ofd_that_is_no_zip_is_malformed() {
 #[test]
 fn documents_classify_by_format() {
     let options = DocumentVerifyOptions::default();
+    // A PDF header without a cross-reference section: recognised, unreadable.
     let pdf = document::verify(b"%PDF-1.7\n", &options).unwrap_err();
-    assert_eq!(code_of(pdf), ErrorCode::Unsupported);
+    assert_eq!(code_of(pdf), ErrorCode::Malformed);
     let unknown = document::verify(b"hello", &options).unwrap_err();
     assert_eq!(code_of(unknown), ErrorCode::Malformed);
 }

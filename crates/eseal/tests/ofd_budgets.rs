@@ -193,7 +193,7 @@ fn references_passed(report: &eseal::verify::DocumentReport) -> usize {
             s.report()
                 .checks()
                 .iter()
-                .any(|c| c.id == CheckId::OfdReferences && c.status == CheckStatus::Passed)
+                .any(|c| c.id() == CheckId::OfdReferences && c.status() == CheckStatus::Passed)
         })
         .count()
 }
@@ -336,13 +336,13 @@ fn signatures_sharing_one_description_are_refused() {
     let structure = report
         .checks()
         .iter()
-        .find(|c| c.id == CheckId::DocumentStructure)
+        .find(|c| c.id() == CheckId::DocumentStructure)
         .unwrap();
-    assert!(structure.status == CheckStatus::Failed, "{structure:?}");
+    assert!(structure.status() == CheckStatus::Failed, "{structure:?}");
     assert!(
-        structure.message.contains("share one Signature.xml"),
+        structure.message().contains("share one Signature.xml"),
         "{}",
-        structure.message
+        structure.message()
     );
     assert!(start.elapsed() < DEBUG_BOUND);
 }

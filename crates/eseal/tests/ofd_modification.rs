@@ -240,7 +240,7 @@ fn status_of(report: &DocumentReport, index: usize, id: CheckId) -> CheckStatus 
         .report()
         .check(id)
         .unwrap_or_else(|| panic!("no {}: {}", id.as_str(), report.to_json()))
-        .status
+        .status()
 }
 
 fn message_of(report: &DocumentReport, index: usize, id: CheckId) -> String {
@@ -248,13 +248,13 @@ fn message_of(report: &DocumentReport, index: usize, id: CheckId) -> String {
         .report()
         .check(id)
         .unwrap()
-        .message
+        .message()
         .to_string()
 }
 
 fn document_check(report: &DocumentReport, id: CheckId) -> (CheckStatus, String) {
-    let c = report.checks().iter().find(|c| c.id == id).unwrap();
-    (c.status, c.message.to_string())
+    let c = report.checks().iter().find(|c| c.id() == id).unwrap();
+    (c.status(), c.message().to_string())
 }
 
 fn coverage(report: &DocumentReport, index: usize) -> &SignatureCoverage {

@@ -130,7 +130,7 @@ fn status_of(report: &DocumentReport, index: usize, id: CheckId) -> CheckStatus 
     let r = report.signatures()[index].report();
     r.check(id)
         .unwrap_or_else(|| panic!("no {} in {}", id.as_str(), r.to_json()))
-        .status
+        .status()
 }
 
 /// A second seal, by another maker, listing the fixture's second signer.

@@ -52,7 +52,7 @@ fn status_of(report: &DocumentReport, index: usize, id: CheckId) -> CheckStatus 
     let r = report.signatures()[index].report();
     r.check(id)
         .unwrap_or_else(|| panic!("no {} in {}", id.as_str(), r.to_json()))
-        .status
+        .status()
 }
 
 /// Every cryptographic and format check of every signature passed (not-applicable aside).
@@ -61,23 +61,23 @@ fn assert_crypto_passes(report: &DocumentReport, name: &str) {
     for s in report.signatures() {
         for c in s.report().checks() {
             if matches!(
-                c.category,
+                c.category(),
                 CheckCategory::Cryptographic | CheckCategory::Format
-            ) && c.status != CheckStatus::NotApplicable
+            ) && c.status() != CheckStatus::NotApplicable
             {
                 assert_eq!(
-                    c.status,
+                    c.status(),
                     CheckStatus::Passed,
                     "{name} {:?}: {} {:?}: {}",
                     s.id(),
-                    c.id.as_str(),
-                    c.status,
-                    c.message
+                    c.id().as_str(),
+                    c.status(),
+                    c.message()
                 );
             }
         }
         assert_eq!(
-            s.report().check(CheckId::OfdReferences).unwrap().status,
+            s.report().check(CheckId::OfdReferences).unwrap().status(),
             CheckStatus::Passed,
             "{name}"
         );
@@ -116,9 +116,9 @@ fn allprotected_is_valid_with_the_ofdrw_root_and_sesv4signdoc_is_not() {
         .check(CheckId::OfdCoverage)
         .unwrap();
     assert!(
-        check.message.contains("whole-document"),
+        check.message().contains("whole-document"),
         "{}",
-        check.message
+        check.message()
     );
 
     // Signed in 2026 (timeInfo) with certificates that expired in 2022: only claimed, so
@@ -140,10 +140,10 @@ fn allprotected_is_valid_with_the_ofdrw_root_and_sesv4signdoc_is_not() {
         .unwrap();
     assert!(
         seal_validity
-            .message
+            .message()
             .contains("claimed signing time outside the seal's validity"),
         "{}",
-        seal_validity.message
+        seal_validity.message()
     );
 }
 
@@ -291,8 +291,7 @@ fn a_changed_byte_in_a_protected_page_fails_the_references() {
         .report()
         .check(CheckId::OfdReferences)
         .unwrap()
-        .message
-        .clone();
+        .message();
     assert!(msg.contains("/Doc_0/Pages/Page_0/Content.xml"), "{msg}");
     // The seal signature itself is intact.
     assert_eq!(
@@ -381,13 +380,13 @@ fn a_file_added_after_signing_that_nothing_shows_is_named_in_a_warning() {
     let doc = report
         .checks()
         .iter()
-        .find(|c| c.id == CheckId::DocumentCoverage)
+        .find(|c| c.id() == CheckId::DocumentCoverage)
         .unwrap();
-    assert_eq!(doc.status, CheckStatus::Passed);
+    assert_eq!(doc.status(), CheckStatus::Passed);
     assert!(
-        doc.message.contains("Doc_0/Annots/Page_0/Annotation.xml"),
+        doc.message().contains("Doc_0/Annots/Page_0/Annotation.xml"),
         "{}",
-        doc.message
+        doc.message()
     );
     // The references themselves still hold.
     assert_eq!(
@@ -397,7 +396,12 @@ fn a_file_added_after_signing_that_nothing_shows_is_named_in_a_warning() {
 }
 
 fn document_check(report: &DocumentReport, id: CheckId) -> CheckStatus {
-    report.checks().iter().find(|c| c.id == id).unwrap().status
+    report
+        .checks()
+        .iter()
+        .find(|c| c.id() == id)
+        .unwrap()
+        .status()
 }
 
 #[test]
@@ -426,13 +430,13 @@ fn a_signature_list_pointing_outside_the_package_fails_the_structure() {
     let structure = report
         .checks()
         .iter()
-        .find(|c| c.id == CheckId::DocumentStructure)
+        .find(|c| c.id() == CheckId::DocumentStructure)
         .unwrap();
-    assert_eq!(structure.status, CheckStatus::Failed);
+    assert_eq!(structure.status(), CheckStatus::Failed);
     assert!(
-        structure.message.contains("climbs out of the package"),
+        structure.message().contains("climbs out of the package"),
         "{}",
-        structure.message
+        structure.message()
     );
 }
 

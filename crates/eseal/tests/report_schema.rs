@@ -120,16 +120,19 @@ fn first_problem_prefers_what_decides_and_skips_warn_level_checks() {
     ));
     // The default policy has the timestamp at `warn`: it no longer decides anything.
     inner.apply_policy(&ValidationPolicy::default_policy());
-    assert_eq!(inner.check(CheckId::Timestamp).unwrap().level, Level::Warn);
+    assert_eq!(
+        inner.check(CheckId::Timestamp).unwrap().level(),
+        Level::Warn
+    );
     let mut doc = DocumentReport::new(DocumentFormat::Ofd, None);
     doc.push_signature(SignatureEntry::new(None, None, inner.clone()));
-    assert_eq!(doc.first_problem().unwrap().id, CheckId::DataHash);
+    assert_eq!(doc.first_problem().unwrap().id(), CheckId::DataHash);
 
     let mut only_trust = Report::new(ReportKind::Signature, None);
     only_trust.push(inner.check(CheckId::SignerChain).unwrap().clone());
     let mut doc = DocumentReport::new(DocumentFormat::Ofd, None);
     doc.push_signature(SignatureEntry::new(None, None, only_trust));
-    assert_eq!(doc.first_problem().unwrap().id, CheckId::SignerChain);
+    assert_eq!(doc.first_problem().unwrap().id(), CheckId::SignerChain);
 
     let mut fine = Report::new(ReportKind::Signature, None);
     fine.push(Check::passed(

@@ -30,7 +30,7 @@ fn status(report: &Report, id: CheckId) -> CheckStatus {
     report
         .check(id)
         .unwrap_or_else(|| panic!("{} missing", id.as_str()))
-        .status
+        .status()
 }
 
 fn expect(report: &Report, id: CheckId, want: CheckStatus, case: &str) {
@@ -315,11 +315,11 @@ fn signer_not_in_the_seal() {
             "stranger",
         );
         let check = report.check(CheckId::SignerInSeal).unwrap();
-        assert!(check.decisive);
+        assert!(check.decisive());
         assert!(
-            check.message.contains("not in the seal's certList"),
+            check.message().contains("not in the seal's certList"),
             "{}",
-            check.message
+            check.message()
         );
     }
 }
@@ -347,7 +347,7 @@ fn seal_expired_at_signing_time() {
             CheckStatus::Indeterminate,
             "expired seal",
         );
-        let message = &report.check(CheckId::SealValidity).unwrap().message;
+        let message = &report.check(CheckId::SealValidity).unwrap().message();
         assert!(
             message.contains("claimed signing time outside the seal's validity"),
             "{message}"
@@ -386,7 +386,7 @@ fn bare_seal_expired_at_validation_time_is_indeterminate() {
     // Authentic but expired: a time problem, not a forgery.
     assert_eq!(report.status(), Status::Indeterminate);
     expect(&report, CheckId::SealValidity, CheckStatus::Failed, "bare");
-    assert!(!report.check(CheckId::SealValidity).unwrap().decisive);
+    assert!(!report.check(CheckId::SealValidity).unwrap().decisive());
 }
 
 #[test]
@@ -472,7 +472,7 @@ fn versions_must_agree() {
             case,
         );
         expect(&report, CheckId::SignatureValue, CheckStatus::Passed, case);
-        let msg = &report.check(CheckId::SignatureVersion).unwrap().message;
+        let msg = &report.check(CheckId::SignatureVersion).unwrap().message();
         assert!(msg.contains("expected"), "{msg}");
     }
     // The agreeing combinations pass.
@@ -516,8 +516,8 @@ fn data_hash_mismatch() {
         let report = verify_signature(sig.as_der(), &opts_at(&store, t(60))).unwrap();
         assert_eq!(report.status(), Status::Indeterminate);
         let check = report.check(CheckId::DataHash).unwrap();
-        assert_eq!(check.status, CheckStatus::Indeterminate);
-        assert!(check.message.contains("no document data supplied"));
+        assert_eq!(check.status(), CheckStatus::Indeterminate);
+        assert!(check.message().contains("no document data supplied"));
     }
 }
 
@@ -558,7 +558,7 @@ fn revocation_before_and_after_signing() {
         CheckStatus::Failed,
         "revoked before",
     );
-    assert!(report.check(CheckId::SignerRevocation).unwrap().decisive);
+    assert!(report.check(CheckId::SignerRevocation).unwrap().decisive());
     // The chain itself (without revocation) is fine.
     expect(
         &report,
@@ -582,7 +582,7 @@ fn revocation_before_and_after_signing() {
         CheckStatus::Indeterminate,
         "revoked after",
     );
-    let msg = &report.check(CheckId::SignerRevocation).unwrap().message;
+    let msg = &report.check(CheckId::SignerRevocation).unwrap().message();
     assert!(msg.contains("only claimed"), "{msg}");
 
     // The maker revoked before the seal was made (t(0)): the seal is invalid.
@@ -634,7 +634,7 @@ fn trust_and_time_problems_alone_are_indeterminate() {
             report
                 .check(id)
                 .unwrap()
-                .message
+                .message()
                 .contains("no trust anchors")
         );
     }
@@ -682,8 +682,8 @@ fn trust_and_time_problems_alone_are_indeterminate() {
     .unwrap();
     assert_eq!(report.status(), Status::Indeterminate);
     let check = report.check(CheckId::SignerChainAtValidation).unwrap();
-    assert_eq!(check.status, CheckStatus::Indeterminate);
-    assert!(check.message.contains("no validation time given"));
+    assert_eq!(check.status(), CheckStatus::Indeterminate);
+    assert!(check.message().contains("no validation time given"));
 }
 
 #[test]
@@ -837,10 +837,10 @@ fn required_revocation_without_crls_is_indeterminate() {
     let report = verify_signature(sig.as_der(), &opts).unwrap();
     let check = report.check(CheckId::SignerRevocation).unwrap();
     assert_eq!(
-        check.status,
+        check.status(),
         CheckStatus::Indeterminate,
         "{}",
-        check.message
+        check.message()
     );
     assert_eq!(report.status(), Status::Indeterminate);
 }

@@ -29,7 +29,7 @@ fn check_status(report: &eseal::verify::Report, id: CheckId) -> CheckStatus {
     report
         .check(id)
         .unwrap_or_else(|| panic!("{} missing", id.as_str()))
-        .status
+        .status()
 }
 
 #[test]
@@ -153,7 +153,7 @@ fn digest_cert_lists_and_prehashed_data() {
             )
             .unwrap();
             assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
-            let msg = &report.check(CheckId::SignerInSeal).unwrap().message;
+            let msg = &report.check(CheckId::SignerInSeal).unwrap().message();
             assert!(msg.contains("digest"), "{msg}");
         }
     }
@@ -484,10 +484,10 @@ fn timestamps_give_a_trusted_signing_time() {
             verify_signature(attach_timestamp(&sig, &token).unwrap().as_der(), &opts).unwrap();
         let check = report.check(CheckId::Timestamp).unwrap();
         assert_eq!(
-            check.status,
+            check.status(),
             CheckStatus::Indeterminate,
             "{}",
-            check.message
+            check.message()
         );
         // Judged as if untimestamped: the claimed time is inside every validity.
         assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
@@ -568,12 +568,12 @@ fn a_timestamp_proven_time_outside_validity_is_invalid() {
     let report = verify_signature(stamped.as_der(), &opts).unwrap();
     assert_eq!(report.status(), Status::Invalid, "{}", report.to_json());
     let check = report.check(CheckId::SealValidity).unwrap();
-    assert_eq!(check.status, CheckStatus::Failed);
-    assert!(check.decisive);
+    assert_eq!(check.status(), CheckStatus::Failed);
+    assert!(check.decisive());
     assert!(
-        check.message.contains("timestamp-proven"),
+        check.message().contains("timestamp-proven"),
         "{}",
-        check.message
+        check.message()
     );
     assert_eq!(
         check_status(&report, CheckId::SignerValidity),
@@ -588,9 +588,9 @@ fn a_timestamp_proven_time_outside_validity_is_invalid() {
     let report = verify_signature(stamped.as_der(), &opts).unwrap();
     assert_eq!(report.status(), Status::Invalid);
     let check = report.check(CheckId::SignerValidity).unwrap();
-    assert_eq!(check.status, CheckStatus::Failed, "{}", check.message);
-    assert!(check.decisive);
-    assert!(check.message.contains("proven by a verified timestamp"));
+    assert_eq!(check.status(), CheckStatus::Failed, "{}", check.message());
+    assert!(check.decisive());
+    assert!(check.message().contains("proven by a verified timestamp"));
 
     // The same times only claimed: tests/ses_negative.rs (the builder refuses to claim them).
 }

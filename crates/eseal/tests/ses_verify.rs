@@ -90,12 +90,12 @@ fn ofdrw_root() -> Option<Certificate> {
 fn assert_check(report: &Report, id: CheckId, expected: CheckStatus, name: &str) {
     let check = report.check(id).unwrap();
     assert_eq!(
-        check.status,
+        check.status(),
         expected,
         "{name}: {} is {:?}: {}\n{}",
         id.as_str(),
-        check.status,
-        check.message,
+        check.status(),
+        check.message(),
         report.to_json()
     );
 }
@@ -104,17 +104,17 @@ fn assert_check(report: &Report, id: CheckId, expected: CheckStatus, name: &str)
 fn assert_crypto_passes(report: &Report, name: &str) {
     for c in report.checks() {
         if matches!(
-            c.category,
+            c.category(),
             CheckCategory::Cryptographic | CheckCategory::Format
-        ) && c.status != CheckStatus::NotApplicable
+        ) && c.status() != CheckStatus::NotApplicable
         {
             assert_eq!(
-                c.status,
+                c.status(),
                 CheckStatus::Passed,
                 "{name}: {} {:?}: {}",
-                c.id.as_str(),
-                c.status,
-                c.message
+                c.id().as_str(),
+                c.status(),
+                c.message()
             );
         }
     }
@@ -194,11 +194,11 @@ fn sesealdata_maker_signature_fails() {
         "lenient",
     );
     let check = report.check(CheckId::SealMakerSignature).unwrap();
-    assert!(check.decisive);
+    assert!(check.decisive());
     assert!(
-        check.message.contains("does not verify"),
+        check.message().contains("does not verify"),
         "{}",
-        check.message
+        check.message()
     );
     assert_eq!(report.seal().unwrap().maker_signed_form, None);
     // The maker certificate had expired before the seal's claimed creation date: only claimed,
@@ -280,7 +280,7 @@ fn signatures_without_validation_time_are_indeterminate() {
                 report
                     .check(CheckId::SealValidity)
                     .unwrap()
-                    .message
+                    .message()
                     .contains("claimed signing time outside")
             );
         } else {

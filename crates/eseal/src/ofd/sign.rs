@@ -139,6 +139,20 @@ impl Stamp {
         self.size = Some((width_mm, height_mm));
         self
     }
+
+    /// For the PDF signer: the page and top-left corner (mm) of a normal stamp, `None` for a
+    /// riding seal.
+    pub(crate) fn page_position(&self) -> Option<(PageSelector, f64, f64)> {
+        match self.placement {
+            Placement::Page { page, x, y } => Some((page, x, y)),
+            Placement::Riding { .. } => None,
+        }
+    }
+
+    /// For the PDF signer: the size set with [`Stamp::size`].
+    pub(crate) fn explicit_size(&self) -> Option<(f64, f64)> {
+        self.size
+    }
 }
 
 /// A source of RFC 3161 timestamp tokens for the signature value.
@@ -648,27 +662,15 @@ pub fn sign_document(package: &[u8], request: &SignRequest<'_>) -> Result<Vec<u8
             seal,
             signer_certificate,
             signer,
-        } => {
-            let signature = SignatureBuilder::new(
-                seal,
-                signer_certificate,
-                DataToSign::Bytes(&xml),
-                format!("/{sig_path}"),
-                request.signing_time,
-            )
-            .sign(signer)
-            .map_err(|e| failed("seal signature", e))?;
-            let signature = match request.timestamp {
-                Some(source) => {
-                    let token = source
-                        .timestamp(signature.signature_value())
-                        .map_err(|e| failed("timestamp", e))?;
-                    ses::attach_timestamp(&signature, &token).map_err(|e| failed("timestamp", e))?
-                }
-                None => signature,
-            };
-            signature.as_der().to_vec()
-        }
+        } => seal_signature_value(
+            seal,
+            signer_certificate,
+            signer,
+            DataToSign::Bytes(&xml),
+            format!("/{sig_path}"),
+            request.signing_time,
+            request.timestamp,
+        ),
         SignKind::Sign {
             certificate,
             signer,
@@ -678,26 +680,82 @@ pub fn sign_document(package: &[u8], request: &SignRequest<'_>) -> Result<Vec<u8
             let options = SignOptions::new()
                 .with_flavour(OidFlavour::GmT0010)
                 .with_signing_time(request.signing_time);
-            let der = cms::sign(&xml, certificate, signer, &options)
-                .map_err(|e| failed("SignedData", e))?;
-            match request.timestamp {
-                Some(source) => {
-                    let parsed =
-                        cms::SignedData::from_der(&der).map_err(|e| failed("SignedData", e))?;
-                    let stamped = parsed
-                        .signature_value(0)
-                        .ok_or_else(|| failed("SignedData", "no SignerInfo was written"))?;
-                    let token = source
-                        .timestamp(stamped)
-                        .map_err(|e| failed("timestamp", e))?;
-                    cms::add_signature_timestamp(&der, &token)
-                        .map_err(|e| failed("timestamp", e))?
-                }
-                None => der,
-            }
+            cms_signature_value(
+                CmsInput::Content(&xml),
+                certificate,
+                signer,
+                &options,
+                request.timestamp,
+            )
         }
-    };
+    }
+    .map_err(|(stage, detail)| failed(stage, detail))?;
     edit.put(&sig_path, xml)?;
     edit.put(&value_path, value)?;
     edit.finish()
+}
+
+/// What a CMS signature signs: the content, or only its SM3 digest (a PDF byte range).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CmsInput<'a> {
+    /// The content (detached unless the options attach it).
+    Content(&'a [u8]),
+    /// SM3 of the content.
+    Digest(&'a [u8; 32]),
+}
+
+/// The DER SES_Signature with `seal` over `data`, timestamped over its signature value when
+/// `timestamp` is set: the seal value of both the OFD and the PDF signer. Errors name the
+/// failing step.
+pub(crate) fn seal_signature_value(
+    seal: &ses::Seal,
+    signer_certificate: &Certificate,
+    signer: &dyn Signer,
+    data: DataToSign<'_>,
+    property_info: String,
+    signing_time: Time,
+    timestamp: Option<&dyn TimestampSource>,
+) -> Result<Vec<u8>, (&'static str, String)> {
+    let signature =
+        SignatureBuilder::new(seal, signer_certificate, data, property_info, signing_time)
+            .sign(signer)
+            .map_err(|e| ("seal signature", e.to_string()))?;
+    let signature = match timestamp {
+        Some(source) => {
+            let token = source
+                .timestamp(signature.signature_value())
+                .map_err(|e| ("timestamp", e.to_string()))?;
+            ses::attach_timestamp(&signature, &token).map_err(|e| ("timestamp", e.to_string()))?
+        }
+        None => signature,
+    };
+    Ok(signature.as_der().to_vec())
+}
+
+/// The DER SignedData over `input` with `options`, with an RFC 3161 signatureTimeStampToken
+/// over the SignerInfo signature when `timestamp` is set: the CMS value of both the OFD and
+/// the PDF signer. Errors name the failing step.
+pub(crate) fn cms_signature_value(
+    input: CmsInput<'_>,
+    certificate: &Certificate,
+    signer: &dyn Signer,
+    options: &SignOptions,
+    timestamp: Option<&dyn TimestampSource>,
+) -> Result<Vec<u8>, (&'static str, String)> {
+    let der = match input {
+        CmsInput::Content(content) => cms::sign(content, certificate, signer, options),
+        CmsInput::Digest(digest) => cms::sign_digest(digest, certificate, signer, options),
+    }
+    .map_err(|e| ("SignedData", e.to_string()))?;
+    let Some(source) = timestamp else {
+        return Ok(der);
+    };
+    let parsed = cms::SignedData::from_der(&der).map_err(|e| ("SignedData", e.to_string()))?;
+    let stamped = parsed
+        .signature_value(0)
+        .ok_or(("SignedData", "no SignerInfo was written".to_owned()))?;
+    let token = source
+        .timestamp(stamped)
+        .map_err(|e| ("timestamp", e.to_string()))?;
+    cms::add_signature_timestamp(&der, &token).map_err(|e| ("timestamp", e.to_string()))
 }

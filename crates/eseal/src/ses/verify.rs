@@ -781,13 +781,7 @@ fn seal_facts(seal: &Seal, outcome: &SealOutcome) -> SealFacts {
         valid_to: Some(Time::from(seal.valid_end().datetime())),
         maker_subject: outcome.maker_subject.clone(),
         signers,
-        picture: Some(PictureFacts {
-            declared_type: picture.picture_type.clone(),
-            detected_type: picture.sniffed_format(),
-            width_mm: picture.width,
-            height_mm: picture.height,
-            size_bytes: picture.data.len(),
-        }),
+        picture: Some(PictureFacts::of(picture)),
         maker_signed_form: outcome.signed_form,
     }
 }

@@ -21,6 +21,8 @@ pub enum DocumentFormat {
     License,
     /// A license's 2D-code payload on its own (`DZZZ:…` text or its URL form).
     LicensePayload,
+    /// A PDF document (ISO 32000-1).
+    Pdf,
 }
 
 impl DocumentFormat {
@@ -32,6 +34,7 @@ impl DocumentFormat {
             Self::SesSignature => "ses_signature",
             Self::License => "license",
             Self::LicensePayload => "license_payload",
+            Self::Pdf => "pdf",
         }
     }
 }

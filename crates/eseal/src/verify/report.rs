@@ -55,6 +55,14 @@ pub enum CheckStatus {
 }
 
 impl CheckStatus {
+    /// Every outcome, in declaration order.
+    pub const ALL: &'static [CheckStatus] = &[
+        Self::Passed,
+        Self::Failed,
+        Self::Indeterminate,
+        Self::NotApplicable,
+    ];
+
     /// Lower-case name as used in the JSON report and the CLI.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -88,6 +96,16 @@ pub enum CheckCategory {
 }
 
 impl CheckCategory {
+    /// Every category, in declaration order.
+    pub const ALL: &'static [CheckCategory] = &[
+        Self::Format,
+        Self::Cryptographic,
+        Self::Binding,
+        Self::Time,
+        Self::Trust,
+        Self::Revocation,
+    ];
+
     /// Whether a failure of this category alone makes the result invalid.
     pub fn failure_invalidates(self) -> bool {
         matches!(self, Self::Format | Self::Cryptographic | Self::Binding)
@@ -152,6 +170,15 @@ pub enum CheckId {
     OfdAppearance,
     /// OFD: `Seal.esl` is byte-identical to the seal embedded in the signature.
     OfdSealFile,
+    /// PDF: `/ByteRange` covers the file up to the end of a revision, except exactly the
+    /// `/Contents` string of this signature.
+    PdfByteRange,
+    /// PDF: `/Contents` holds the structure the `/SubFilter` announces (CMS SignedData or
+    /// SES_Signature).
+    PdfSignedValue,
+    /// PDF: what the incremental updates after the signature changed (pages, content,
+    /// annotations, form fields, DSS).
+    PdfCoverage,
     /// Document: `OFD.xml`, `Document.xml` and `Signatures.xml` could be read.
     DocumentStructure,
     /// Document: the document carries at least one signature.
@@ -210,6 +237,9 @@ impl CheckId {
             Self::OfdCoverage => "ofd.coverage",
             Self::OfdAppearance => "ofd.appearance",
             Self::OfdSealFile => "ofd.seal_file",
+            Self::PdfByteRange => "pdf.byte_range",
+            Self::PdfSignedValue => "pdf.signed_value",
+            Self::PdfCoverage => "pdf.coverage",
             Self::DocumentStructure => "document.structure",
             Self::DocumentSignatures => "document.signatures",
             Self::DocumentCoverage => "document.coverage",
@@ -254,6 +284,9 @@ impl CheckId {
         Self::OfdCoverage,
         Self::OfdAppearance,
         Self::OfdSealFile,
+        Self::PdfByteRange,
+        Self::PdfSignedValue,
+        Self::PdfCoverage,
         Self::DocumentStructure,
         Self::DocumentSignatures,
         Self::DocumentCoverage,
@@ -282,23 +315,55 @@ impl serde::Serialize for CheckId {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Check {
-    /// Which check.
-    pub id: CheckId,
-    /// What kind of property it establishes.
-    pub category: CheckCategory,
-    /// The outcome.
-    pub status: CheckStatus,
-    /// Whether this outcome makes the whole result invalid (a failure of a format,
-    /// cryptographic or binding check, or a decisive time/trust failure).
-    pub decisive: bool,
-    /// What was found, for a person: what was checked against what, and why it failed.
-    pub message: Cow<'static, str>,
-    /// The validation policy's level for this check, which decided its effect on the verdict
-    /// (only `fail` checks count; see [`crate::verify::policy`]).
-    pub level: Level,
+    // Crate-private: a caller cannot make a failed check decisive-free or relabel its level
+    // after the policy was applied; the verdict is derived from these.
+    pub(crate) id: CheckId,
+    pub(crate) category: CheckCategory,
+    pub(crate) status: CheckStatus,
+    pub(crate) decisive: bool,
+    pub(crate) message: Cow<'static, str>,
+    pub(crate) level: Level,
 }
 
 impl Check {
+    /// Which check.
+    #[must_use]
+    pub fn id(&self) -> CheckId {
+        self.id
+    }
+
+    /// What kind of property it establishes.
+    #[must_use]
+    pub fn category(&self) -> CheckCategory {
+        self.category
+    }
+
+    /// The outcome.
+    #[must_use]
+    pub fn status(&self) -> CheckStatus {
+        self.status
+    }
+
+    /// Whether this outcome makes the whole result invalid (a failure of a format,
+    /// cryptographic or binding check, or a decisive time/trust failure, at level `fail`).
+    #[must_use]
+    pub fn decisive(&self) -> bool {
+        self.decisive
+    }
+
+    /// What was found, for a person: what was checked against what, and why it failed.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The validation policy's level for this check, which decided its effect on the verdict
+    /// (only `fail` checks count; see [`crate::verify::policy`]).
+    #[must_use]
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
     /// A check that ran and passed.
     pub fn passed(
         id: CheckId,
@@ -490,6 +555,20 @@ pub struct PictureFacts {
     pub height_mm: i64,
     /// Size of the picture data in bytes (the bytes themselves are available from the seal).
     pub size_bytes: usize,
+}
+
+impl PictureFacts {
+    /// The facts of a seal's picture.
+    #[must_use]
+    pub fn of(picture: &crate::ses::SesEsPictrueInfo) -> Self {
+        Self {
+            declared_type: picture.picture_type.clone(),
+            detected_type: picture.sniffed_format(),
+            width_mm: picture.width,
+            height_mm: picture.height,
+            size_bytes: picture.data.len(),
+        }
+    }
 }
 
 /// Facts about a seal that an auditor reads.

@@ -6,6 +6,7 @@
 //! [`VerifyOptions`](crate::verify::VerifyOptions): anchors, intermediates, CRLs, path and
 //! validation policy, validation time.
 
+pub(crate) mod cms;
 pub(crate) mod timestamp;
 
 use std::borrow::Cow;

@@ -163,7 +163,8 @@ pub fn opts_at<'a>(store: &'a TrustStore, at: Time) -> VerifyOptions<'a> {
         .validation_time(at)
 }
 
-fn crc32(data: &[u8]) -> u32 {
+/// CRC-32 (ISO 3309, as PNG and ZIP use it).
+pub fn crc32(data: &[u8]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;
     for &b in data {
         crc ^= u32::from(b);

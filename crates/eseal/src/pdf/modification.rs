@@ -1,0 +1,489 @@
+//! What each incremental update changed (`pdf.coverage`, docs/pdf.md): the objects a revision
+//! adds or redefines with other content, each given its role in the newest document (a page,
+//! its content or resources, an annotation, a signature's or the form's objects, DSS/LTV data,
+//! metadata), so that a signature's report says what the document it signed has become.
+//!
+//! The levels are OFD's (`ofd.coverage`): a change drawn on a page (new pages, page content,
+//! resources, annotations) that no later signature covers leaves the signature `indeterminate`
+//! ("partial coverage"; `failed` with a strict policy); one a later signature covers passes
+//! with warning `pdf.covered_by_other_signature`; metadata and unknown objects pass with
+//! warning `pdf.modified_after_signing`; signatures, form fields and DSS data pass.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::file::{PdfFile, XrefEntry, XrefTable};
+use super::object::{ObjRef, Object};
+use crate::verify::{
+    ChangedFile, Check, CheckCategory, CheckId, FileChange, FileOrigin, FileRole, PageSet,
+    SignatureCoverage, UnprotectedFile, Warning,
+};
+
+/// One object a revision added or changed.
+#[derive(Debug, Clone)]
+pub(crate) struct ObjChange {
+    pub(crate) num: u32,
+    pub(crate) role: FileRole,
+    pub(crate) label: String,
+    pub(crate) added: bool,
+}
+
+/// The changes of one revision relative to the one before.
+#[derive(Debug, Clone)]
+pub(crate) struct RevisionChanges {
+    pub(crate) revision: usize,
+    pub(crate) changes: Vec<ObjChange>,
+    /// Why the revision could not be compared, if it could not.
+    pub(crate) unreadable: Option<String>,
+}
+
+/// Roles of the objects of the newest state.
+struct Roles {
+    map: BTreeMap<u32, (FileRole, String)>,
+    budget: usize,
+}
+
+impl Roles {
+    fn set(&mut self, num: u32, role: FileRole, label: String) {
+        self.map.entry(num).or_insert((role, label));
+    }
+
+    /// Marks every object reachable from `obj` (not already marked) with `role`.
+    fn reach(&mut self, file: &PdfFile<'_>, obj: &Object, role: &FileRole, label: &str) {
+        let mut stack = vec![obj.clone()];
+        let mut seen = BTreeSet::new();
+        while let Some(o) = stack.pop() {
+            if self.budget == 0 {
+                return;
+            }
+            self.budget -= 1;
+            match o {
+                Object::Ref(r) => {
+                    if !seen.insert(r) {
+                        continue;
+                    }
+                    let merge = match self.map.get_mut(&r.num) {
+                        Some((FileRole::PageResource { pages }, _)) => {
+                            if let FileRole::PageResource { pages: more } = role {
+                                pages.union(more);
+                            }
+                            true
+                        }
+                        Some(_) => continue,
+                        None => false,
+                    };
+                    if !merge {
+                        self.set(r.num, role.clone(), label.to_owned());
+                    }
+                    if let Ok(v) = file.get(r) {
+                        stack.push(v);
+                    }
+                }
+                Object::Array(a) => stack.extend(a),
+                Object::Dict(d) => stack.extend(
+                    d.iter()
+                        .filter(|(k, _)| *k != b"Parent" && *k != b"P")
+                        .map(|(_, v)| v.clone()),
+                ),
+                Object::Stream(s) => stack.extend(s.dict.iter().map(|(_, v)| v.clone())),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn roles(file: &PdfFile<'_>) -> Roles {
+    let mut roles = Roles {
+        map: BTreeMap::new(),
+        budget: file.limits.max_objects.min(1_000_000),
+    };
+    let trailer = &file.table.trailer;
+    let catalog_ref = file.root_ref();
+    let catalog = catalog_ref
+        .and_then(|r| file.dict(r).ok().flatten())
+        .unwrap_or_default();
+    let pages = file.pages().unwrap_or_default();
+    for (i, (r, page)) in pages.iter().enumerate() {
+        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        roles.set(
+            r.num,
+            FileRole::PageContent { page: n },
+            format!("page {n}"),
+        );
+        if let Some(c) = page.get(b"Contents") {
+            roles.reach(
+                file,
+                c,
+                &FileRole::PageContent { page: n },
+                &format!("content of page {n}"),
+            );
+        }
+    }
+    for (i, (_, page)) in pages.iter().enumerate() {
+        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let mut set = PageSet::new();
+        set.insert(n);
+        if let Some(annots) = page.get(b"Annots") {
+            if let Object::Ref(r) = annots {
+                roles.set(
+                    r.num,
+                    FileRole::Annotation { pages: set.clone() },
+                    format!("annotation list of page {n}"),
+                );
+            }
+            let list = file.resolve(annots).ok();
+            for a in list.as_ref().and_then(Object::as_array).unwrap_or(&[]) {
+                let d = file.resolve(a).ok();
+                let is_sig = d.as_ref().and_then(Object::as_dict).is_some_and(|d| {
+                    d.name(b"FT") == Some(b"Sig")
+                        || d.get(b"Parent")
+                            .and_then(|p| file.resolve(p).ok())
+                            .and_then(|p| p.as_dict().map(|p| p.name(b"FT") == Some(b"Sig")))
+                            .unwrap_or(false)
+                });
+                if is_sig {
+                    roles.reach(
+                        file,
+                        a,
+                        &FileRole::SignatureInfrastructure,
+                        "signature field",
+                    );
+                } else {
+                    roles.reach(
+                        file,
+                        a,
+                        &FileRole::Annotation { pages: set.clone() },
+                        &format!("annotation on page {n}"),
+                    );
+                }
+            }
+        }
+        if let Some(res) = page.get(b"Resources") {
+            roles.reach(
+                file,
+                res,
+                &FileRole::PageResource { pages: set },
+                &format!("resource of page {n}"),
+            );
+        }
+    }
+    if let Some(r) = catalog_ref {
+        roles.set(r.num, FileRole::DocumentMetadata, "catalog".into());
+    }
+    if let Some(f) = catalog.get(b"AcroForm") {
+        roles.reach(
+            file,
+            f,
+            &FileRole::SignatureInfrastructure,
+            "interactive form (AcroForm)",
+        );
+    }
+    if let Some(d) = catalog.get(b"DSS") {
+        roles.reach(
+            file,
+            d,
+            &FileRole::SignatureInfrastructure,
+            "DSS (long-term validation data)",
+        );
+    }
+    for key in [&b"Metadata"[..], b"Pages", b"Outlines", b"Names"] {
+        if let Some(v) = catalog.get(key) {
+            roles.reach(
+                file,
+                v,
+                &FileRole::DocumentMetadata,
+                &format!("document {}", String::from_utf8_lossy(key)),
+            );
+        }
+    }
+    if let Some(info) = trailer.get(b"Info") {
+        roles.reach(
+            file,
+            info,
+            &FileRole::DocumentMetadata,
+            "document information",
+        );
+    }
+    roles
+}
+
+/// The changes of every revision after the first signed one (`covered`: the revision each
+/// signature covers).
+pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<RevisionChanges> {
+    let Some(first) = covered.iter().flatten().min().copied() else {
+        return Vec::new();
+    };
+    let roles = roles(file);
+    let mut out = Vec::new();
+    let mut prev: Option<XrefTable> = file
+        .revisions
+        .get(first)
+        .and_then(|r| file.read_chain(r.xref).ok());
+    for (i, rev) in file.revisions.iter().enumerate().skip(first + 1) {
+        let table = file.read_chain(rev.xref);
+        let (Some(before), Ok(after)) = (&prev, &table) else {
+            out.push(RevisionChanges {
+                revision: i,
+                changes: Vec::new(),
+                unreadable: Some(match &table {
+                    Err(e) => e.to_string(),
+                    Ok(_) => "the previous revision cannot be read".into(),
+                }),
+            });
+            prev = table.ok();
+            continue;
+        };
+        let mut changes = Vec::new();
+        for (&num, entry) in &after.entries {
+            let old = before.entries.get(&num);
+            if old == Some(entry) || matches!(entry, XrefEntry::Free) && old.is_none() {
+                continue;
+            }
+            let r = ObjRef::new(num, 0);
+            let new_obj = file.get_in(after, r).unwrap_or(Object::Null);
+            let old_obj = file.get_in(before, r).unwrap_or(Object::Null);
+            if let Object::Stream(s) = &new_obj {
+                // The update's own cross-reference and object streams.
+                if s.dict.has_type(b"XRef") || s.dict.has_type(b"ObjStm") {
+                    continue;
+                }
+            }
+            if same(file, &new_obj, &old_obj) {
+                continue;
+            }
+            let added = matches!(old_obj, Object::Null);
+            let (role, label) = roles.map.get(&num).cloned().unwrap_or((
+                FileRole::Other,
+                "an object the document does not use".into(),
+            ));
+            // A page whose only change is its annotation list (a new widget or comment).
+            let role = match (&role, &new_obj, &old_obj) {
+                (FileRole::PageContent { page }, Object::Dict(a), Object::Dict(b))
+                    if !added && only_annots_changed(a, b) =>
+                {
+                    let new_annots = annots_added(file, a, b);
+                    if new_annots.iter().all(|is_sig| *is_sig) {
+                        FileRole::SignatureInfrastructure
+                    } else {
+                        let mut set = PageSet::new();
+                        set.insert(*page);
+                        FileRole::Annotation { pages: set }
+                    }
+                }
+                _ => role,
+            };
+            changes.push(ObjChange {
+                num,
+                role,
+                label,
+                added,
+            });
+        }
+        out.push(RevisionChanges {
+            revision: i,
+            changes,
+            unreadable: None,
+        });
+        prev = table.ok();
+    }
+    out
+}
+
+fn same(file: &PdfFile<'_>, a: &Object, b: &Object) -> bool {
+    match (a, b) {
+        (Object::Stream(x), Object::Stream(y)) => a.same_content(b) && file.raw(x) == file.raw(y),
+        _ => a.same_content(b),
+    }
+}
+
+fn only_annots_changed(a: &super::object::Dict, b: &super::object::Dict) -> bool {
+    let strip = |d: &super::object::Dict| {
+        let mut d = d.clone();
+        d.remove(b"Annots");
+        d
+    };
+    strip(a).same_content(&strip(b))
+}
+
+/// For each annotation in `a`'s list and not in `b`'s: whether it is a signature widget.
+fn annots_added(file: &PdfFile<'_>, a: &super::object::Dict, b: &super::object::Dict) -> Vec<bool> {
+    let list = |d: &super::object::Dict| -> Vec<Object> {
+        d.get(b"Annots")
+            .and_then(|o| file.resolve(o).ok())
+            .and_then(|o| o.as_array().map(<[Object]>::to_vec))
+            .unwrap_or_default()
+    };
+    let old = list(b);
+    list(a)
+        .into_iter()
+        .filter(|x| !old.iter().any(|y| y.same_content(x)))
+        .map(|x| {
+            file.resolve(&x)
+                .ok()
+                .and_then(|o| o.as_dict().map(|d| d.name(b"FT") == Some(b"Sig")))
+                .unwrap_or(false)
+        })
+        .collect()
+}
+
+/// The coverage of a signature whose revision could not be established.
+pub(crate) fn unknown_coverage() -> (SignatureCoverage, Check, Vec<Warning>) {
+    (
+        SignatureCoverage::default(),
+        Check::indeterminate(
+            CheckId::PdfCoverage,
+            CheckCategory::Binding,
+            "the signed revision is unknown (see pdf.byte_range), so what changed after it is \
+             unknown",
+        ),
+        Vec::new(),
+    )
+}
+
+/// `pdf.coverage` for a signature of revision `rev`; `later` lists the later signatures and
+/// the revision each covers.
+pub(crate) fn coverage_check(
+    file: &PdfFile<'_>,
+    rev: usize,
+    changes: &[RevisionChanges],
+    later: &[(String, Option<usize>)],
+    strict: bool,
+) -> (SignatureCoverage, Check, Vec<Warning>) {
+    let end = file.revisions.get(rev).map_or(0, |r| r.end_with_eol);
+    let mut coverage = SignatureCoverage {
+        protected: vec![format!(
+            "revision {} of {} (bytes 0–{end})",
+            rev + 1,
+            file.revisions.len()
+        )],
+        protected_count: 1,
+        later_signatures: later.iter().map(|(n, _)| n.clone()).collect(),
+        ..SignatureCoverage::default()
+    };
+    let mut warnings = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut gaps = Vec::new();
+    let mut by_other = Vec::new();
+    let mut hidden = Vec::new();
+    let mut infra = 0usize;
+    for rc in changes.iter().filter(|c| c.revision > rev) {
+        if let Some(why) = &rc.unreadable {
+            unreadable.push(format!("revision {}: {why}", rc.revision + 1));
+        }
+        let covering = later
+            .iter()
+            .find(|(_, r)| r.is_some_and(|r| r >= rc.revision))
+            .map(|(n, _)| n.clone());
+        for c in &rc.changes {
+            let path = format!(
+                "object {} ({}, revision {})",
+                c.num,
+                c.label,
+                rc.revision + 1
+            );
+            let phrase = format!(
+                "{} {} ({})",
+                if c.added { "added" } else { "changed" },
+                c.role.describe(),
+                path
+            );
+            if c.role == FileRole::SignatureInfrastructure {
+                infra += 1;
+            } else if c.role.is_visible() {
+                match &covering {
+                    None => gaps.push(phrase),
+                    Some(s) => by_other.push(format!("{phrase} by signature {s}")),
+                }
+            } else {
+                hidden.push(phrase);
+            }
+            if c.added {
+                coverage.unprotected.push(UnprotectedFile {
+                    path,
+                    role: c.role.clone(),
+                    protected_by: covering.clone(),
+                    origin: FileOrigin::Unknown,
+                });
+            } else {
+                coverage.changed.push(ChangedFile {
+                    path,
+                    role: c.role.clone(),
+                    change: FileChange::Modified,
+                    changed_by: covering.clone(),
+                });
+            }
+        }
+    }
+    coverage.unlisted = coverage
+        .unprotected
+        .len()
+        .saturating_sub(SignatureCoverage::MAX_LISTED);
+    coverage.unprotected.truncate(SignatureCoverage::MAX_LISTED);
+    let join = |v: &[String]| {
+        let mut s = v.iter().take(20).cloned().collect::<Vec<_>>().join("; ");
+        if v.len() > 20 {
+            s.push_str(&format!("; and {} more", v.len() - 20));
+        }
+        s
+    };
+    if !by_other.is_empty() {
+        warnings.push(Warning::new(
+            "pdf.covered_by_other_signature",
+            format!(
+                "changed after this signature and covered by a later one: {}",
+                join(&by_other)
+            ),
+        ));
+    }
+    if !hidden.is_empty() {
+        warnings.push(Warning::new(
+            "pdf.modified_after_signing",
+            format!(
+                "changed after this signature, not shown on a page: {}",
+                join(&hidden)
+            ),
+        ));
+    }
+    let id = CheckId::PdfCoverage;
+    let cat = CheckCategory::Binding;
+    let check = if !unreadable.is_empty() {
+        Check::indeterminate(
+            id,
+            cat,
+            format!(
+                "a later incremental update cannot be compared: {}",
+                join(&unreadable)
+            ),
+        )
+    } else if !gaps.is_empty() {
+        let message = format!(
+            "partial coverage: incremental updates after this signature changed what the pages \
+             show, and no later signature covers it: {}",
+            join(&gaps)
+        );
+        if strict {
+            Check::failed(id, cat, format!("{message} (strict: fails)"))
+        } else {
+            Check::indeterminate(id, cat, message)
+        }
+    } else if rev + 1 == file.revisions.len() {
+        Check::passed(
+            id,
+            cat,
+            "the signature covers the whole document: no update follows it",
+        )
+    } else {
+        Check::passed(
+            id,
+            cat,
+            format!(
+                "{} later update(s): {infra} object(s) of signatures, form fields or DSS data, \
+                 {} covered by a later signature, {} not shown on a page (see the warnings); \
+                 nothing shown on a page changed without a later signature",
+                file.revisions.len() - rev - 1,
+                by_other.len(),
+                hidden.len()
+            ),
+        )
+    };
+    (coverage, check, warnings)
+}

@@ -1,0 +1,119 @@
+//! PDF test helpers: a minimal hand-written PDF (classic xref table), and runners for the
+//! independent tools (qpdf, poppler's pdfsig, LibreOffice) that the PDF tests cross-check with.
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
+use std::path::Path;
+use std::process::Command;
+
+/// A PDF of `pages` US-Letter pages, each showing "Page N" in Helvetica, with a classic
+/// cross-reference table and an /Info dictionary.
+pub fn simple_pdf(pages: usize) -> Vec<u8> {
+    let mut objects: Vec<String> = Vec::new();
+    // 1 catalog, 2 pages, 3 font, 4 info, then (page, content) pairs.
+    let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", 5 + 2 * i)).collect();
+    objects.push("<< /Type /Catalog /Pages 2 0 R >>".into());
+    objects.push(format!(
+        "<< /Type /Pages /Kids [{}] /Count {pages} /MediaBox [0 0 612 792] >>",
+        kids.join(" ")
+    ));
+    objects.push("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into());
+    objects.push("<< /Producer (eseal test) /Title (test) >>".into());
+    for i in 0..pages {
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+            6 + 2 * i
+        ));
+        let content = format!("BT /F1 24 Tf 72 700 Td (Page {}) Tj ET", i + 1);
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ));
+    }
+    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes(),
+    );
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n\r\n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R /Info 4 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>] >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// Whether a command is on PATH.
+pub fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Runs `qpdf --check` on `pdf`; panics with its output unless it reports no errors.
+pub fn qpdf_check(dir: &Path, name: &str, pdf: &[u8]) {
+    let path = dir.join(name);
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("qpdf")
+        .arg("--check")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && text.contains("No syntax or stream encoding errors"),
+        "qpdf --check {name}: {text}"
+    );
+}
+
+/// `pdfsig`'s output for `pdf` (signatures listed, whatever it could verify).
+pub fn pdfsig(dir: &Path, name: &str, pdf: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdfsig").arg(&path).output().unwrap();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Runs qpdf with `args` on `input`, returning the output file.
+pub fn qpdf(dir: &Path, input: &[u8], args: &[&str], name: &str) -> Vec<u8> {
+    let inp = dir.join(format!("{name}.in.pdf"));
+    let outp = dir.join(format!("{name}.pdf"));
+    std::fs::write(&inp, input).unwrap();
+    let out = Command::new("qpdf")
+        .args(args)
+        .arg(&inp)
+        .arg(&outp)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() || out.status.code() == Some(3),
+        "qpdf {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read(&outp).unwrap()
+}

@@ -1,0 +1,51 @@
+//! Every file in `tests/regressions/` through every reader and verifier of untrusted input:
+//! inputs that once crashed or hung (see its README) must now be refused or read, never panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use eseal::document::{self, DocumentVerifyOptions};
+use eseal::ses::{ParseMode, Seal, Signature, VerifyOptions};
+
+fn read_everything(bytes: &[u8]) {
+    for mode in [ParseMode::Strict, ParseMode::Lenient] {
+        let _ = Seal::from_der(bytes, mode);
+        let _ = Signature::from_der(bytes, mode);
+    }
+    let _ = eseal::pki::Certificate::from_der(bytes);
+    let _ = eseal::pki::Certificate::bundle_from_pem(bytes);
+    let _ = eseal::certfile::read_certificates(bytes);
+    let _ = eseal::certfile::read_crls(bytes);
+    let _ = eseal::pki::Crl::from_der_or_pem(bytes);
+    let _ = eseal::pki::cms::SignedData::from_der(bytes);
+    let _ = eseal::pki::tsp::TimestampToken::from_der(bytes);
+    let _ = eseal::pki::tsp::TstInfo::from_der(bytes);
+    let _ = eseal::pki::tsp::TimestampResponse::from_der(bytes);
+    let _ = eseal::pki::Pkcs12::from_der(bytes, "password");
+    let _ = eseal::keyfile::read(bytes, Some(b"password"));
+    let _ = eseal::ofd::OfdPackage::from_bytes(bytes, &eseal::ofd::Limits::default());
+    let _ = document::sniff(bytes);
+    let _ = document::verify(bytes, &DocumentVerifyOptions::new(VerifyOptions::new()));
+    let text = String::from_utf8_lossy(bytes);
+    let _ = eseal::verify::ValidationPolicy::from_json(&text);
+    let _ = eseal::license::LicenseId::parse(&text);
+    let _ = eseal::license::Uscc::parse(&text);
+    let _ = eseal::license::CitizenId::parse(&text);
+}
+
+#[test]
+fn every_regression_input_is_read_without_panicking() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/regressions");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "bin") {
+            let bytes = std::fs::read(&path).unwrap();
+            let outcome = std::panic::catch_unwind(|| read_everything(&bytes));
+            assert!(outcome.is_ok(), "{} makes a reader panic", path.display());
+            count += 1;
+        }
+    }
+    assert!(
+        count >= 3,
+        "the regression inputs are missing ({count} found)"
+    );
+}
