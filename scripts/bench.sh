@@ -32,6 +32,7 @@ if command -v openssl >/dev/null; then
     refs+=(--ref "sm4_cbc_enc=$(evp_mbps sm4-cbc 8192 || true)")
     refs+=(--ref "sm4_cbc_dec=$(evp_mbps sm4-cbc 8192 -decrypt || true)")
     refs+=(--ref "sm4_ctr=$(evp_mbps sm4-ctr 8192 || true)")
+    refs+=(--ref "sm4_ctr_dec=$(evp_mbps sm4-ctr 8192 -decrypt || true)")
     refs+=(--ref "sm4_gcm_enc=$(evp_mbps sm4-gcm 8192 || true)")
 else
     echo "openssl not found: no reference figures" >&2

@@ -80,3 +80,24 @@ command -v soffice >/dev/null || apt_install libreoffice-writer-nogui
 # zbarimg: an independent QR decoder; the license tests decode the rendered 2D code with it
 # (crates/eseal/tests/license_issue.rs). apt_install pins nothing: Debian's version is stable.
 command -v zbarimg >/dev/null || apt_install zbar-tools
+# C ABI (scripts/c-abi.sh): g++ compiles bindings/c/tests/test_header.cpp (the header from C++).
+command -v g++ >/dev/null || apt_install g++
+# --- WebAssembly (bindings/wasm, scripts/wasm.sh) ---
+# The wasm32 standard library; wasm-bindgen-cli at exactly the wasm-bindgen version in
+# Cargo.lock (the CLI refuses modules made by another version); the npm tools of
+# bindings/wasm (binaryen's wasm-opt, playwright-core, the benchmark's sm-crypto and
+# sm-crypto-v2), pinned by its package-lock.json.
+rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+  || { say "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
+wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wasm_bindgen_version" ]; then
+  say "cargo install wasm-bindgen-cli $wasm_bindgen_version"
+  # Its lock file names webpki-roots 1.0.11, which some registry mirrors lack (yanked); then
+  # resolve its dependencies afresh (the CLI itself stays at the pinned version).
+  cargo install --quiet --locked wasm-bindgen-cli --version "$wasm_bindgen_version" \
+    || cargo install --quiet wasm-bindgen-cli --version "$wasm_bindgen_version"
+fi
+if [ ! -d bindings/wasm/node_modules/binaryen ] || [ ! -d bindings/wasm/node_modules/playwright-core ]; then
+  say "npm ci (bindings/wasm)"
+  (cd bindings/wasm && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi

@@ -29,6 +29,9 @@ cargo test --workspace --doc --locked 2>&1 | tee -a "$results"
 step "C ABI (header, C tests, valgrind, AddressSanitizer)"
 scripts/c-abi.sh
 
+step "WebAssembly (core for wasm32 verify-only, eseal-wasm package, Node and browser tests)"
+scripts/wasm.sh
+
 step "cargo doc -D warnings"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 

@@ -8,65 +8,7 @@
 #include <string.h>
 
 #include "eseal.h"
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond)                                                                       \
-  do {                                                                                    \
-    checks++;                                                                             \
-    if (!(cond)) {                                                                        \
-      failures++;                                                                         \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);            \
-    }                                                                                     \
-  } while (0)
-
-#define CHECK_RC(call, want)                                                              \
-  do {                                                                                    \
-    eseal_result rc_ = (call);                                                            \
-    checks++;                                                                             \
-    if (rc_ != (want)) {                                                                  \
-      failures++;                                                                         \
-      fprintf(stderr, "%s:%d: %s gave %d, expected %d (%s)\n", __FILE__, __LINE__, #call,  \
-              (int)rc_, (int)(want), last_error());                                       \
-    }                                                                                     \
-  } while (0)
-
-static const char *last_error(void) {
-  static char buf[2048];
-  size_t written = 0;
-  if (eseal_last_error(buf, sizeof buf, &written) != ESEAL_OK) {
-    return "(no message)";
-  }
-  return buf;
-}
-
-static size_t last_error_len(void) {
-  size_t written = 12345;
-  eseal_result rc = eseal_last_error(NULL, 0, &written);
-  return rc == ESEAL_BUFFER_TOO_SMALL ? written : (size_t)-1;
-}
-
-static unsigned char *read_file(const char *dir, const char *name, size_t *len) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    fprintf(stderr, "cannot open %s\n", path);
-    exit(2);
-  }
-  fseek(f, 0, SEEK_END);
-  long size = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  unsigned char *buf = malloc(size > 0 ? (size_t)size : 1);
-  if (buf == NULL || fread(buf, 1, (size_t)size, f) != (size_t)size) {
-    fprintf(stderr, "cannot read %s\n", path);
-    exit(2);
-  }
-  fclose(f);
-  *len = (size_t)size;
-  return buf;
-}
+#include "test_util.h"
 
 static void test_abi_and_names(void) {
   CHECK(eseal_abi_version() == ESEAL_ABI_VERSION);
@@ -377,8 +319,8 @@ static void test_license_id(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: %s VECTORS_DIR\n", argv[0]);
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s VECTORS_DIR [WORK_DIR]\n", argv[0]);
     return 2;
   }
   test_abi_and_names();
@@ -388,6 +330,5 @@ int main(int argc, char **argv) {
   test_verify(argv[1]);
   test_sm3();
   test_license_id();
-  printf("test_ffi: %d checks, %d failed\n", checks, failures);
-  return failures == 0 ? 0 : 1;
+  return finish("test_ffi");
 }

@@ -316,7 +316,11 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
             })?,
         );
     }
-    let options = DocumentVerifyOptions::new(loaded.ses_options()).signer_certificates(&issuers);
+    // One cache for the whole audit and every worker: a CA link or a seal's maker signature
+    // met in many files is verified once.
+    let cache = eseal::pki::VerifiedCache::new();
+    let options = DocumentVerifyOptions::new(loaded.ses_options().verified_cache(&cache))
+        .signer_certificates(&issuers);
     let context = json!({
         "validation_time": loaded.at.to_string(),
         "policy": loaded.policy.name(),

@@ -14,6 +14,7 @@
 //! | [`pbes2`] | password-encrypted PKCS#8 (`EncryptedPrivateKeyInfo`, PBES2) |
 
 mod error;
+#[cfg(feature = "keystore")]
 pub mod pbes2;
 pub mod sm2;
 pub mod sm3;

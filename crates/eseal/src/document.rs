@@ -14,7 +14,7 @@
 //! | PDF document | `%PDF-` in the first KiB (ISO 32000-1 §7.5.2 allows leading bytes) | [`pdf::verify_document`] |
 
 use crate::license::{self, LicenseError};
-use crate::ofd::{self, OfdError, OfdVerifyOptions};
+use crate::ofd::{self, Limits, OfdError, OfdVerifyOptions};
 use crate::pdf::{self, PdfError};
 use crate::pki::Certificate;
 use crate::ses::{self, DataRef, ParseMode, SesError, VerifyOptions};
@@ -109,6 +109,8 @@ pub struct DocumentVerifyOptions<'a> {
     ses: VerifyOptions<'a>,
     detached: Option<DataRef<'a>>,
     signer_certificates: &'a [Certificate],
+    max_input_len: Option<usize>,
+    ofd_limits: Limits,
 }
 
 impl<'a> DocumentVerifyOptions<'a> {
@@ -120,7 +122,26 @@ impl<'a> DocumentVerifyOptions<'a> {
             ses,
             detached: None,
             signer_certificates: &[],
+            max_input_len: None,
+            ofd_limits: Limits::default(),
         }
+    }
+
+    /// Refuse files larger than `max` bytes before reading them ([`DocumentError::TooLarge`]),
+    /// whatever their format. Default: only each format's own limits ([`ses::MAX_INPUT_LEN`],
+    /// [`Limits::max_package_size`]); a browser page sets a few tens of MiB.
+    #[must_use]
+    pub fn max_input_len(mut self, max: usize) -> Self {
+        self.max_input_len = Some(max);
+        self
+    }
+
+    /// The limits OFD packages are read with (default [`Limits::default`]); tighten them for
+    /// memory-constrained hosts such as a browser tab.
+    #[must_use]
+    pub fn ofd_limits(mut self, limits: Limits) -> Self {
+        self.ofd_limits = limits;
+        self
     }
 
     /// Certificates to try for OFD `Type="Sign"` signatures that embed none (see
@@ -159,6 +180,14 @@ pub enum DocumentError {
         /// The first bytes of the input (at most 8), to tell the user what it looks like.
         start: Vec<u8>,
     },
+    /// The file is larger than [`DocumentVerifyOptions::max_input_len`] allows.
+    #[error("the file is {len} bytes, more than the limit of {limit} bytes")]
+    TooLarge {
+        /// The file's size.
+        len: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// A format eseal recognises but cannot verify yet.
     #[error("{format} files are not supported yet")]
     Unsupported {
@@ -172,18 +201,18 @@ pub enum DocumentError {
         /// Why it cannot be read.
         source: OfdError,
     },
-    /// The file was recognised as a license 2D-code payload but cannot be read.
-    #[error("unreadable license 2D-code payload: {source}")]
-    LicensePayload {
-        /// Why it cannot be read.
-        source: LicenseError,
-    },
     /// The file looks like a PDF (`%PDF-`) but cannot be read as one (broken cross-reference
     /// chain, encrypted, beyond the limits).
     #[error("unreadable PDF document: {source}")]
     Pdf {
         /// Why it cannot be read.
         source: PdfError,
+    },
+    /// The file was recognised as a license 2D-code payload but cannot be read.
+    #[error("unreadable license 2D-code payload: {source}")]
+    LicensePayload {
+        /// Why it cannot be read.
+        source: LicenseError,
     },
     /// The file was recognised as a seal or signature but cannot be read even leniently.
     #[error("unreadable {}: {source}", format_name(*.format))]
@@ -222,6 +251,12 @@ pub fn verify(
     bytes: &[u8],
     options: &DocumentVerifyOptions<'_>,
 ) -> Result<DocumentReport, DocumentError> {
+    if let Some(limit) = options.max_input_len.filter(|&limit| bytes.len() > limit) {
+        return Err(DocumentError::TooLarge {
+            len: bytes.len(),
+            limit,
+        });
+    }
     let Some(format) = sniff(bytes) else {
         return Err(DocumentError::Unrecognised {
             start: bytes.iter().take(8).copied().collect(),
@@ -241,6 +276,8 @@ pub fn verify(
             let report = ses::verify_signature(bytes, &ses).map_err(ses_error)?;
             Ok(DocumentReport::single(DocumentFormat::SesSignature, report))
         }
+        DocumentFormat::Pdf => pdf::verify_document(bytes, &options.ses)
+            .map_err(|source| DocumentError::Pdf { source }),
         DocumentFormat::LicensePayload => {
             let text = String::from_utf8_lossy(bytes);
             license::verify_payload(&text, &options.ses, options.signer_certificates)
@@ -252,11 +289,10 @@ pub fn verify(
             license::verify_license(bytes, &ofd_options)
                 .map_err(|source| DocumentError::Ofd { source })
         }
-        DocumentFormat::Pdf => pdf::verify_document(bytes, &options.ses)
-            .map_err(|source| DocumentError::Pdf { source }),
         _ => {
             let ofd_options = OfdVerifyOptions::new(options.ses.clone())
-                .signer_certificates(options.signer_certificates);
+                .signer_certificates(options.signer_certificates)
+                .limits(options.ofd_limits.clone());
             ofd::verify_document(bytes, &ofd_options)
                 .map_err(|source| DocumentError::Ofd { source })
         }

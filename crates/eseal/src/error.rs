@@ -28,12 +28,15 @@
 
 use crate::crypto::CryptoError;
 use crate::document::DocumentError;
+#[cfg(feature = "keystore")]
 use crate::keyfile::KeyFileError;
 use crate::license::{CodeError, IdError, LicenseError};
 use crate::ofd::OfdError;
+#[cfg(feature = "keystore")]
+use crate::pki::Pkcs12Error;
 use crate::pki::cms::CmsError;
 use crate::pki::tsp::TimestampError;
-use crate::pki::{ErrorClass, PathError, PathErrorKind, Pkcs12Error, PkiError};
+use crate::pki::{ErrorClass, PathError, PathErrorKind, PkiError};
 use crate::ses::SesError;
 use crate::time::TimeError;
 use crate::verify::policy::PolicyError;
@@ -202,6 +205,7 @@ pub enum Error {
     #[error(transparent)]
     Timestamp(#[from] TimestampError),
     /// PKCS#12 files ([`crate::pki::pkcs12`]).
+    #[cfg(feature = "keystore")]
     #[error(transparent)]
     Pkcs12(#[from] Pkcs12Error),
     /// Electronic seals and seal signatures ([`crate::ses`]).
@@ -217,6 +221,7 @@ pub enum Error {
     #[error(transparent)]
     Document(#[from] DocumentError),
     /// Key files ([`crate::keyfile`]).
+    #[cfg(feature = "keystore")]
     #[error(transparent)]
     KeyFile(#[from] KeyFileError),
     /// Validation policy files ([`crate::verify::policy`]).
@@ -265,11 +270,13 @@ impl Error {
             Self::Path(e) => e.code(),
             Self::Cms(e) => e.code(),
             Self::Timestamp(e) => e.code(),
+            #[cfg(feature = "keystore")]
             Self::Pkcs12(e) => e.code(),
             Self::Ses(e) => e.code(),
             Self::Ofd(e) => e.code(),
             Self::Pdf(e) => e.code(),
             Self::Document(e) => e.code(),
+            #[cfg(feature = "keystore")]
             Self::KeyFile(e) => e.code(),
             Self::Policy(e) => e.code(),
             Self::Time(e) => e.code(),
@@ -311,18 +318,18 @@ fn direct_code(e: &(dyn std::error::Error + 'static)) -> Option<ErrorCode> {
         PathError,
         CmsError,
         TimestampError,
-        Pkcs12Error,
         SesError,
         OfdError,
         crate::pdf::PdfError,
         DocumentError,
-        KeyFileError,
         PolicyError,
         TimeError,
         IdError,
         CodeError,
         LicenseError,
     );
+    #[cfg(feature = "keystore")]
+    code_if!(Pkcs12Error, KeyFileError);
     e.downcast_ref::<std::io::Error>().map(|_| ErrorCode::Io)
 }
 
@@ -456,6 +463,7 @@ impl TimestampError {
     }
 }
 
+#[cfg(feature = "keystore")]
 impl Pkcs12Error {
     /// The stable kind of this error (see [`ErrorCode`]).
     #[must_use]
@@ -536,6 +544,7 @@ impl DocumentError {
         match self {
             Self::Unrecognised { .. } => ErrorCode::Malformed,
             Self::Unsupported { .. } => ErrorCode::Unsupported,
+            Self::TooLarge { .. } => ErrorCode::LimitExceeded,
             Self::Ofd { source } => source.code(),
             Self::Pdf { source } => source.code(),
             Self::Ses { source, .. } => source.code(),
@@ -544,6 +553,7 @@ impl DocumentError {
     }
 }
 
+#[cfg(feature = "keystore")]
 impl KeyFileError {
     /// The stable kind of this error (see [`ErrorCode`]).
     #[must_use]

@@ -33,6 +33,10 @@
 //! | `std` | yes | `std::error::Error` impls |
 //! | `getrandom` | yes | the operating system's RNG for key generation, hedged signing, salts, IVs and SM4 keys |
 //! | `serde` | yes | `Serialize` for reports and `Report::to_json` |
+//! | `keystore` | yes | key stores: [`keyfile`], [`pki::pkcs12`], [`crypto::pbes2`] (and the legacy ciphers DES, RC2, AES they need) |
+//!
+//! A verify-only build (WebAssembly, `wasm32-unknown-unknown`) turns off the defaults and keeps
+//! `std` and `serde`: no key stores, no legacy ciphers, no operating-system RNG.
 #![forbid(unsafe_code)]
 
 pub mod certfile;
@@ -41,6 +45,7 @@ pub mod document;
 pub mod error;
 #[doc(hidden)]
 pub mod internal;
+#[cfg(feature = "keystore")]
 pub mod keyfile;
 pub mod license;
 pub mod ofd;

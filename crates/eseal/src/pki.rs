@@ -29,6 +29,7 @@ mod crl;
 mod describe;
 mod error;
 mod path;
+#[cfg(feature = "keystore")]
 pub mod pkcs12;
 mod sm2_adapter;
 mod trust;
@@ -55,6 +56,7 @@ pub use path::{
     ErrorClass, PathError, PathErrorKind, Policy, Relaxation, RevocationCheck, RevocationStatus,
     VerifiedPath, verify_path, verify_path_with_cache,
 };
+#[cfg(feature = "keystore")]
 pub use pkcs12::{
     CertificateEntry, KeyEntry, MacInfo, Pkcs12, Pkcs12Builder, Pkcs12Encryption, Pkcs12Error,
     PrivateKey, ReadOptions,

@@ -44,7 +44,7 @@ fn rename(mut zip: Vec<u8>, from: &[u8], to: &[u8]) -> Vec<u8> {
     zip
 }
 
-fn open(bytes: &[u8]) -> Result<OfdPackage, OfdError> {
+fn open(bytes: &[u8]) -> Result<OfdPackage<'static>, OfdError> {
     OfdPackage::from_bytes(bytes, &Limits::default())
 }
 

@@ -18,7 +18,7 @@ fn sample(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
-fn open(name: &str) -> OfdPackage {
+fn open(name: &str) -> OfdPackage<'static> {
     OfdPackage::from_bytes(&sample(name), &Limits::default())
         .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
@@ -250,7 +250,7 @@ fn model_round_trips_through_xml() {
     }
 }
 
-fn tampered(name: &str, f: impl FnOnce(&mut eseal::ofd::PackageEdit<'_>)) -> OfdPackage {
+fn tampered(name: &str, f: impl FnOnce(&mut eseal::ofd::PackageEdit<'_>)) -> OfdPackage<'static> {
     let pkg = open(name);
     let mut edit = pkg.edit();
     f(&mut edit);

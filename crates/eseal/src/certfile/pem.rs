@@ -11,7 +11,8 @@ pub(crate) struct Block {
     /// The decoded bytes.
     pub(crate) der: Vec<u8>,
     /// True when the block carries RFC 1421 headers (`Proc-Type: 4,ENCRYPTED`), OpenSSL's
-    /// legacy key encryption, which RFC 7468 decoders refuse.
+    /// legacy key encryption, which RFC 7468 decoders refuse. Only key files read it.
+    #[cfg_attr(not(feature = "keystore"), allow(dead_code))]
     pub(crate) legacy_encrypted: bool,
 }
 

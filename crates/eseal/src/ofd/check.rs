@@ -164,17 +164,23 @@ pub(crate) struct VerifyWork {
 }
 
 impl VerifyWork {
-    /// The digest of the entry `path` (whose bytes are `data`), computed on first use.
-    fn digest(&mut self, path: &str, method: DigestMethod, data: &[u8]) -> [u8; 32] {
+    /// The digest of the entry `path` of `pkg`, computed on first use (by streaming, for a
+    /// large entry); `None` when there is no such file.
+    fn digest(
+        &mut self,
+        pkg: &OfdPackage<'_>,
+        path: &str,
+        method: DigestMethod,
+    ) -> Option<[u8; 32]> {
         let table = self.digests.entry(method).or_default();
         if let Some(d) = table.get(path) {
-            return *d;
+            return Some(*d);
         }
         let d = match method {
-            DigestMethod::Sm3 => crate::crypto::sm3::sm3(data),
+            DigestMethod::Sm3 => pkg.sm3_of(path)?,
         };
         table.insert(path.to_owned(), d);
-        d
+        Some(d)
     }
 
     /// Charges the coverage of `signatures` signatures over `files` package files.
@@ -244,7 +250,7 @@ fn check_stamp(annot: &super::StampAnnot, document: Option<&Document>) -> StampA
     }
 }
 
-impl OfdPackage {
+impl OfdPackage<'_> {
     /// Checks one signature's references against the package as it is, and its stamps
     /// against `document` (the document the signature belongs to; `None` skips page facts).
     ///
@@ -284,20 +290,21 @@ impl OfdPackage {
                 ),
                 Ok(p) => {
                     covered.insert(p.clone());
-                    let status = match self.get(&p) {
-                        None => ReferenceStatus::MissingFile,
-                        Some(_) if !sm3_ok => ReferenceStatus::UnsupportedMethod {
+                    let status = if !self.contains(&p) {
+                        ReferenceStatus::MissingFile
+                    } else if !sm3_ok {
+                        ReferenceStatus::UnsupportedMethod {
                             method: method.map(str::to_owned),
-                        },
-                        Some(data) => {
-                            let computed = work.digest(&p, DigestMethod::Sm3, data);
-                            if computed.as_slice() == r.check_value.as_slice() {
+                        }
+                    } else {
+                        match work.digest(self, &p, DigestMethod::Sm3) {
+                            None => ReferenceStatus::MissingFile,
+                            Some(computed) if computed.as_slice() == r.check_value.as_slice() => {
                                 ReferenceStatus::Ok
-                            } else {
-                                ReferenceStatus::Mismatch {
-                                    computed: computed.to_vec(),
-                                }
                             }
+                            Some(computed) => ReferenceStatus::Mismatch {
+                                computed: computed.to_vec(),
+                            },
                         }
                     };
                     (Some(p), status)

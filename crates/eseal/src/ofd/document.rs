@@ -207,7 +207,7 @@ fn parse_box(path: &str, field: &'static str, text: &str) -> Result<Rect, OfdErr
     })
 }
 
-impl OfdPackage {
+impl OfdPackage<'_> {
     /// Parses `OFD.xml`.
     ///
     /// # Errors

@@ -22,7 +22,7 @@ use super::{Limits, OFD_NAMESPACE, OfdError, OfdPackage};
 /// References of a new signature can be computed over exactly what will be written.
 #[derive(Debug, Clone)]
 pub struct PackageEdit<'a> {
-    base: &'a OfdPackage,
+    base: &'a OfdPackage<'a>,
     changes: BTreeMap<String, Vec<u8>>,
     /// Original files left out of the copy.
     removed: BTreeSet<String>,
@@ -38,7 +38,7 @@ fn zip_err(e: zip::result::ZipError) -> OfdError {
     misuse(format!("writing the package failed: {e}"))
 }
 
-impl OfdPackage {
+impl OfdPackage<'_> {
     /// Starts editing a copy of this package.
     #[must_use]
     pub fn edit(&self) -> PackageEdit<'_> {
@@ -160,12 +160,11 @@ impl PackageEdit<'_> {
     ///
     /// [`OfdError::ApiMisuse`] if the ZIP writer fails (it should not on valid input).
     pub fn finish(self) -> Result<Vec<u8>, OfdError> {
-        let mut archive =
-            zip::ZipArchive::new(Cursor::new(self.base.source.as_slice())).map_err(|e| {
-                OfdError::NotZip {
-                    detail: e.to_string(),
-                }
-            })?;
+        let mut archive = zip::ZipArchive::new(Cursor::new(&*self.base.source)).map_err(|e| {
+            OfdError::NotZip {
+                detail: e.to_string(),
+            }
+        })?;
         let mut out = ZipWriter::new(Cursor::new(Vec::new()));
         let options = new_entry_options();
         for entry in &self.base.entries {

@@ -60,7 +60,7 @@ struct ContentFacts {
 /// distinct file, however many pages share it), never whole trees: memory stays proportional
 /// to the references found. A file that does not parse refers to nothing; it keeps its role.
 struct Parsed<'p> {
-    pkg: &'p OfdPackage,
+    pkg: &'p OfdPackage<'p>,
     contents: HashMap<String, ContentFacts>,
 }
 
@@ -102,7 +102,7 @@ impl<'p> Parsed<'p> {
     }
 }
 
-fn locate(pkg: &OfdPackage, referrer: &str, location: &str) -> Option<String> {
+fn locate(pkg: &OfdPackage<'_>, referrer: &str, location: &str) -> Option<String> {
     pkg.resolve(referrer, location).ok()
 }
 
@@ -167,7 +167,7 @@ fn add_resource_index(
 }
 
 fn classify(
-    pkg: &OfdPackage,
+    pkg: &OfdPackage<'_>,
     list: Option<&SignatureList>,
     document: Option<&Document>,
     signatures: &[Option<&SignatureFile>],
@@ -330,7 +330,7 @@ fn classify(
 
 /// `Annotations.xml`: `Page@PageID` + `FileLoc` per page.
 fn classify_annotations(
-    pkg: &OfdPackage,
+    pkg: &OfdPackage<'_>,
     parsed: &mut Parsed<'_>,
     roles: &mut Roles,
     doc: &Document,
@@ -371,7 +371,7 @@ fn classify_annotations(
 /// An index file (`Attachments.xml`, `CustomTags.xml`) and the files its `item` elements name.
 #[allow(clippy::too_many_arguments)] // one call per index kind; a struct would only rename them
 fn classify_indexed(
-    pkg: &OfdPackage,
+    pkg: &OfdPackage<'_>,
     parsed: &mut Parsed<'_>,
     roles: &mut Roles,
     doc_path: &str,
@@ -412,7 +412,7 @@ fn protects(status: &ReferenceStatus) -> bool {
 
 /// The modification analysis of one document (one `DocBody`) of a package.
 pub(crate) struct Analysis<'a> {
-    pkg: &'a OfdPackage,
+    pkg: &'a OfdPackage<'a>,
     roles: Roles,
     /// Per signature (list order): its ID, and its files and check when `Signature.xml` was read.
     signatures: Vec<(String, Option<(&'a SignatureFile, &'a SignatureCheck)>)>,
@@ -429,7 +429,7 @@ impl<'a> Analysis<'a> {
     /// `i` vouches for the files it protects (a signature already known to be invalid does
     /// not; missing entries count).
     pub(crate) fn new(
-        pkg: &'a OfdPackage,
+        pkg: &'a OfdPackage<'a>,
         list: Option<&SignatureList>,
         document: Option<&Document>,
         signatures: Vec<(String, Option<(&'a SignatureFile, &'a SignatureCheck)>)>,

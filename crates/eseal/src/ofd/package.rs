@@ -1,7 +1,10 @@
 //! Reading an OFD package (a ZIP archive) with bounded work.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
+use std::ops::Range;
+use std::sync::OnceLock;
 
 use zip::CompressionMethod;
 use zip::result::ZipError;
@@ -14,20 +17,125 @@ use super::{Limits, OfdError, xml};
 pub(crate) struct Entry {
     pub(crate) name: String,
     pub(crate) is_dir: bool,
-    /// The uncompressed bytes (empty for directories).
-    pub(crate) data: Vec<u8>,
+    /// Where the uncompressed bytes are (nothing for directories).
+    content: Content,
     /// Index in the ZIP central directory, for raw copies.
     pub(crate) index: usize,
 }
 
-/// An OFD package read into memory.
-///
-/// Every file entry's exact uncompressed bytes are kept: reference digests and the SES
-/// `dataHash` are computed over them. The original ZIP bytes are kept too, so that
-/// [`OfdPackage::edit`] can copy untouched entries without recompressing them.
+/// Where an entry's uncompressed bytes are.
 #[derive(Debug, Clone)]
-pub struct OfdPackage {
-    pub(crate) source: Vec<u8>,
+enum Content {
+    /// Stored: the bytes of the archive itself, at this range.
+    Stored(Range<usize>),
+    /// Deflated and small: inflated when the package was read.
+    Inflated(Vec<u8>),
+    /// Deflated and large (images, fonts): checked when the package was read by inflating
+    /// into nothing, then hashed by streaming ([`OfdPackage::sm3_of`]) and inflated into memory
+    /// only if [`OfdPackage::get`] asks for them.
+    Deferred {
+        compressed: Range<usize>,
+        inflated: OnceLock<Vec<u8>>,
+    },
+}
+
+/// Deflated entries above this size are not kept inflated.
+const DEFER_ABOVE: u64 = 1 << 20;
+/// Nor are more, once the inflated entries kept reach this total.
+const INFLATED_BUDGET: u64 = 16 << 20;
+
+/// Inflates raw deflate data. Only for entries whose CRC and size were checked when the
+/// package was read, so it cannot fail on them; any error ends the output early.
+fn inflate(compressed: &[u8], size_hint: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(size_hint);
+    let _ = flate2::read::DeflateDecoder::new(compressed).read_to_end(&mut out);
+    out
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = flate2::Crc::new();
+    crc.update(data);
+    crc.sum()
+}
+
+/// Inflates a small entry into `out` (at most `max + 1` bytes); its size and CRC-32.
+fn inflate_kept(
+    inflater: &mut flate2::Decompress,
+    input: &[u8],
+    declared: u64,
+    max: u64,
+    out: &mut Vec<u8>,
+) -> Result<(u64, u32), String> {
+    inflater.reset(false);
+    // One byte more than declared, so that a longer stream shows.
+    let first = declared.min(max).saturating_add(1);
+    out.reserve_exact(usize::try_from(first).unwrap_or(usize::MAX));
+    loop {
+        let consumed = usize::try_from(inflater.total_in()).unwrap_or(usize::MAX);
+        let before = (inflater.total_in(), inflater.total_out());
+        let status = inflater
+            .decompress_vec(
+                input.get(consumed..).unwrap_or_default(),
+                out,
+                flate2::FlushDecompress::None,
+            )
+            .map_err(|e| format!("corrupt deflate stream: {e}"))?;
+        if status == flate2::Status::StreamEnd || out.len() as u64 > max {
+            break;
+        }
+        if out.len() == out.capacity() {
+            out.reserve(64 << 10);
+        } else if (inflater.total_in(), inflater.total_out()) == before {
+            return Err("the deflate stream ends early".into());
+        }
+    }
+    Ok((out.len() as u64, crc32(out)))
+}
+
+/// Inflates a large entry into nothing (64 KiB at a time, stopping past `max` bytes); its size
+/// and CRC-32.
+fn inflate_counted(
+    inflater: &mut flate2::Decompress,
+    input: &[u8],
+    max: u64,
+) -> Result<(u64, u32), String> {
+    inflater.reset(false);
+    let mut buf = vec![0u8; 64 << 10];
+    let mut crc = flate2::Crc::new();
+    loop {
+        let consumed = usize::try_from(inflater.total_in()).unwrap_or(usize::MAX);
+        let before = (inflater.total_in(), inflater.total_out());
+        let status = inflater
+            .decompress(
+                input.get(consumed..).unwrap_or_default(),
+                &mut buf,
+                flate2::FlushDecompress::None,
+            )
+            .map_err(|e| format!("corrupt deflate stream: {e}"))?;
+        let produced = usize::try_from(inflater.total_out() - before.1).unwrap_or(0);
+        crc.update(buf.get(..produced).unwrap_or_default());
+        if status == flate2::Status::StreamEnd || inflater.total_out() > max {
+            break;
+        }
+        if (inflater.total_in(), inflater.total_out()) == before {
+            return Err("the deflate stream ends early".into());
+        }
+    }
+    Ok((inflater.total_out(), crc.sum()))
+}
+
+/// An OFD package read from its ZIP bytes: a copy ([`OfdPackage::from_bytes`]) or borrowed
+/// ([`OfdPackage::from_slice`]).
+///
+/// Every file entry's exact uncompressed bytes are available ([`OfdPackage::get`]): reference
+/// digests and the SES `dataHash` are computed over them. Stored entries are read in place,
+/// small deflated entries are inflated once, and large deflated ones are hashed by
+/// streaming, so a borrowed package needs little memory beyond the bytes it borrows. The ZIP
+/// bytes are what [`OfdPackage::edit`] copies untouched entries from, without recompressing
+/// them.
+#[derive(Debug, Clone)]
+pub struct OfdPackage<'a> {
+    pub(crate) source: Cow<'a, [u8]>,
     pub(crate) entries: Vec<Entry>,
     /// File name → position in `entries`, so lookups stay cheap for many references.
     files: BTreeMap<String, usize>,
@@ -505,8 +613,26 @@ fn limit(what: &'static str, limit: u64, entry: &str) -> OfdError {
     }
 }
 
-impl OfdPackage {
-    /// Reads an OFD package from its ZIP bytes.
+impl OfdPackage<'static> {
+    /// Reads an OFD package from a copy of its ZIP bytes (see [`OfdPackage::from_slice`],
+    /// which borrows them instead).
+    ///
+    /// # Errors
+    ///
+    /// As [`OfdPackage::from_slice`].
+    pub fn from_bytes(bytes: &[u8], limits: &Limits) -> Result<Self, OfdError> {
+        let package = OfdPackage::from_slice(bytes, limits)?;
+        Ok(OfdPackage {
+            source: Cow::Owned(bytes.to_vec()),
+            entries: package.entries,
+            files: package.files,
+            limits: package.limits,
+        })
+    }
+}
+
+impl<'a> OfdPackage<'a> {
+    /// Reads an OFD package from its ZIP bytes, which it borrows.
     ///
     /// Refuses, each with a typed [`OfdError`]: anything that is not a ZIP archive, more
     /// entries or bytes than `limits` allow, entries whose compression ratio marks a zip bomb,
@@ -524,7 +650,7 @@ impl OfdPackage {
     /// # Errors
     ///
     /// See above.
-    pub fn from_bytes(bytes: &[u8], limits: &Limits) -> Result<Self, OfdError> {
+    pub fn from_slice(bytes: &'a [u8], limits: &Limits) -> Result<Self, OfdError> {
         if bytes.len() > limits.max_package_size {
             return Err(OfdError::LimitExceeded {
                 what: "package size",
@@ -554,9 +680,13 @@ impl OfdPackage {
         }
         let mut entries = Vec::with_capacity(archive.len());
         let mut total: u64 = 0;
+        let mut kept: u64 = 0;
+        let mut inflater = flate2::Decompress::new(false);
         for index in 0..archive.len() {
             let fallback = archive.name_for_index(index).unwrap_or_default().to_owned();
-            let mut file = archive.by_index(index).map_err(|e| match e {
+            // Raw: the entries are inflated below with one reused inflater (a new one per
+            // entry, as the ZIP reader makes, costs more than inflating a small page).
+            let file = archive.by_index_raw(index).map_err(|e| match e {
                 ZipError::UnsupportedArchive(reason) => OfdError::UnsupportedEntry {
                     entry: fallback.clone(),
                     reason: reason.to_owned(),
@@ -596,16 +726,45 @@ impl OfdPackage {
                 ));
             }
             let compressed = file.compressed_size();
-            let mut data = Vec::new();
-            // Never trust the declared size: read at most one byte past the limit.
-            (&mut file)
-                .take(limits.max_entry_size.saturating_add(1))
-                .read_to_end(&mut data)
-                .map_err(|e| OfdError::CorruptEntry {
+            let range = file
+                .data_start()
+                .and_then(|start| {
+                    let start = usize::try_from(start).ok()?;
+                    let end = start.checked_add(usize::try_from(compressed).ok()?)?;
+                    (end <= bytes.len()).then_some(start..end)
+                })
+                .ok_or_else(|| OfdError::CorruptEntry {
                     entry: name.clone(),
-                    detail: e.to_string(),
+                    detail: "the entry's data lies outside the archive".into(),
                 })?;
-            let size = data.len() as u64;
+            let keep = !is_dir
+                && method == CompressionMethod::Deflated
+                && file.size() <= DEFER_ABOVE
+                && kept.saturating_add(file.size()) <= INFLATED_BUDGET;
+            let declared = file.size();
+            let crc = file.crc32();
+            // Never trust the declared size: inflate at most one byte past the limit. Entries
+            // not kept are inflated into nothing, which still checks their CRC and size.
+            let max = limits.max_entry_size;
+            let input = bytes.get(range.clone()).unwrap_or_default();
+            let mut data = Vec::new();
+            let read = if method == CompressionMethod::Stored {
+                Ok((input.len() as u64, crc32(input)))
+            } else if keep {
+                inflate_kept(&mut inflater, input, declared, max, &mut data)
+            } else {
+                inflate_counted(&mut inflater, input, max)
+            };
+            let (size, actual_crc) = read.map_err(|detail| OfdError::CorruptEntry {
+                entry: name.clone(),
+                detail,
+            })?;
+            if size <= max && size == declared && actual_crc != crc {
+                return Err(OfdError::CorruptEntry {
+                    entry: name,
+                    detail: format!("CRC-32 {actual_crc:08x}, {crc:08x} declared"),
+                });
+            }
             if size > limits.max_entry_size {
                 return Err(limit(
                     "uncompressed entry size",
@@ -613,10 +772,10 @@ impl OfdPackage {
                     &name,
                 ));
             }
-            if size != file.size() {
+            if size != declared {
                 return Err(OfdError::CorruptEntry {
                     entry: name,
-                    detail: format!("{size} bytes inflated, {} declared", file.size()),
+                    detail: format!("{size} bytes inflated, {declared} declared"),
                 });
             }
             if size > limits.ratio_threshold
@@ -636,16 +795,27 @@ impl OfdPackage {
                     &name,
                 ));
             }
-            if is_dir && !data.is_empty() {
+            if is_dir && size != 0 {
                 return Err(OfdError::CorruptEntry {
                     entry: name,
                     detail: "a directory entry carries data".into(),
                 });
             }
+            let content = if keep {
+                kept = kept.saturating_add(size);
+                Content::Inflated(data)
+            } else if method == CompressionMethod::Stored {
+                Content::Stored(range)
+            } else {
+                Content::Deferred {
+                    compressed: range,
+                    inflated: OnceLock::new(),
+                }
+            };
             entries.push(Entry {
                 name,
                 is_dir,
-                data,
+                content,
                 index,
             });
         }
@@ -666,7 +836,7 @@ impl OfdPackage {
             .map(|(i, e)| (e.name.clone(), i))
             .collect();
         Ok(OfdPackage {
-            source: bytes.to_vec(),
+            source: Cow::Borrowed(bytes),
             entries,
             files,
             limits: limits.clone(),
@@ -689,19 +859,64 @@ impl OfdPackage {
 
     /// The exact bytes of a file. A leading `/` is ignored; otherwise names must match exactly
     /// (case included).
+    ///
+    /// A large deflated entry is inflated on the first call and kept; to hash one, see
+    /// [`OfdPackage::sm3_of`], which does not keep it.
     #[must_use]
     pub fn get(&self, path: &str) -> Option<&[u8]> {
+        let entry = self.entry(path)?;
+        Some(match &entry.content {
+            Content::Stored(range) => self.source.get(range.clone()).unwrap_or_default(),
+            Content::Inflated(data) => data,
+            Content::Deferred {
+                compressed,
+                inflated,
+            } => inflated.get_or_init(|| {
+                let bytes = self.source.get(compressed.clone()).unwrap_or_default();
+                inflate(bytes, bytes.len())
+            }),
+        })
+    }
+
+    /// The SM3 hash of a file's exact bytes (as [`OfdPackage::get`] returns them), inflating a
+    /// large deflated entry through the hash in 64 KiB steps rather than into memory.
+    #[must_use]
+    pub fn sm3_of(&self, path: &str) -> Option<[u8; 32]> {
+        let entry = self.entry(path)?;
+        let Content::Deferred {
+            compressed,
+            inflated,
+        } = &entry.content
+        else {
+            return self.get(path).map(crate::crypto::sm3::sm3);
+        };
+        if let Some(data) = inflated.get() {
+            return Some(crate::crypto::sm3::sm3(data));
+        }
+        let bytes = self.source.get(compressed.clone()).unwrap_or_default();
+        let mut reader = flate2::read::DeflateDecoder::new(bytes);
+        let mut hasher = crate::crypto::sm3::Sm3Hasher::new();
+        let mut buf = vec![0u8; 64 << 10];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    hasher.update(buf.get(..n).unwrap_or_default());
+                }
+            }
+        }
+        Some(hasher.finalize())
+    }
+
+    fn entry(&self, path: &str) -> Option<&Entry> {
         let path = path.strip_prefix('/').unwrap_or(path);
-        self.files
-            .get(path)
-            .and_then(|&i| self.entries.get(i))
-            .map(|e| e.data.as_slice())
+        self.files.get(path).and_then(|&i| self.entries.get(i))
     }
 
     /// Whether a file exists (see [`OfdPackage::get`]).
     #[must_use]
     pub fn contains(&self, path: &str) -> bool {
-        self.get(path).is_some()
+        self.entry(path).is_some()
     }
 
     /// Resolves a location written in the file `referrer` to a package path.
@@ -743,5 +958,89 @@ impl OfdPackage {
     /// Parses a package XML file into the internal tree.
     pub(crate) fn parse_xml(&self, path: &str, data: &[u8]) -> Result<xml::Element, OfdError> {
         xml::parse(path, data, &self.limits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use std::io::Write as _;
+
+    use super::*;
+
+    /// A ZIP of `(name, data, deflated)` entries.
+    fn zip_of(files: &[(&str, &[u8], bool)]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data, deflated) in files {
+            let method = if *deflated {
+                CompressionMethod::Deflated
+            } else {
+                CompressionMethod::Stored
+            };
+            let options = zip::write::SimpleFileOptions::default().compression_method(method);
+            w.start_file(*name, options).unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    /// 3 MiB that deflate only a little (a large image, say).
+    fn big() -> Vec<u8> {
+        let mut x = 0x1234_5678u32;
+        (0..3 << 20)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                if i % 4 == 0 { 0 } else { x as u8 }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn entries_are_read_in_place_inflated_or_streamed() {
+        let big = big();
+        let zip = zip_of(&[
+            ("small.xml", b"<a/>", true),
+            ("stored.bin", &big, false),
+            ("big.bin", &big, true),
+        ]);
+        let pkg = OfdPackage::from_slice(&zip, &Limits::default()).unwrap();
+        let content = |name: &str| &pkg.entry(name).unwrap().content;
+        assert!(matches!(content("small.xml"), Content::Inflated(_)));
+        assert!(matches!(content("stored.bin"), Content::Stored(_)));
+        assert!(matches!(content("big.bin"), Content::Deferred { .. }));
+
+        let want = crate::crypto::sm3::sm3(&big);
+        assert_eq!(pkg.sm3_of("stored.bin"), Some(want));
+        assert_eq!(pkg.sm3_of("/big.bin"), Some(want));
+        let Content::Deferred { inflated, .. } = content("big.bin") else {
+            unreachable!()
+        };
+        assert!(inflated.get().is_none(), "hashing does not keep the bytes");
+        assert_eq!(pkg.get("big.bin"), Some(big.as_slice()));
+        assert!(inflated.get().is_some());
+        assert_eq!(pkg.sm3_of("big.bin"), Some(want));
+        assert_eq!(pkg.get("stored.bin"), Some(big.as_slice()));
+        assert_eq!(pkg.get("small.xml"), Some(&b"<a/>"[..]));
+        assert_eq!(pkg.sm3_of("missing"), None);
+
+        // The copying constructor gives the same bytes.
+        let owned = OfdPackage::from_bytes(&zip, &Limits::default()).unwrap();
+        assert_eq!(owned.sm3_of("big.bin"), Some(want));
+        assert_eq!(owned.get("stored.bin"), Some(big.as_slice()));
+    }
+
+    #[test]
+    fn a_corrupt_streamed_entry_is_refused_when_read() {
+        let big = big();
+        let mut zip = zip_of(&[("big.bin", &big, true)]);
+        // A byte in the middle of the deflate stream: the CRC (or the stream) no longer holds.
+        let middle = zip.len() / 2;
+        zip[middle] ^= 0x55;
+        assert!(matches!(
+            OfdPackage::from_slice(&zip, &Limits::default()),
+            Err(OfdError::CorruptEntry { .. })
+        ));
     }
 }

@@ -533,7 +533,7 @@ fn stamp_annots(
 ///   signing time outside the seal's or certificate's validity, a damaged seal, a signer key
 ///   that is not the certificate's), the SignedData, or the timestamp source fails.
 pub fn sign_document(package: &[u8], request: &SignRequest<'_>) -> Result<Vec<u8>, OfdError> {
-    let pkg = OfdPackage::from_bytes(package, &request.limits)?;
+    let pkg = OfdPackage::from_slice(package, &request.limits)?;
     let info = pkg.ofd()?;
     let body = info.bodies.get(request.document).ok_or_else(|| {
         misuse(format!(

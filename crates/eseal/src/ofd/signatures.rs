@@ -404,7 +404,7 @@ impl Signature {
 }
 
 pub(crate) fn parse_signature_list(
-    pkg: &OfdPackage,
+    pkg: &OfdPackage<'_>,
     path: &str,
     data: &[u8],
 ) -> Result<SignatureList, OfdError> {
@@ -483,7 +483,7 @@ pub(crate) fn parse_signature_list(
     })
 }
 
-impl OfdPackage {
+impl OfdPackage<'_> {
     /// Parses the document's `Signatures.xml`; `Ok(None)` when the document is unsigned
     /// (no `DocBody/Signatures`).
     ///

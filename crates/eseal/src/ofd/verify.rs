@@ -13,7 +13,7 @@ use super::check::{ReferenceStatus, SignatureCheck, VerifyWork};
 use super::modification::{self, Analysis};
 use super::signatures::{SignatureFile, SignatureType};
 use super::{DocBody, Limits, OfdError, OfdPackage};
-use crate::pki::Certificate;
+use crate::pki::{Certificate, VerifiedCache};
 use crate::ses::{self, DataRef, ParseMode};
 use crate::verify::{
     Check, CheckCategory, CheckId, DocumentFormat, DocumentReport, FileRole, Report, ReportKind,
@@ -79,7 +79,24 @@ pub fn verify_document(
     package: &[u8],
     options: &OfdVerifyOptions<'_>,
 ) -> Result<DocumentReport, OfdError> {
-    let pkg = OfdPackage::from_bytes(package, &options.limits)?;
+    // One cache for every signature of the document (they share CAs, often the seal), unless
+    // the caller shares one wider.
+    if options.ses.cache.is_some() {
+        return document_report(package, options);
+    }
+    let local = VerifiedCache::new();
+    let mut with_cache = options.clone();
+    with_cache.ses.cache = Some(&local);
+    document_report(package, &with_cache)
+}
+
+fn document_report(
+    package: &[u8],
+    options: &OfdVerifyOptions<'_>,
+) -> Result<DocumentReport, OfdError> {
+    // Borrowed, not copied: with large entries hashed by streaming, verification needs little
+    // memory beyond the package itself.
+    let pkg = OfdPackage::from_slice(package, &options.limits)?;
     let mut doc = DocumentReport::new(DocumentFormat::Ofd, options.ses.validation_time);
     let info = match pkg.ofd() {
         Ok(info) => info,
@@ -182,7 +199,7 @@ fn list_names<S: AsRef<str>>(names: &[S]) -> String {
 }
 
 fn verify_body(
-    pkg: &OfdPackage,
+    pkg: &OfdPackage<'_>,
     body: &DocBody,
     options: &OfdVerifyOptions<'_>,
     doc: &mut DocumentReport,
@@ -283,7 +300,7 @@ fn unreadable(e: &OfdError, options: &OfdVerifyOptions<'_>) -> Report {
 
 /// The report of one signature whose `Signature.xml` was read.
 fn verify_signature(
-    pkg: &OfdPackage,
+    pkg: &OfdPackage<'_>,
     sig: &SignatureFile,
     check: &SignatureCheck,
     options: &OfdVerifyOptions<'_>,
@@ -342,7 +359,7 @@ fn seal_signature(
     options: &OfdVerifyOptions<'_>,
     ofd_checks: &mut Vec<Check>,
     warnings: &mut Vec<Warning>,
-    pkg: &OfdPackage,
+    pkg: &OfdPackage<'_>,
 ) -> Report {
     let parsed = match ses::Signature::from_der(value, ParseMode::Lenient) {
         Ok(p) => p,

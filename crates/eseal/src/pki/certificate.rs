@@ -178,6 +178,9 @@ pub struct Certificate {
     inner: x509_cert::Certificate,
     fingerprint: [u8; 32],
     ext: Interpreted,
+    /// The subject as RFC 4514 text, formed on first use: reports name it many times, and
+    /// formatting a name (attribute names looked up by OID) costs more than reading one.
+    subject_text: std::sync::OnceLock<String>,
 }
 
 impl Certificate {
@@ -215,6 +218,7 @@ impl Certificate {
             tbs,
             inner,
             ext,
+            subject_text: std::sync::OnceLock::new(),
         })
     }
 
@@ -295,7 +299,9 @@ impl Certificate {
     /// The subject as an RFC 4514 string (`CN=…,O=…,C=CN`).
     #[must_use]
     pub fn subject_string(&self) -> String {
-        self.subject().to_string()
+        self.subject_text
+            .get_or_init(|| self.subject().to_string())
+            .clone()
     }
 
     /// The issuer as an RFC 4514 string.

@@ -672,7 +672,10 @@ impl<'a> Search<'a> {
         } else {
             PathErrorKind::UnknownIssuer
         };
-        let mut best = PathError::new(initial, position, child);
+        // The fallback error is formed only if needed: naming the certificate formats its
+        // subject, which a successful search never shows.
+        let floor = (initial.rank(), position);
+        let mut best: Option<PathError> = None;
         let trust = self.trust;
         let anchors: Vec<&'a Certificate> = trust.issuers_of(child).collect();
         let pool = self.pool.clone();
@@ -692,13 +695,17 @@ impl<'a> Search<'a> {
                     if matches!(e.kind, PathErrorKind::BudgetExceeded { .. }) {
                         return Err(e);
                     }
-                    if e.beats(&best) {
-                        best = e;
+                    let better = match &best {
+                        Some(b) => e.beats(b),
+                        None => (e.kind.rank(), e.position) > floor,
+                    };
+                    if better {
+                        best = Some(e);
                     }
                 }
             }
         }
-        Err(best)
+        Err(best.unwrap_or_else(|| PathError::new(initial, position, child)))
     }
 
     fn try_issuer(

@@ -23,12 +23,6 @@ pub(crate) enum VerifyError {
     Invalid,
 }
 
-// SM2 verifications made by this thread, so tests can prove a check was skipped.
-#[cfg(test)]
-thread_local! {
-    pub(crate) static VERIFICATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-}
-
 /// Verifies an SM2-with-SM3 signature (default ID) over `message`.
 ///
 /// `public_key` is the SEC1 point from the SPKI BIT STRING; `der_signature` the DER
@@ -41,8 +35,6 @@ pub(crate) fn verify_sm2_sm3(
 ) -> Result<(), VerifyError> {
     let key = PublicKey::from_sec1_bytes(public_key).map_err(|_| VerifyError::BadKey)?;
     let sig = Signature::from_der(der_signature).map_err(|_| VerifyError::BadEncoding)?;
-    #[cfg(test)]
-    VERIFICATIONS.with(|n| n.set(n.get() + 1));
     key.verify(message, &sig).map_err(|_| VerifyError::Invalid)
 }
 

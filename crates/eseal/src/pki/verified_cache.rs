@@ -8,7 +8,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use super::sm2_adapter;
 
-/// `(SM3(issuer SEC1 point), SM3(certificate DER))`.
+/// `(SM3(issuer SEC1 point), SM3(certificate DER))`, or for a document signature
+/// `(SM3(signer SEC1 point), SM3(0x00 ‖ e ‖ r ‖ s))`.
 type Key = [u8; 64];
 
 /// A memory of certificate signatures already verified, so that path validation checks each
@@ -22,6 +23,14 @@ type Key = [u8; 64];
 /// and policies they use. Only a signature check that passed inserts an entry, and only eseal
 /// inserts: callers cannot plant one.
 ///
+/// The verifiers of [`crate::verify`] also record document-level SM2 signatures there (a
+/// seal's maker signature, which every signature made with that seal repeats): "the signature
+/// `r ‖ s` over `e = SM3(Z ‖ M)` verifies with the key P", again a fact about the exact inputs.
+/// Pass a cache to them with
+/// [`VerifyOptions::verified_cache`](crate::verify::VerifyOptions::verified_cache); without
+/// one, each document gets its own, so a link met several times in one document (the chain at
+/// the signing time, at the validation time, for revocation) is verified once.
+///
 /// # Sharing
 ///
 /// The cache is `Send + Sync` (a mutex around a small set): create one per trust engine, or one
@@ -33,8 +42,9 @@ type Key = [u8; 64];
 ///
 /// The key is `(SM3(issuer point), SM3(certificate DER))`. A different issuer key, or any
 /// changed byte of the certificate (signature included), gives another key, so a forged or
-/// tampered certificate is never a hit. Like the signature itself, this rests on SM3's collision
-/// resistance.
+/// tampered certificate is never a hit; for a document signature the key is
+/// `(SM3(signer point), SM3(0x00 ‖ e ‖ r ‖ s))`, so another key, message or signature value is
+/// never a hit either. Like the signature itself, this rests on SM3's collision resistance.
 pub struct VerifiedCache {
     entries: Mutex<Entries>,
     capacity: usize,
@@ -127,6 +137,20 @@ impl VerifiedCache {
         k.copy_from_slice(&sm2_adapter::sm3(issuer_point));
         c.copy_from_slice(cert_der_sm3);
         key
+    }
+
+    /// The cache key of "the SM2 signature `r ‖ s` over the digest `e = SM3(Z ‖ M)` verifies
+    /// with the key whose SEC1 point is `point`": the whole input of the verification equation.
+    /// The leading 0x00 keeps these keys apart from certificate fingerprints (a DER certificate
+    /// starts with 0x30).
+    pub(crate) fn signature_key(point: &[u8], e: &[u8; 32], r_s: &[u8; 64]) -> Key {
+        let mut input = [0u8; 97];
+        let (tag, rest) = input.split_at_mut(1);
+        tag.fill(0x00);
+        let (de, drs) = rest.split_at_mut(32);
+        de.copy_from_slice(e);
+        drs.copy_from_slice(r_s);
+        Self::key(point, &sm2_adapter::sm3(&input))
     }
 
     /// Whether the link `key` was verified before; counts a hit or a miss.
@@ -251,7 +275,6 @@ mod tests {
     mod with_certificates {
         use super::super::VerifiedCache;
         use crate::pki::path::check_link;
-        use crate::pki::sm2_adapter::VERIFICATIONS;
         use crate::pki::{
             Certificate, CertificateAuthority, CertificateProfile, CertificateTemplate,
             DistinguishedName, Policy, Signer, SoftwareSigner, TrustStore, verify_path,
@@ -306,7 +329,7 @@ mod tests {
         }
 
         fn verifications() -> u64 {
-            VERIFICATIONS.with(std::cell::Cell::get)
+            crate::crypto::sm2::signature::verifications()
         }
 
         /// Verifications `f` makes on this thread.

@@ -19,7 +19,7 @@ use crate::time::Time;
 use crate::verify::trust::timestamp::{TimestampOutcome, verify_timestamp};
 use crate::verify::trust::{
     AlgorithmVerdict, CertResult, ChainQuery, algorithm_check, cert_key, chain_check, decode_value,
-    key_problem, revocation_check, validity_check,
+    key_problem, revocation_check, sm2_verifies, validity_check,
 };
 use crate::verify::{
     Check, CheckCategory, CheckId, Level, PictureFacts, Report, ReportKind, SealFacts,
@@ -51,6 +51,10 @@ pub fn verify_signature(der: &[u8], opts: &VerifyOptions<'_>) -> Result<Report, 
 /// Verifies an already parsed seal (for callers such as the OFD layer that parsed it). The
 /// deviations recorded while parsing become warnings, and failures in strict mode.
 pub fn verify_parsed_seal(seal: &Seal, opts: &VerifyOptions<'_>) -> Report {
+    opts.with_cache(|opts| seal_report(seal, opts))
+}
+
+fn seal_report(seal: &Seal, opts: &VerifyOptions<'_>) -> Report {
     let mut report = Report::new(ReportKind::Seal, opts.validation_time);
     let outcome = check_seal(&mut report, seal, seal.deviations(), opts, SealUse::Bare);
     report.set_seal(seal_facts(seal, &outcome));
@@ -60,6 +64,10 @@ pub fn verify_parsed_seal(seal: &Seal, opts: &VerifyOptions<'_>) -> Report {
 
 /// Verifies an already parsed signature and its seal.
 pub fn verify_parsed_signature(signature: &Signature, opts: &VerifyOptions<'_>) -> Report {
+    opts.with_cache(|opts| signature_report(signature, opts))
+}
+
+fn signature_report(signature: &Signature, opts: &VerifyOptions<'_>) -> Report {
     let mut report = Report::new(ReportKind::Signature, opts.validation_time);
     let seal = signature.seal();
     let strict = opts.mode == ParseMode::Strict
@@ -99,6 +107,9 @@ pub fn verify_parsed_signature(signature: &Signature, opts: &VerifyOptions<'_>) 
             alg,
             cert: &signer_cert,
             value: &value,
+            // Each document has its own signer signature: caching it would only crowd out
+            // the CA links and seals that do repeat.
+            cache: None,
         },
         &[("TBS_Sign", signature.tbs_der())],
     );
@@ -256,6 +267,7 @@ fn check_seal(
             alg,
             cert: &maker_cert,
             value: &value,
+            cache: opts.cache,
         },
         &borrowed,
     );
@@ -450,6 +462,7 @@ struct ValueQuery<'q> {
     alg: AlgorithmVerdict,
     cert: &'q CertResult,
     value: &'q crate::verify::trust::DecodedValue,
+    cache: Option<&'q crate::pki::VerifiedCache>,
 }
 
 /// Verifies an SM2 signature value over each candidate in turn (name, bytes); returns the
@@ -493,7 +506,7 @@ fn value_check(
         }
     };
     for (i, (name, bytes)) in candidates.iter().enumerate() {
-        if key.verify(bytes, value).is_ok() {
+        if sm2_verifies(q.cache, &key, bytes, value) {
             report.push(Check::passed(
                 q.id,
                 cat,

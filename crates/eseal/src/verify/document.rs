@@ -17,12 +17,12 @@ pub enum DocumentFormat {
     Seal,
     /// A detached electronic signature (SES_Signature DER).
     SesSignature,
+    /// A PDF document (ISO 32000-1).
+    Pdf,
     /// An electronic license (电子证照): an OFD with embedded license metadata.
     License,
     /// A license's 2D-code payload on its own (`DZZZ:…` text or its URL form).
     LicensePayload,
-    /// A PDF document (ISO 32000-1).
-    Pdf,
 }
 
 impl DocumentFormat {
@@ -32,9 +32,9 @@ impl DocumentFormat {
             Self::Ofd => "ofd",
             Self::Seal => "seal",
             Self::SesSignature => "ses_signature",
+            Self::Pdf => "pdf",
             Self::License => "license",
             Self::LicensePayload => "license_payload",
-            Self::Pdf => "pdf",
         }
     }
 }

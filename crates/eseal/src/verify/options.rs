@@ -2,7 +2,7 @@
 //! signatures, OFD, and the formats built on them): anchors, intermediates, CRLs, validation
 //! policy, validation time, and for detached SES signatures the signed data.
 
-use crate::pki::{Certificate, Crl, Policy, TrustStore};
+use crate::pki::{Certificate, Crl, Policy, TrustStore, VerifiedCache};
 use crate::ses::ParseMode;
 use crate::time::Time;
 use crate::verify::ValidationPolicy;
@@ -37,6 +37,7 @@ pub struct VerifyOptions<'a> {
     pub(crate) validation_time: Option<Time>,
     pub(crate) data: Option<DataRef<'a>>,
     pub(crate) validation: ValidationPolicy,
+    pub(crate) cache: Option<&'a VerifiedCache>,
 }
 
 impl Default for VerifyOptions<'_> {
@@ -53,6 +54,7 @@ impl Default for VerifyOptions<'_> {
             validation_time: None,
             data: None,
             validation,
+            cache: None,
         }
     }
 }
@@ -146,6 +148,35 @@ impl<'a> VerifyOptions<'a> {
     pub fn data(mut self, data: DataRef<'a>) -> Self {
         self.data = Some(data);
         self
+    }
+
+    /// A cache of SM2 signatures already verified, shared by every verification given it
+    /// (documents, threads, an audit): a certificate link or a seal's maker signature verified
+    /// once is not verified again. Results never depend on it (see [`VerifiedCache`]). Without
+    /// one, each document gets a cache of its own.
+    #[must_use]
+    pub fn verified_cache(mut self, cache: &'a VerifiedCache) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// The shared cache, if one was given.
+    #[must_use]
+    pub fn cache(&self) -> Option<&'a VerifiedCache> {
+        self.cache
+    }
+
+    /// Runs `f` with these options and a cache: the caller's, else a fresh one for this
+    /// document, so that a link checked several times in one document is verified once. The
+    /// entry point of every format's verifier wraps its work in this.
+    pub(crate) fn with_cache<R>(&self, f: impl FnOnce(&VerifyOptions<'_>) -> R) -> R {
+        if self.cache.is_some() {
+            return f(self);
+        }
+        let local = VerifiedCache::new();
+        let mut opts = self.clone();
+        opts.cache = Some(&local);
+        f(&opts)
     }
 
     /// The anchors for maker certificates: the maker anchors if set, else the common ones.

@@ -9,12 +9,16 @@
 pub(crate) mod cms;
 pub(crate) mod timestamp;
 
+#[cfg(test)]
+mod cost_tests;
+
 use std::borrow::Cow;
 
-use crate::crypto::{PublicKey, Signature as Sm2Signature, SignatureEncoding};
+use crate::crypto::{DistId, PublicKey, Signature as Sm2Signature, SignatureEncoding};
 use crate::oid;
 use crate::pki::{
-    Certificate, ErrorClass, PathErrorKind, RevocationStatus, TrustStore, verify_path,
+    Certificate, ErrorClass, PathErrorKind, RevocationStatus, TrustStore, VerifiedCache,
+    verify_path_with_cache,
 };
 use crate::time::Time;
 use crate::verify::VerifyOptions;
@@ -114,6 +118,35 @@ pub(crate) fn cert_key(cert: &CertResult) -> Result<PublicKey, String> {
     let cert = cert.as_ref().map_err(Clone::clone)?;
     let point = cert.sm2_public_key().map_err(|e| e.to_string())?;
     PublicKey::from_sec1_bytes(point).map_err(|e| e.to_string())
+}
+
+/// Whether `value` is an SM2 signature (default ID) by `key` over `msg`, remembered in `cache`:
+/// a signature verified before with the same key over the same digest is not verified again
+/// (a seal's maker signature, repeated by every signature made with the seal). Only a passing
+/// check is recorded, keyed by the whole verification input, so a miss is always re-verified.
+pub(crate) fn sm2_verifies(
+    cache: Option<&VerifiedCache>,
+    key: &PublicKey,
+    msg: &[u8],
+    value: &Sm2Signature,
+) -> bool {
+    let e = key.digest(&DistId::DEFAULT, msg);
+    let entry = cache.map(|c| {
+        (
+            c,
+            VerifiedCache::signature_key(&key.to_sec1_bytes(), &e, &value.to_raw()),
+        )
+    });
+    if let Some((cache, k)) = &entry {
+        if cache.check(k) {
+            return true;
+        }
+    }
+    let ok = key.verify_digest(&e, value).is_ok();
+    if let (true, Some((cache, k))) = (ok, entry) {
+        cache.insert(k);
+    }
+    ok
 }
 
 /// Validity of `cert` at `at` (`Err`: the time is unknown, with the reason).
@@ -240,7 +273,15 @@ pub(crate) fn chain_check(
             return;
         }
     };
-    match verify_path(cert, q.opts.intermediates, anchors, &[], &q.opts.policy, at) {
+    match verify_path_with_cache(
+        cert,
+        q.opts.intermediates,
+        anchors,
+        &[],
+        &q.opts.policy,
+        at,
+        q.opts.cache,
+    ) {
         Ok(path) => {
             let anchor = path
                 .anchor()
@@ -349,13 +390,14 @@ pub(crate) fn revocation_check(
         ));
         return;
     };
-    let result = verify_path(
+    let result = verify_path_with_cache(
         cert,
         q.opts.intermediates,
         anchors,
         q.opts.crls,
         &q.opts.policy,
         at,
+        q.opts.cache,
     );
     let check = match result {
         Ok(path) => {

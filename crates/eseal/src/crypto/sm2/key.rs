@@ -295,43 +295,6 @@ impl SecretKey {
         pem::encode(pem::PKCS8_LABEL, &self.to_pkcs8_der())
     }
 
-    /// Writes the key as a password-encrypted PKCS#8 `EncryptedPrivateKeyInfo` (DER), PBES2 with
-    /// PBKDF2 and SM4-CBC as `options` say (default: HMAC-SM3, 600,000 iterations); salt and
-    /// IV come from `rng`. See [`crate::crypto::pbes2`].
-    pub fn to_encrypted_pkcs8_der<R: TryCryptoRng + ?Sized>(
-        &self,
-        password: &[u8],
-        options: &crate::crypto::pbes2::EncryptOptions,
-        rng: &mut R,
-    ) -> Result<Vec<u8>, CryptoError> {
-        crate::crypto::pbes2::encrypt_pkcs8_der(&self.to_pkcs8_der(), password, options, rng)
-    }
-
-    /// As [`to_encrypted_pkcs8_der`](Self::to_encrypted_pkcs8_der), PEM
-    /// (`-----BEGIN ENCRYPTED PRIVATE KEY-----`).
-    pub fn to_encrypted_pkcs8_pem<R: TryCryptoRng + ?Sized>(
-        &self,
-        password: &[u8],
-        options: &crate::crypto::pbes2::EncryptOptions,
-        rng: &mut R,
-    ) -> Result<String, CryptoError> {
-        crate::crypto::pbes2::encrypt_pkcs8_pem(&self.to_pkcs8_der(), password, options, rng)
-    }
-
-    /// Reads a password-encrypted PKCS#8 key (DER): what eseal writes, and OpenSSL's
-    /// `pkcs8 -topk8` output (PBES2 with AES or SM4). A wrong password is
-    /// [`CryptoError::WrongPassword`].
-    pub fn from_encrypted_pkcs8_der(der: &[u8], password: &[u8]) -> Result<Self, CryptoError> {
-        let plain = crate::crypto::pbes2::decrypt_pkcs8_der(der, password)?;
-        Self::from_pkcs8_der(&plain)
-    }
-
-    /// As [`from_encrypted_pkcs8_der`](Self::from_encrypted_pkcs8_der), PEM.
-    pub fn from_encrypted_pkcs8_pem(pem: &str, password: &[u8]) -> Result<Self, CryptoError> {
-        let plain = crate::crypto::pbes2::decrypt_pkcs8_pem(pem, password)?;
-        Self::from_pkcs8_der(&plain)
-    }
-
     /// The secret scalar, for the signing and decryption code of this module.
     pub(crate) fn nonzero_scalar(&self) -> sm2::NonZeroScalar {
         self.inner.to_nonzero_scalar()
@@ -413,6 +376,47 @@ impl SecretKey {
             }
         }
         Ok(key)
+    }
+}
+
+/// Encrypted PKCS#8 (PBES2), with the key stores (`keystore` feature).
+#[cfg(feature = "keystore")]
+impl SecretKey {
+    /// Writes the key as a password-encrypted PKCS#8 `EncryptedPrivateKeyInfo` (DER), PBES2 with
+    /// PBKDF2 and SM4-CBC as `options` say (default: HMAC-SM3, 600,000 iterations); salt and
+    /// IV come from `rng`. See [`crate::crypto::pbes2`].
+    pub fn to_encrypted_pkcs8_der<R: TryCryptoRng + ?Sized>(
+        &self,
+        password: &[u8],
+        options: &crate::crypto::pbes2::EncryptOptions,
+        rng: &mut R,
+    ) -> Result<Vec<u8>, CryptoError> {
+        crate::crypto::pbes2::encrypt_pkcs8_der(&self.to_pkcs8_der(), password, options, rng)
+    }
+
+    /// As [`to_encrypted_pkcs8_der`](Self::to_encrypted_pkcs8_der), PEM
+    /// (`-----BEGIN ENCRYPTED PRIVATE KEY-----`).
+    pub fn to_encrypted_pkcs8_pem<R: TryCryptoRng + ?Sized>(
+        &self,
+        password: &[u8],
+        options: &crate::crypto::pbes2::EncryptOptions,
+        rng: &mut R,
+    ) -> Result<String, CryptoError> {
+        crate::crypto::pbes2::encrypt_pkcs8_pem(&self.to_pkcs8_der(), password, options, rng)
+    }
+
+    /// Reads a password-encrypted PKCS#8 key (DER): what eseal writes, and OpenSSL's
+    /// `pkcs8 -topk8` output (PBES2 with AES or SM4). A wrong password is
+    /// [`CryptoError::WrongPassword`].
+    pub fn from_encrypted_pkcs8_der(der: &[u8], password: &[u8]) -> Result<Self, CryptoError> {
+        let plain = crate::crypto::pbes2::decrypt_pkcs8_der(der, password)?;
+        Self::from_pkcs8_der(&plain)
+    }
+
+    /// As [`from_encrypted_pkcs8_der`](Self::from_encrypted_pkcs8_der), PEM.
+    pub fn from_encrypted_pkcs8_pem(pem: &str, password: &[u8]) -> Result<Self, CryptoError> {
+        let plain = crate::crypto::pbes2::decrypt_pkcs8_pem(pem, password)?;
+        Self::from_pkcs8_der(&plain)
     }
 }
 

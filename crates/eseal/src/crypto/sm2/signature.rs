@@ -259,6 +259,19 @@ pub(crate) fn push_der_integer(out: &mut Vec<u8>, v: &[u8; FIELD_LEN]) {
     out.extend_from_slice(magnitude);
 }
 
+// SM2 verifications made by this thread (every one goes through `verify_digest`), so tests can
+// pin how many a verification costs and prove a check was skipped.
+#[cfg(test)]
+thread_local! {
+    pub(crate) static VERIFICATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// SM2 verifications this thread has made so far (tests only).
+#[cfg(test)]
+pub(crate) fn verifications() -> u64 {
+    VERIFICATIONS.with(std::cell::Cell::get)
+}
+
 impl PublicKey {
     /// The user hash `Z = SM3(ENTL ‖ ID ‖ a ‖ b ‖ xG ‖ yG ‖ xP ‖ yP)` of this key under `id`
     /// (GB/T 32918.2 §5.5). Precompute it when verifying many messages of one signer.
@@ -308,6 +321,8 @@ impl PublicKey {
     ///
     /// [`CryptoError::SignatureInvalid`] when it does not verify.
     pub fn verify_digest(&self, e: &[u8; 32], signature: &Signature) -> Result<(), CryptoError> {
+        #[cfg(test)]
+        VERIFICATIONS.with(|n| n.set(n.get() + 1));
         // B1–B2: r, s ∈ [1, n−1] holds for every `Signature`; from_repr re-checks `< n`.
         let r = Option::<sm2::Scalar>::from(sm2::Scalar::from_repr(signature.r.into()))
             .ok_or(CryptoError::SignatureInvalid)?;

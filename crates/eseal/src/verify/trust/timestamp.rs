@@ -8,7 +8,7 @@
 
 use crate::oid;
 use crate::pki::tsp::{Imprint, TimestampErrorClass, TimestampToken, TimestampVerifyOptions};
-use crate::pki::{Certificate, verify_path};
+use crate::pki::{Certificate, verify_path_with_cache};
 use crate::ses::ParseMode;
 use crate::time::Time;
 use crate::verify::VerifyOptions;
@@ -62,13 +62,14 @@ pub(crate) fn verify_timestamp(
     intermediates.extend(opts.intermediates.iter().cloned());
     let mut policy = opts.policy.clone();
     policy.required_extended_key_usage = Some(oid::KP_TIME_STAMPING);
-    match verify_path(
+    match verify_path_with_cache(
         &info.tsa_certificate,
         &intermediates,
         anchors,
         opts.crls,
         &policy,
         gen_time,
+        opts.cache,
     ) {
         Ok(_) => TimestampOutcome::Verified {
             gen_time,
