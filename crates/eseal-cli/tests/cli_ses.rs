@@ -391,7 +391,7 @@ fn verify_input_errors() {
     );
     assert_input_error(
         &run(d, &["verify", "doc.pdf"]),
-        &["PDF", "not supported yet"],
+        &["doc.pdf", "unreadable PDF document"],
     );
     assert_input_error(&run(d, &["verify", "empty"]), &["empty"]);
     assert_input_error(
