@@ -10,8 +10,15 @@
 //! | bare seal (SESeal, `.esl`) | parses as a seal of any version (leniently) | [`ses::verify_seal`] |
 //! | detached signature (SES_Signature DER) | parses as a signature of any version (leniently) | [`ses::verify_signature`], over the detached data if given |
 //!
+//! [`seals()`] lists the seals a file carries (with the signature each belongs to), for showing
+//! their pictures beside the report.
+//!
 //! PDF files are recognised (`%PDF-`) and refused with [`DocumentError::Unsupported`] until the
 //! PDF module exists.
+
+mod seals;
+
+pub use seals::{FoundSeal, seals};
 
 use crate::ofd::{self, Limits, OfdError, OfdVerifyOptions};
 use crate::pki::Certificate;
