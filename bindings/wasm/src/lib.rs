@@ -10,6 +10,7 @@
 //! | `verify(bytes, options?)` | any file `eseal::document` verifies → the JSON report as a plain object (`docs/report-schema.md`) |
 //! | `sniff(bytes)` | the format `verify` would take the file for, or `null` |
 //! | `inspectSeal(bytes)` | a seal (or the seal inside an SES signature): its facts and picture bytes |
+//! | `documentSeals(bytes, options?)` | the seals of any file `verify` takes, matched to its report's signatures |
 //! | `readCertificates(bytes)` | the certificates of a PEM bundle or DER file, described (for listing trust anchors) |
 //! | `sm2Verify`, `sm3`, `hmacSm3`, `sm4*` | the algorithms; `sm2Sign`, `sm2GenerateKeyPair` in the `sign` build only |
 //!
@@ -27,7 +28,7 @@ mod types;
 use wasm_bindgen::prelude::*;
 
 pub use crypto::*;
-pub use seal::{inspect_seal, read_certificates};
+pub use seal::{document_seals, inspect_seal, read_certificates};
 
 use crate::error::{JsResult, throw};
 use crate::options::Inputs;

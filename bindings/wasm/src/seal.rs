@@ -7,7 +7,8 @@ use eseal::verify::{DocumentFormat, DocumentReport};
 use wasm_bindgen::prelude::*;
 
 use crate::error::{JsResult, throw};
-use crate::types::{JsCertificateInfo, JsSealInspection};
+use crate::options::Inputs;
+use crate::types::{JsCertificateInfo, JsFoundSeal, JsSealInspection};
 
 /// A seal (`.esl`) or an SES signature (the seal it embeds): its facts, exactly as the report's
 /// `seal` object (`docs/report-schema.md`, seal facts), and its picture with the bytes.
@@ -24,7 +25,42 @@ pub fn inspect_seal(bytes: &[u8]) -> JsResult<JsSealInspection> {
             Err(_) => return Err(throw(&seal_error.into())),
         },
     };
-    let report = eseal::ses::verify_parsed_seal(&seal, &VerifyOptions::new());
+    let out = describe_seal(&seal)?;
+    set(&out, "format", &format.as_str().into())?;
+    Ok(JsValue::from(out).unchecked_into())
+}
+
+/// The seals a file of any format `verify` handles carries, in the order of its report's
+/// signatures: each as `inspectSeal` describes it, with `signatureId` (the report's
+/// `signatures[].id`: OFD `Signature/@ID`; `null` for a bare seal or signature file). Seals that
+/// cannot be read are left out (the report says why). Throws as `verify` does for unreadable
+/// files; `options` as `verify`'s (only `limits` matter).
+#[wasm_bindgen(js_name = documentSeals)]
+pub fn document_seals(
+    bytes: &[u8],
+    options: Option<crate::JsVerifyOptions>,
+) -> JsResult<Vec<JsFoundSeal>> {
+    let inputs = Inputs::from_js(options.as_ref().map(AsRef::as_ref))?;
+    let trust = inputs.trust_store();
+    let document = inputs.document_options(inputs.ses_options(&trust));
+    let found = eseal::document::seals(bytes, &document).map_err(|e| throw(&e.into()))?;
+    found
+        .iter()
+        .map(|f| {
+            let out = describe_seal(&f.seal)?;
+            let id = f
+                .signature_id
+                .as_deref()
+                .map_or(JsValue::NULL, JsValue::from);
+            set(&out, "signatureId", &id)?;
+            Ok(JsValue::from(out).unchecked_into())
+        })
+        .collect()
+}
+
+/// A seal's facts (the report's `seal` object), its verification on its own, and its picture.
+fn describe_seal(seal: &Seal) -> JsResult<js_sys::Object> {
+    let report = eseal::ses::verify_parsed_seal(seal, &VerifyOptions::new());
     // The report's JSON is the schema's; the facts are its `seal` object.
     let report_json =
         crate::json_value(&DocumentReport::single(DocumentFormat::Seal, report).to_json())?;
@@ -33,7 +69,6 @@ pub fn inspect_seal(bytes: &[u8]) -> JsResult<JsSealInspection> {
     let seal_report = get(&first, "report")?;
 
     let out = js_sys::Object::new();
-    set(&out, "format", &format.as_str().into())?;
     set(&out, "seal", &get(&seal_report, "seal")?)?;
     set(&out, "status", &get(&seal_report, "status")?)?;
     set(&out, "checks", &get(&seal_report, "checks")?)?;
@@ -58,7 +93,7 @@ pub fn inspect_seal(bytes: &[u8]) -> JsResult<JsSealInspection> {
         &js_sys::Uint8Array::from(picture.data.as_slice()).into(),
     )?;
     set(&out, "picture", &p.into())?;
-    Ok(JsValue::from(out).unchecked_into())
+    Ok(out)
 }
 
 /// The certificates of a PEM bundle or a DER file, each described: `subject`, `issuer`,

@@ -160,6 +160,12 @@ export interface SealInspection {
   };
 }
 
+/** One seal of a file, as `documentSeals` lists them. */
+export interface FoundSeal extends Omit<SealInspection, "format"> {
+  /** The report's `signatures[].id` of the signature carrying it; null for a bare seal or signature file. */
+  signatureId: string | null;
+}
+
 /** A certificate, described by `readCertificates`. */
 export interface CertificateInfo {
   subject: string;
@@ -191,6 +197,9 @@ extern "C" {
     /// TypeScript `SealInspection`.
     #[wasm_bindgen(typescript_type = "SealInspection")]
     pub type JsSealInspection;
+    /// TypeScript `FoundSeal`.
+    #[wasm_bindgen(typescript_type = "FoundSeal")]
+    pub type JsFoundSeal;
     /// TypeScript `CertificateInfo`.
     #[wasm_bindgen(typescript_type = "CertificateInfo")]
     pub type JsCertificateInfo;

@@ -95,10 +95,16 @@ test("served on localhost: statuses and checks as the CLI's; anchors listed and 
     assert.deepEqual(shown, cliShown(file, ["--trust", demoRoot]), name);
     assert.equal(shown.status, name === "tampered.ofd" ? "invalid" : "valid", name);
   }
-  // The seal picture is shown (the last file was a seal).
-  const picture = page.locator("img.seal-picture");
-  await picture.waitFor();
-  assert.ok(await picture.evaluate((img) => img.complete && img.naturalWidth > 0));
+  // The seal picture is shown, for a seal file and for the signature of an OFD document.
+  // How many seal pictures are shown, decoded.
+  const picturesShown = () => page.$$eval("img.seal-picture", (imgs) => Promise.all(imgs.map((img) =>
+    new Promise((resolve) => (img.complete ? resolve(img.naturalWidth > 0) : img.addEventListener("load", () => resolve(img.naturalWidth > 0))))))
+    .then((ok) => ok.filter(Boolean).length));
+  assert.equal(await picturesShown(), 1);
+  await verifyInPage(page, path.join(demo, "signed.ofd"));
+  const signatures = await page.locator("article.signature").count();
+  assert.ok(signatures >= 1);
+  assert.equal(await picturesShown(), signatures, "one picture per seal signature of the OFD");
   assert.match(await page.textContent("#status-word"), /有效/);
   // The tampered copy: the failing check is named in plain words.
   await verifyInPage(page, path.join(demo, "tampered.ofd"));
@@ -142,8 +148,9 @@ test("served on localhost: statuses and checks as the CLI's; anchors listed and 
   assert.match(await page.textContent("#error"), /malformed \(1\)/);
 
   // Back to a verdict for the screenshot.
-  await page.setInputFiles("#file", path.join(demo, "seal-v4.esl"));
+  await page.setInputFiles("#file", path.join(demo, "signed.ofd"));
   await page.waitForFunction(() => document.getElementById("status").dataset.status === "valid");
+  await page.locator("img.seal-picture").first().waitFor();
   await page.screenshot({ path: path.join(artifacts(), "page.png"), fullPage: true });
   assert.deepEqual(errors, []);
   await context.close();

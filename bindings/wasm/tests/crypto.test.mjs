@@ -149,3 +149,23 @@ test("the signing build signs (hedged RFC 6979) what sm-crypto and the verify-on
   assert.equal(smCryptoV2.sm2.doVerifySignature(message, hex(withId), hex(publicKey), { der: true, hash: true, userId: "bob" }), true);
   assert.throws(() => signing.sm2Sign(new Uint8Array(5), message), (e) => typeof e.code === "string");
 });
+
+test("documentSeals: the seals of any file, matched to the report's signatures", () => {
+  for (const name of ["SESV4SignDoc.ofd", "allprotected.ofd", "signedFile.ofd", "UserV4.esl", "SignedValueV4.dat", "DigitalSign.ofd"]) {
+    const bytes = readFileSync(path.join(vectors(), name));
+    const report = lib.verify(bytes);
+    const seals = lib.documentSeals(bytes);
+    const sealed = report.signatures.filter((s) => s.report.seal);
+    assert.equal(seals.length, sealed.length, name);
+    seals.forEach((s, i) => {
+      assert.equal(s.signatureId, sealed[i].id, name);
+      assert.deepEqual(s.seal, sealed[i].report.seal, name);
+      assert.equal(s.picture.data.length, s.seal.picture.size_bytes, name);
+    });
+  }
+  const ofd = readFileSync(path.join(fixtureDir(), "demo/signed.ofd"));
+  const [seal] = lib.documentSeals(ofd);
+  assert.deepEqual(Buffer.from(seal.picture.data), readFileSync(path.join(fixtureDir(), "demo/seal.png")));
+  assert.throws(() => lib.documentSeals(new Uint8Array([1, 2])), (e) => e.code === "malformed");
+  assert.throws(() => lib.documentSeals(ofd, { limits: { maxInputBytes: 10 } }), (e) => e.code === "limit_exceeded");
+});

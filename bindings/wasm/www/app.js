@@ -165,16 +165,24 @@
     return dl;
   }
 
-  function pictureOf(bytes) {
-    // The picture bytes of a seal file or signature file; OFD pictures are not extracted.
+  /** The seal pictures of the file, by signature id (`null` for a bare seal or signature file). */
+  function picturesOf(bytes) {
+    const pictures = new Map();
+    let seals = [];
     try {
-      const info = lib.inspectSeal(bytes);
-      if (!info.picture.mimeType) return el("p", { class: "hint" }, t("pictureNone"));
-      const url = URL.createObjectURL(new Blob([info.picture.data], { type: info.picture.mimeType }));
-      return el("img", { class: "seal-picture", src: url, alt: t("picture") });
+      seals = lib.documentSeals(bytes, { limits: {} });
     } catch (_) {
-      return null;
+      return pictures; // the report already says why the file cannot be read
     }
+    for (const s of seals) {
+      if (!s.picture.mimeType) {
+        pictures.set(s.signatureId, el("p", { class: "hint" }, t("pictureNone")));
+        continue;
+      }
+      const url = URL.createObjectURL(new Blob([s.picture.data], { type: s.picture.mimeType }));
+      pictures.set(s.signatureId, el("img", { class: "seal-picture", src: url, alt: t("picture") }));
+    }
+    return pictures;
   }
 
   function warningsList(warnings) {
@@ -197,7 +205,7 @@
     }
     $("status-file").textContent = `${name} · ${t("format")[report.format] || report.format}`;
 
-    const picture = report.format === "seal" || report.format === "ses_signature" ? pictureOf(bytes) : null;
+    const pictures = picturesOf(bytes);
     const sigs = $("signatures");
     sigs.replaceChildren();
     report.signatures.forEach((s, i) => {
@@ -208,7 +216,8 @@
         el("h3", {}, title, " · ", el("span", { class: "sig-status" }, t("status")[r.status])));
       if (s.summary) box.append(el("p", { class: "summary" }, s.summary));
       const side = el("div", { class: "facts-row" });
-      if (picture && i === 0) side.append(el("figure", {}, picture, el("figcaption", {}, t("picture"))));
+      const picture = pictures.get(s.id ?? null);
+      if (picture) side.append(el("figure", {}, picture, el("figcaption", {}, t("picture"))));
       if (r.seal) side.append(el("div", {}, el("h4", {}, t("sealFacts")),
         facts(r.seal, ["name", "es_id", "version", "vendor_id", "seal_type", "created", "valid_from", "valid_to", "maker_subject", "signers"])));
       if (r.signature) side.append(el("div", {}, el("h4", {}, t("signerFacts")),

@@ -13,6 +13,14 @@
 //! | detached signature (SES_Signature DER) | parses as a signature of any version (leniently) | [`ses::verify_signature`], over the detached data if given |
 //! | PDF document | `%PDF-` in the first KiB (ISO 32000-1 §7.5.2 allows leading bytes) | [`pdf::verify_document`] |
 
+//!
+//! [`seals()`] lists the seals a file carries (with the signature each belongs to), for showing
+//! their pictures beside the report.
+
+mod seals;
+
+pub use seals::{FoundSeal, seals};
+
 use crate::license::{self, LicenseError};
 use crate::ofd::{self, Limits, OfdError, OfdVerifyOptions};
 use crate::pdf::{self, PdfError};
