@@ -5,7 +5,7 @@
  * (GB/T 32918.2 Z value), independently of the library's own computation.
  *
  * Usage: test_seal VECTORS_DIR [WORK_DIR] (the ofdrw vectors: sign_key.pem, sign_cert.pem,
- * ROOT.p12, USER.p12, helloworld.ofd, UserV1/4/5.esl).
+ * ROOT.p12, USER.p12, helloworld.ofd, VPage7.ofd, DigitalSign.ofd, UserV1/4/5.esl).
  */
 #include <math.h>
 #include <stdint.h>
@@ -571,6 +571,46 @@ static void test_trusted(const char *dir) {
   eseal_key_free(root_key);
 }
 
+/* ofdrw's DigitalSign.ofd holds a bare SM2 signature without certificate: the signer
+ * certificate comes from the caller (USER.p12's), as with `eseal verify --signer-cert`. */
+static void test_bare_digital(const char *dir) {
+  size_t len = 0, ofd_len = 0;
+  unsigned char *p12 = read_file(dir, "USER.p12", &len);
+  eseal_key *user = NULL;
+  CHECK_RC(eseal_key_load(p12, len, (const uint8_t *)"777777", 6, &user), ESEAL_OK);
+  free(p12);
+  eseal_certificate *user_cert = NULL;
+  CHECK_RC(eseal_key_certificate(user, 0, &user_cert), ESEAL_OK);
+  unsigned char *ofd = read_file(dir, "DigitalSign.ofd", &ofd_len);
+  const eseal_certificate *right[1] = {user_cert}, *wrong[1] = {cert};
+  const eseal_certificate *both[2] = {cert, user_cert};
+  struct {
+    const eseal_certificate *const *certs;
+    size_t count;
+    int value;
+    eseal_status status;
+  } cases[] = {
+      {NULL, 0, ESEAL_CHECK_INDETERMINATE, ESEAL_STATUS_INDETERMINATE},
+      {right, 1, ESEAL_CHECK_PASSED, ESEAL_STATUS_INDETERMINATE},
+      {wrong, 1, ESEAL_CHECK_FAILED, ESEAL_STATUS_INVALID},
+      {both, 2, ESEAL_CHECK_PASSED, ESEAL_STATUS_INDETERMINATE},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    eseal_report *report = NULL;
+    CHECK_RC(eseal_verify_with(ofd, ofd_len, NULL, NULL, 0, NULL, 0, cases[i].certs,
+                               cases[i].count, &report),
+             ESEAL_OK);
+    eseal_status status = ESEAL_STATUS_VALID;
+    CHECK_RC(eseal_report_status(report, &status), ESEAL_OK);
+    CHECK(status == cases[i].status);
+    CHECK(check_status(report, "signature.value") == cases[i].value);
+    eseal_report_free(report);
+  }
+  free(ofd);
+  eseal_certificate_free(user_cert);
+  eseal_key_free(user);
+}
+
 static int device_calls = 0;
 static int device_sign(void *user_data, const uint8_t *message, size_t message_len,
                        const uint8_t *digest, uint8_t *signature, size_t capacity,
@@ -746,6 +786,7 @@ int main(int argc, char **argv) {
   test_sign_data();
   test_ofd(argv[1]);
   test_trusted(argv[1]);
+  test_bare_digital(argv[1]);
   eseal_certificate_free(cert);
   eseal_key_free(key);
   return finish("test_seal");
