@@ -389,7 +389,7 @@ static void test_prepared_seal(void) {
   eseal_seal_free(built);
 }
 
-static void test_sign_data(void) {
+static void test_sign_data(const char *dir) {
   eseal_seal *seal = make_seal(4);
   const uint8_t data[] = "the contract, as agreed";
   size_t len = sizeof data - 1;
@@ -478,6 +478,21 @@ static void test_sign_data(void) {
            ESEAL_OUTSIDE_VALIDITY);
   CHECK(prepared == NULL);
   CHECK_RC(eseal_sign_data(seal, key, cert, data, len, "\xff", 1, AT, &sig), ESEAL_INVALID_UTF8);
+  /* A signer the seal does not list (USER.p12's), and a key that is not the certificate's. */
+  size_t p12_len = 0;
+  unsigned char *p12 = read_file(dir, "USER.p12", &p12_len);
+  eseal_key *user = NULL;
+  CHECK_RC(eseal_key_load(p12, p12_len, (const uint8_t *)"777777", 6, &user), ESEAL_OK);
+  free(p12);
+  eseal_certificate *user_cert = NULL;
+  CHECK_RC(eseal_key_certificate(user, 0, &user_cert), ESEAL_OK);
+  CHECK_RC(eseal_sign_data(seal, user, user_cert, data, len, "x", 1, AT, &sig), ESEAL_UNTRUSTED);
+  CHECK(strstr(last_error(), "certList") != NULL);
+  CHECK_RC(eseal_sign_data(seal, user, cert, data, len, "x", 1, AT, &sig),
+           ESEAL_VERIFICATION_FAILED);
+  CHECK(sig.ptr == NULL);
+  eseal_certificate_free(user_cert);
+  eseal_key_free(user);
   CHECK_RC(eseal_sign_data(NULL, key, cert, data, len, "x", 1, AT, &sig), ESEAL_NULL_POINTER);
   CHECK_RC(eseal_sign_data(seal, NULL, cert, data, len, "x", 1, AT, &sig), ESEAL_NULL_POINTER);
   CHECK_RC(eseal_sign_data(seal, key, NULL, data, len, "x", 1, AT, &sig), ESEAL_NULL_POINTER);
@@ -783,7 +798,7 @@ int main(int argc, char **argv) {
   test_seal_fields();
   test_seal_load(argv[1]);
   test_prepared_seal();
-  test_sign_data();
+  test_sign_data(argv[1]);
   test_ofd(argv[1]);
   test_trusted(argv[1]);
   test_bare_digital(argv[1]);
