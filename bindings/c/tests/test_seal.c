@@ -210,6 +210,21 @@ static void test_seal_fields(void) {
     CHECK_RC(eseal_certificate_serial(maker, &serial), ESEAL_OK);
     CHECK(strcmp(serial, "017af20e3374") == 0);
     eseal_certificate_free(maker);
+    /* The authorised signers: our certificate, as a certificate. */
+    size_t signers = 0;
+    bool by_digest = true, listed = false;
+    CHECK_RC(eseal_seal_signer_count(seal, &signers, &by_digest), ESEAL_OK);
+    CHECK(signers == 1 && !by_digest);
+    eseal_certificate *signer = NULL;
+    CHECK_RC(eseal_seal_signer_certificate(seal, 0, &signer), ESEAL_OK);
+    CHECK_RC(eseal_certificate_serial(signer, &serial), ESEAL_OK);
+    CHECK(strcmp(serial, "017af20e3374") == 0);
+    eseal_certificate_free(signer);
+    signer = (eseal_certificate *)&signer;
+    CHECK_RC(eseal_seal_signer_certificate(seal, 1, &signer), ESEAL_INDEX_OUT_OF_RANGE);
+    CHECK(signer == NULL);
+    CHECK_RC(eseal_seal_lists_signer(seal, cert, &listed), ESEAL_OK);
+    CHECK(listed);
 
     /* DER out, read back: the same bytes and fields; the verifier finds nothing wrong. */
     eseal_bytes der = {NULL, 0};
@@ -267,9 +282,58 @@ static void test_seal_fields(void) {
   CHECK_RC(eseal_seal_picture(seal, NULL, &s, &i64, &i64), ESEAL_NULL_POINTER);
   CHECK_RC(eseal_seal_picture(seal, &out, NULL, &i64, &i64), ESEAL_NULL_POINTER);
   CHECK_RC(eseal_seal_picture(seal, &out, &s, &i64, NULL), ESEAL_NULL_POINTER);
+  size_t n = 0;
+  bool flag = false;
+  CHECK_RC(eseal_seal_signer_count(NULL, &n, &flag), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_signer_count(seal, NULL, &flag), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_signer_count(seal, &n, NULL), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_signer_certificate(NULL, 0, &c), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_signer_certificate(seal, 0, NULL), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_lists_signer(NULL, cert, &flag), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_lists_signer(seal, NULL, &flag), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_lists_signer(seal, cert, NULL), ESEAL_NULL_POINTER);
   CHECK(out.ptr == NULL);
   eseal_seal_free(seal);
   eseal_seal_free(NULL);
+}
+
+static void test_digest_signers(void) {
+  /* Signers listed by certificate digest: v4 and v5 only, never mixed with certificates. */
+  const uint32_t versions[] = {4, 5};
+  for (int v = 0; v < 2; v++) {
+    eseal_seal_builder *b = new_builder();
+    CHECK_RC(eseal_seal_builder_set_version(b, versions[v]), ESEAL_OK);
+    CHECK_RC(eseal_seal_builder_add_signer_digest(b, cert), ESEAL_OK);
+    eseal_seal *seal = NULL;
+    CHECK_RC(eseal_seal_builder_build(b, key, cert, &seal), ESEAL_OK);
+    size_t count = 0;
+    bool by_digest = false, listed = false;
+    CHECK_RC(eseal_seal_signer_count(seal, &count, &by_digest), ESEAL_OK);
+    CHECK(count == 1 && by_digest);
+    CHECK_RC(eseal_seal_lists_signer(seal, cert, &listed), ESEAL_OK);
+    CHECK(listed);
+    eseal_certificate *signer = NULL;
+    CHECK_RC(eseal_seal_signer_certificate(seal, 0, &signer), ESEAL_UNSUPPORTED);
+    CHECK(signer == NULL);
+    /* Signing with it works as with a certificate list. */
+    eseal_bytes sig = {NULL, 0};
+    CHECK_RC(eseal_sign_data(seal, key, cert, (const uint8_t *)"d", 1, "d", 1, AT, &sig), ESEAL_OK);
+    CHECK(verify_status(sig.ptr, sig.len, (const uint8_t *)"d", 1, NULL) ==
+          ESEAL_STATUS_INDETERMINATE);
+    eseal_bytes_free(&sig);
+    eseal_seal_free(seal);
+    CHECK_RC(eseal_seal_builder_add_signer(b, cert), ESEAL_OK);
+    CHECK_RC(eseal_seal_builder_build(b, key, cert, &seal), ESEAL_INVALID_ARGUMENT);
+    eseal_seal_builder_free(b);
+  }
+  eseal_seal_builder *b = new_builder();
+  CHECK_RC(eseal_seal_builder_set_version(b, 1), ESEAL_OK);
+  CHECK_RC(eseal_seal_builder_add_signer_digest(b, cert), ESEAL_OK);
+  eseal_seal *seal = NULL;
+  CHECK_RC(eseal_seal_builder_build(b, key, cert, &seal), ESEAL_INVALID_ARGUMENT);
+  CHECK_RC(eseal_seal_builder_add_signer_digest(NULL, cert), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_builder_add_signer_digest(b, NULL), ESEAL_NULL_POINTER);
+  eseal_seal_builder_free(b);
 }
 
 static void test_seal_load(const char *dir) {
@@ -289,6 +353,20 @@ static void test_seal_load(const char *dir) {
     eseal_bytes der = {NULL, 0};
     CHECK_RC(eseal_seal_der(seal, &der), ESEAL_OK);
     CHECK(der.len == len && memcmp(der.ptr, data, len) == 0); /* byte for byte */
+    /* ofdrw's seals list other signers than our certificate; their entries read. */
+    size_t signers = 0;
+    bool by_digest = true, listed = true;
+    CHECK_RC(eseal_seal_signer_count(seal, &signers, &by_digest), ESEAL_OK);
+    CHECK(signers >= 1 && !by_digest);
+    for (size_t s = 0; s < signers; s++) {
+      eseal_certificate *signer = NULL;
+      CHECK_RC(eseal_seal_signer_certificate(seal, s, &signer), ESEAL_OK);
+      CHECK_RC(eseal_seal_lists_signer(seal, signer, &listed), ESEAL_OK);
+      CHECK(listed);
+      eseal_certificate_free(signer);
+    }
+    CHECK_RC(eseal_seal_lists_signer(seal, cert, &listed), ESEAL_OK);
+    CHECK(!listed);
     eseal_bytes_free(&der);
     eseal_seal_free(seal);
     /* Every truncation of the seal is refused without a crash. */
@@ -797,6 +875,7 @@ int main(int argc, char **argv) {
   test_builder_arguments(argv[1]);
   test_seal_fields();
   test_seal_load(argv[1]);
+  test_digest_signers();
   test_prepared_seal();
   test_sign_data(argv[1]);
   test_ofd(argv[1]);
