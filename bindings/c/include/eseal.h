@@ -679,6 +679,15 @@ eseal_result eseal_seal_builder_set_vendor_id(eseal_seal_builder *builder,
 eseal_result eseal_seal_builder_add_signer(eseal_seal_builder *builder,
                                            const eseal_certificate *certificate);
 
+// Authorises a signer by the SM3 digest of its certificate (`certListType` 2; v4 and v5
+// seals only, and not mixed with [`eseal_seal_builder_add_signer`]: building refuses both
+// with `ESEAL_INVALID_ARGUMENT`).
+//
+// # Safety
+// As for [`eseal_seal_builder_add_signer`].
+eseal_result eseal_seal_builder_add_signer_digest(eseal_seal_builder *builder,
+                                                  const eseal_certificate *certificate);
+
 // Makes the seal into `*out`, signed by the maker's `maker_key` (a key file or an external
 // key) whose certificate is `maker_certificate`. Refused, with the core's code and message:
 // no signer (`ESEAL_INVALID_ARGUMENT`), a validity outside the maker certificate's
@@ -772,6 +781,33 @@ eseal_result eseal_seal_picture(const eseal_seal *seal,
                                 const char **picture_type,
                                 int64_t *width_mm,
                                 int64_t *height_mm);
+
+// The signers the seal authorises (`certList`): `*count` entries, and `*by_digest` true when
+// they are certificate digests (GB/T 38540 `certListType` 2) rather than certificates.
+//
+// # Safety
+// `seal` must be a live seal; `count` and `by_digest` valid for writing.
+eseal_result eseal_seal_signer_count(const eseal_seal *seal, size_t *count, bool *by_digest);
+
+// Authorised signer number `index` (below [`eseal_seal_signer_count`]) as a new certificate
+// handle in `*out`. A seal that lists digests gives `ESEAL_UNSUPPORTED` (use
+// [`eseal_seal_lists_signer`]); an entry that is no readable certificate, its error.
+//
+// # Safety
+// `seal` must be a live seal; `out` valid for writing a pointer.
+eseal_result eseal_seal_signer_certificate(const eseal_seal *seal,
+                                           size_t index,
+                                           eseal_certificate **out);
+
+// Whether the seal authorises the holder of `certificate` (listed as that certificate or as
+// its digest) into `*listed`. A digest list naming only digest types eseal does not know
+// gives `ESEAL_UNSUPPORTED`.
+//
+// # Safety
+// `seal` and `certificate` must be live handles; `listed` valid for writing.
+eseal_result eseal_seal_lists_signer(const eseal_seal *seal,
+                                     const eseal_certificate *certificate,
+                                     bool *listed);
 
 // Frees a seal; NULL is ignored. Its strings become invalid.
 //
@@ -880,8 +916,10 @@ void eseal_prepared_free(eseal_prepared *prepared);
 // the page: the library writes what it is given, and a verifier reports a stamp off the page.
 //
 // Refused with the core's code: an unreadable package (`ESEAL_MALFORMED`), a page the
-// document does not have or a bad size (`ESEAL_INVALID_ARGUMENT`), a whole-protected document
-// (`ESEAL_POLICY_REFUSED`), a seal or key that cannot sign (`ESEAL_CRYPTO`, with the reason).
+// document does not have, a bad size or position, or a whole-protected document
+// (`ESEAL_INVALID_ARGUMENT`), a signer the seal does not list, a signing time outside the
+// seal's or certificate's validity, or a key that cannot sign (`ESEAL_CRYPTO`, with the
+// reason in the message).
 //
 // # Safety
 // `ofd` readable for `ofd_len` bytes; `seal`, `key`, `signer_certificate` live handles; `out`

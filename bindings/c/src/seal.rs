@@ -5,7 +5,8 @@ use std::ffi::{CString, c_char};
 
 use eseal_core::pki::Time;
 use eseal_core::ses::{
-    ParseMode, PictureFormat, Seal, SealBuilder, SealPicture, SealType, SealValidity, SesVersion,
+    CertList, CertListMatch, ParseMode, PictureFormat, Seal, SealBuilder, SealPicture, SealType,
+    SealValidity, SesVersion,
 };
 
 use crate::buffer::{bytes_output, c_string, clear_bytes, eseal_bytes, put_bytes};
@@ -173,12 +174,47 @@ pub unsafe extern "C" fn eseal_seal_builder_add_signer(
     builder: *mut eseal_seal_builder,
     certificate: *const eseal_certificate,
 ) -> eseal_result {
+    // SAFETY: forwarded caller's contract.
+    unsafe { add_signer(builder, certificate, SealBuilder::add_signer_certificate) }
+}
+
+/// Authorises a signer by the SM3 digest of its certificate (`certListType` 2; v4 and v5
+/// seals only, and not mixed with [`eseal_seal_builder_add_signer`]: building refuses both
+/// with `ESEAL_INVALID_ARGUMENT`).
+///
+/// # Safety
+/// As for [`eseal_seal_builder_add_signer`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_seal_builder_add_signer_digest(
+    builder: *mut eseal_seal_builder,
+    certificate: *const eseal_certificate,
+) -> eseal_result {
+    // SAFETY: forwarded caller's contract.
+    unsafe {
+        add_signer(
+            builder,
+            certificate,
+            SealBuilder::add_signer_certificate_digest,
+        )
+    }
+}
+
+/// The body of the two `eseal_seal_builder_add_signer*` functions.
+///
+/// # Safety
+/// `builder` must be NULL or a live builder not used by another thread; `certificate` NULL or
+/// a live certificate.
+unsafe fn add_signer(
+    builder: *mut eseal_seal_builder,
+    certificate: *const eseal_certificate,
+    add: for<'b> fn(&'b mut SealBuilder, &eseal_core::pki::Certificate) -> &'b mut SealBuilder,
+) -> eseal_result {
     guard(|| {
         // SAFETY: caller's contract: live and exclusively ours for this call.
         let builder = unsafe { builder.as_mut() }.ok_or_else(|| Fail::null("builder"))?;
         // SAFETY: caller's contract.
         let certificate = unsafe { handle(certificate, "certificate") }?;
-        builder.builder.add_signer_certificate(&certificate.cert);
+        add(&mut builder.builder, &certificate.cert);
         Ok(())
     })
 }
@@ -441,6 +477,109 @@ pub unsafe extern "C" fn eseal_seal_picture(
             put(height_mm, picture.height, "height_mm")?;
             put_bytes(data, picture.data.clone(), "data")
         }
+    })
+}
+
+/// The signers the seal authorises (`certList`): `*count` entries, and `*by_digest` true when
+/// they are certificate digests (GB/T 38540 `certListType` 2) rather than certificates.
+///
+/// # Safety
+/// `seal` must be a live seal; `count` and `by_digest` valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_seal_signer_count(
+    seal: *const eseal_seal,
+    count: *mut usize,
+    by_digest: *mut bool,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: caller's contract.
+        let seal = unsafe { handle(seal, "seal") }?;
+        if count.is_null() || by_digest.is_null() {
+            return Err(Fail::null("an out-pointer"));
+        }
+        let (n, digests) = match seal.seal.cert_list() {
+            CertList::Certs(certs) => (certs.len(), false),
+            CertList::Digests(digests) => (digests.len(), true),
+            // A list kind a newer core adds: neither certificates nor digests eseal reads.
+            _ => {
+                return Err(Fail::new(
+                    eseal_result::ESEAL_UNSUPPORTED,
+                    "the seal's certList is of a kind this binding does not know",
+                ));
+            }
+        };
+        // SAFETY: both valid for writes (caller's contract).
+        unsafe {
+            put(count, n, "count")?;
+            put(by_digest, digests, "by_digest")
+        }
+    })
+}
+
+/// Authorised signer number `index` (below [`eseal_seal_signer_count`]) as a new certificate
+/// handle in `*out`. A seal that lists digests gives `ESEAL_UNSUPPORTED` (use
+/// [`eseal_seal_lists_signer`]); an entry that is no readable certificate, its error.
+///
+/// # Safety
+/// `seal` must be a live seal; `out` valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_seal_signer_certificate(
+    seal: *const eseal_seal,
+    index: usize,
+    out: *mut *mut eseal_certificate,
+) -> eseal_result {
+    let make = || {
+        // SAFETY: caller's contract.
+        let seal = unsafe { handle(seal, "seal") }?;
+        let CertList::Certs(certs) = seal.seal.cert_list() else {
+            return Err(Fail::new(
+                eseal_result::ESEAL_UNSUPPORTED,
+                "the seal lists its signers by certificate digest, not by certificate",
+            ));
+        };
+        let der = certs.get(index).ok_or_else(|| {
+            Fail::new(
+                eseal_result::ESEAL_INDEX_OUT_OF_RANGE,
+                &format!("signer {index} asked for; the seal lists {}", certs.len()),
+            )
+        })?;
+        let cert = eseal_core::pki::Certificate::from_der(der).map_err(core_error)?;
+        Ok(eseal_certificate::new(cert))
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { new_handle(out, make) }
+}
+
+/// Whether the seal authorises the holder of `certificate` (listed as that certificate or as
+/// its digest) into `*listed`. A digest list naming only digest types eseal does not know
+/// gives `ESEAL_UNSUPPORTED`.
+///
+/// # Safety
+/// `seal` and `certificate` must be live handles; `listed` valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_seal_lists_signer(
+    seal: *const eseal_seal,
+    certificate: *const eseal_certificate,
+    listed: *mut bool,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: caller's contract for the two handles.
+        let (seal, cert) = unsafe { (handle(seal, "seal")?, handle(certificate, "certificate")?) };
+        let found = match seal.seal.cert_list().lists(cert.cert.as_der()) {
+            CertListMatch::Certificate { .. } | CertListMatch::Digest { .. } => true,
+            CertListMatch::Undecidable { unknown_types } => {
+                return Err(Fail::new(
+                    eseal_result::ESEAL_UNSUPPORTED,
+                    &format!(
+                        "the seal lists digests of types eseal does not know ({})",
+                        unknown_types.join(", ")
+                    ),
+                ));
+            }
+            _ => false,
+        };
+        // SAFETY: caller's contract for listed.
+        unsafe { put(listed, found, "listed") }
     })
 }
 

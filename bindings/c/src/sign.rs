@@ -373,8 +373,10 @@ unsafe fn sign_ofd(
 /// the page: the library writes what it is given, and a verifier reports a stamp off the page.
 ///
 /// Refused with the core's code: an unreadable package (`ESEAL_MALFORMED`), a page the
-/// document does not have or a bad size (`ESEAL_INVALID_ARGUMENT`), a whole-protected document
-/// (`ESEAL_POLICY_REFUSED`), a seal or key that cannot sign (`ESEAL_CRYPTO`, with the reason).
+/// document does not have, a bad size or position, or a whole-protected document
+/// (`ESEAL_INVALID_ARGUMENT`), a signer the seal does not list, a signing time outside the
+/// seal's or certificate's validity, or a key that cannot sign (`ESEAL_CRYPTO`, with the
+/// reason in the message).
 ///
 /// # Safety
 /// `ofd` readable for `ofd_len` bytes; `seal`, `key`, `signer_certificate` live handles; `out`

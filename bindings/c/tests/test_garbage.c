@@ -149,6 +149,15 @@ static void garbage_seals_and_documents(const struct file *seal_file, const stru
       eseal_certificate *maker = NULL;
       CHECK_SANE(eseal_seal_maker_certificate(s, &maker));
       eseal_certificate_free(maker);
+      size_t signers = 0;
+      bool by_digest = false, listed = false;
+      CHECK_RC(eseal_seal_signer_count(s, &signers, &by_digest), ESEAL_OK);
+      for (size_t n = 0; n < signers && n < 4; n++) {
+        eseal_certificate *signer = NULL;
+        CHECK_SANE(eseal_seal_signer_certificate(s, n, &signer));
+        eseal_certificate_free(signer);
+      }
+      CHECK_SANE(eseal_seal_lists_signer(s, cert, &listed));
       eseal_bytes_free(&picture);
       eseal_bytes_free(&der);
       eseal_seal_free(s);

@@ -5,7 +5,7 @@
  * (GB/T 32918.2 Z value), independently of the library's own computation.
  *
  * Usage: test_seal VECTORS_DIR [WORK_DIR] (the ofdrw vectors: sign_key.pem, sign_cert.pem,
- * ROOT.p12, USER.p12, helloworld.ofd, UserV1/4/5.esl).
+ * ROOT.p12, USER.p12, helloworld.ofd, VPage7.ofd, DigitalSign.ofd, UserV1/4/5.esl).
  */
 #include <math.h>
 #include <stdint.h>
@@ -210,6 +210,21 @@ static void test_seal_fields(void) {
     CHECK_RC(eseal_certificate_serial(maker, &serial), ESEAL_OK);
     CHECK(strcmp(serial, "017af20e3374") == 0);
     eseal_certificate_free(maker);
+    /* The authorised signers: our certificate, as a certificate. */
+    size_t signers = 0;
+    bool by_digest = true, listed = false;
+    CHECK_RC(eseal_seal_signer_count(seal, &signers, &by_digest), ESEAL_OK);
+    CHECK(signers == 1 && !by_digest);
+    eseal_certificate *signer = NULL;
+    CHECK_RC(eseal_seal_signer_certificate(seal, 0, &signer), ESEAL_OK);
+    CHECK_RC(eseal_certificate_serial(signer, &serial), ESEAL_OK);
+    CHECK(strcmp(serial, "017af20e3374") == 0);
+    eseal_certificate_free(signer);
+    signer = (eseal_certificate *)&signer;
+    CHECK_RC(eseal_seal_signer_certificate(seal, 1, &signer), ESEAL_INDEX_OUT_OF_RANGE);
+    CHECK(signer == NULL);
+    CHECK_RC(eseal_seal_lists_signer(seal, cert, &listed), ESEAL_OK);
+    CHECK(listed);
 
     /* DER out, read back: the same bytes and fields; the verifier finds nothing wrong. */
     eseal_bytes der = {NULL, 0};
@@ -267,9 +282,58 @@ static void test_seal_fields(void) {
   CHECK_RC(eseal_seal_picture(seal, NULL, &s, &i64, &i64), ESEAL_NULL_POINTER);
   CHECK_RC(eseal_seal_picture(seal, &out, NULL, &i64, &i64), ESEAL_NULL_POINTER);
   CHECK_RC(eseal_seal_picture(seal, &out, &s, &i64, NULL), ESEAL_NULL_POINTER);
+  size_t n = 0;
+  bool flag = false;
+  CHECK_RC(eseal_seal_signer_count(NULL, &n, &flag), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_signer_count(seal, NULL, &flag), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_signer_count(seal, &n, NULL), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_signer_certificate(NULL, 0, &c), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_signer_certificate(seal, 0, NULL), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_lists_signer(NULL, cert, &flag), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_lists_signer(seal, NULL, &flag), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_lists_signer(seal, cert, NULL), ESEAL_NULL_POINTER);
   CHECK(out.ptr == NULL);
   eseal_seal_free(seal);
   eseal_seal_free(NULL);
+}
+
+static void test_digest_signers(void) {
+  /* Signers listed by certificate digest: v4 and v5 only, never mixed with certificates. */
+  const uint32_t versions[] = {4, 5};
+  for (int v = 0; v < 2; v++) {
+    eseal_seal_builder *b = new_builder();
+    CHECK_RC(eseal_seal_builder_set_version(b, versions[v]), ESEAL_OK);
+    CHECK_RC(eseal_seal_builder_add_signer_digest(b, cert), ESEAL_OK);
+    eseal_seal *seal = NULL;
+    CHECK_RC(eseal_seal_builder_build(b, key, cert, &seal), ESEAL_OK);
+    size_t count = 0;
+    bool by_digest = false, listed = false;
+    CHECK_RC(eseal_seal_signer_count(seal, &count, &by_digest), ESEAL_OK);
+    CHECK(count == 1 && by_digest);
+    CHECK_RC(eseal_seal_lists_signer(seal, cert, &listed), ESEAL_OK);
+    CHECK(listed);
+    eseal_certificate *signer = NULL;
+    CHECK_RC(eseal_seal_signer_certificate(seal, 0, &signer), ESEAL_UNSUPPORTED);
+    CHECK(signer == NULL);
+    /* Signing with it works as with a certificate list. */
+    eseal_bytes sig = {NULL, 0};
+    CHECK_RC(eseal_sign_data(seal, key, cert, (const uint8_t *)"d", 1, "d", 1, AT, &sig), ESEAL_OK);
+    CHECK(verify_status(sig.ptr, sig.len, (const uint8_t *)"d", 1, NULL) ==
+          ESEAL_STATUS_INDETERMINATE);
+    eseal_bytes_free(&sig);
+    eseal_seal_free(seal);
+    CHECK_RC(eseal_seal_builder_add_signer(b, cert), ESEAL_OK);
+    CHECK_RC(eseal_seal_builder_build(b, key, cert, &seal), ESEAL_INVALID_ARGUMENT);
+    eseal_seal_builder_free(b);
+  }
+  eseal_seal_builder *b = new_builder();
+  CHECK_RC(eseal_seal_builder_set_version(b, 1), ESEAL_OK);
+  CHECK_RC(eseal_seal_builder_add_signer_digest(b, cert), ESEAL_OK);
+  eseal_seal *seal = NULL;
+  CHECK_RC(eseal_seal_builder_build(b, key, cert, &seal), ESEAL_INVALID_ARGUMENT);
+  CHECK_RC(eseal_seal_builder_add_signer_digest(NULL, cert), ESEAL_NULL_POINTER);
+  CHECK_RC(eseal_seal_builder_add_signer_digest(b, NULL), ESEAL_NULL_POINTER);
+  eseal_seal_builder_free(b);
 }
 
 static void test_seal_load(const char *dir) {
@@ -289,6 +353,20 @@ static void test_seal_load(const char *dir) {
     eseal_bytes der = {NULL, 0};
     CHECK_RC(eseal_seal_der(seal, &der), ESEAL_OK);
     CHECK(der.len == len && memcmp(der.ptr, data, len) == 0); /* byte for byte */
+    /* ofdrw's seals list other signers than our certificate; their entries read. */
+    size_t signers = 0;
+    bool by_digest = true, listed = true;
+    CHECK_RC(eseal_seal_signer_count(seal, &signers, &by_digest), ESEAL_OK);
+    CHECK(signers >= 1 && !by_digest);
+    for (size_t s = 0; s < signers; s++) {
+      eseal_certificate *signer = NULL;
+      CHECK_RC(eseal_seal_signer_certificate(seal, s, &signer), ESEAL_OK);
+      CHECK_RC(eseal_seal_lists_signer(seal, signer, &listed), ESEAL_OK);
+      CHECK(listed);
+      eseal_certificate_free(signer);
+    }
+    CHECK_RC(eseal_seal_lists_signer(seal, cert, &listed), ESEAL_OK);
+    CHECK(!listed);
     eseal_bytes_free(&der);
     eseal_seal_free(seal);
     /* Every truncation of the seal is refused without a crash. */
@@ -389,7 +467,7 @@ static void test_prepared_seal(void) {
   eseal_seal_free(built);
 }
 
-static void test_sign_data(void) {
+static void test_sign_data(const char *dir) {
   eseal_seal *seal = make_seal(4);
   const uint8_t data[] = "the contract, as agreed";
   size_t len = sizeof data - 1;
@@ -478,6 +556,21 @@ static void test_sign_data(void) {
            ESEAL_OUTSIDE_VALIDITY);
   CHECK(prepared == NULL);
   CHECK_RC(eseal_sign_data(seal, key, cert, data, len, "\xff", 1, AT, &sig), ESEAL_INVALID_UTF8);
+  /* A signer the seal does not list (USER.p12's), and a key that is not the certificate's. */
+  size_t p12_len = 0;
+  unsigned char *p12 = read_file(dir, "USER.p12", &p12_len);
+  eseal_key *user = NULL;
+  CHECK_RC(eseal_key_load(p12, p12_len, (const uint8_t *)"777777", 6, &user), ESEAL_OK);
+  free(p12);
+  eseal_certificate *user_cert = NULL;
+  CHECK_RC(eseal_key_certificate(user, 0, &user_cert), ESEAL_OK);
+  CHECK_RC(eseal_sign_data(seal, user, user_cert, data, len, "x", 1, AT, &sig), ESEAL_UNTRUSTED);
+  CHECK(strstr(last_error(), "certList") != NULL);
+  CHECK_RC(eseal_sign_data(seal, user, cert, data, len, "x", 1, AT, &sig),
+           ESEAL_VERIFICATION_FAILED);
+  CHECK(sig.ptr == NULL);
+  eseal_certificate_free(user_cert);
+  eseal_key_free(user);
   CHECK_RC(eseal_sign_data(NULL, key, cert, data, len, "x", 1, AT, &sig), ESEAL_NULL_POINTER);
   CHECK_RC(eseal_sign_data(seal, NULL, cert, data, len, "x", 1, AT, &sig), ESEAL_NULL_POINTER);
   CHECK_RC(eseal_sign_data(seal, key, NULL, data, len, "x", 1, AT, &sig), ESEAL_NULL_POINTER);
@@ -569,6 +662,46 @@ static void test_trusted(const char *dir) {
   eseal_bytes_free(&root_der);
   eseal_certificate_free(root);
   eseal_key_free(root_key);
+}
+
+/* ofdrw's DigitalSign.ofd holds a bare SM2 signature without certificate: the signer
+ * certificate comes from the caller (USER.p12's), as with `eseal verify --signer-cert`. */
+static void test_bare_digital(const char *dir) {
+  size_t len = 0, ofd_len = 0;
+  unsigned char *p12 = read_file(dir, "USER.p12", &len);
+  eseal_key *user = NULL;
+  CHECK_RC(eseal_key_load(p12, len, (const uint8_t *)"777777", 6, &user), ESEAL_OK);
+  free(p12);
+  eseal_certificate *user_cert = NULL;
+  CHECK_RC(eseal_key_certificate(user, 0, &user_cert), ESEAL_OK);
+  unsigned char *ofd = read_file(dir, "DigitalSign.ofd", &ofd_len);
+  const eseal_certificate *right[1] = {user_cert}, *wrong[1] = {cert};
+  const eseal_certificate *both[2] = {cert, user_cert};
+  struct {
+    const eseal_certificate *const *certs;
+    size_t count;
+    int value;
+    eseal_status status;
+  } cases[] = {
+      {NULL, 0, ESEAL_CHECK_INDETERMINATE, ESEAL_STATUS_INDETERMINATE},
+      {right, 1, ESEAL_CHECK_PASSED, ESEAL_STATUS_INDETERMINATE},
+      {wrong, 1, ESEAL_CHECK_FAILED, ESEAL_STATUS_INVALID},
+      {both, 2, ESEAL_CHECK_PASSED, ESEAL_STATUS_INDETERMINATE},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    eseal_report *report = NULL;
+    CHECK_RC(eseal_verify_with(ofd, ofd_len, NULL, NULL, 0, NULL, 0, cases[i].certs,
+                               cases[i].count, &report),
+             ESEAL_OK);
+    eseal_status status = ESEAL_STATUS_VALID;
+    CHECK_RC(eseal_report_status(report, &status), ESEAL_OK);
+    CHECK(status == cases[i].status);
+    CHECK(check_status(report, "signature.value") == cases[i].value);
+    eseal_report_free(report);
+  }
+  free(ofd);
+  eseal_certificate_free(user_cert);
+  eseal_key_free(user);
 }
 
 static int device_calls = 0;
@@ -742,10 +875,12 @@ int main(int argc, char **argv) {
   test_builder_arguments(argv[1]);
   test_seal_fields();
   test_seal_load(argv[1]);
+  test_digest_signers();
   test_prepared_seal();
-  test_sign_data();
+  test_sign_data(argv[1]);
   test_ofd(argv[1]);
   test_trusted(argv[1]);
+  test_bare_digital(argv[1]);
   eseal_certificate_free(cert);
   eseal_key_free(key);
   return finish("test_seal");
