@@ -74,6 +74,83 @@ struct Entry {
     outcome: Outcome,
 }
 
+/// What the summary and the HTML page need of an audited file, kept once its JSON line is
+/// written: the full report is dropped, so an audit's memory does not grow with its reports.
+struct Brief {
+    name: String,
+    data: Option<String>,
+    /// The verdict; `None` when the file could not be verified (an error).
+    status: Option<Status>,
+    exit: Exit,
+    format: &'static str,
+    signatures: Option<usize>,
+    /// The first problem (check id and word, message), for files that are not valid.
+    problem: Option<(String, String)>,
+    /// Each check that kept the file from being valid, once: whether it failed (or was only
+    /// not established).
+    checks: Vec<(&'static str, bool)>,
+}
+
+impl Brief {
+    fn of(e: Entry) -> Self {
+        let status = match &e.outcome {
+            Outcome::Report(r) => Some(r.status()),
+            Outcome::Error(..) => None,
+        };
+        let (format, signatures, checks) = match &e.outcome {
+            Outcome::Report(r) => {
+                // Each check once per file: failed if any occurrence failed.
+                let mut per_file: BTreeMap<&'static str, bool> = BTreeMap::new();
+                let all = r.checks().iter().chain(
+                    r.signatures()
+                        .iter()
+                        .flat_map(|s| s.report().checks().iter()),
+                );
+                for c in all {
+                    match Shown::of(c) {
+                        Shown::Failed => {
+                            per_file.insert(c.id.as_str(), true);
+                        }
+                        Shown::NotEstablished => {
+                            per_file.entry(c.id.as_str()).or_insert(false);
+                        }
+                        _ => {}
+                    }
+                }
+                (
+                    r.format().as_str(),
+                    Some(r.signatures().len()),
+                    per_file.into_iter().collect(),
+                )
+            }
+            Outcome::Error(..) => ("?", None, Vec::new()),
+        };
+        let problem = (status != Some(Status::Valid)).then(|| first_problem(&e.outcome));
+        Self {
+            exit: e.outcome.exit(),
+            status,
+            format,
+            signatures,
+            problem,
+            checks,
+            name: e.name,
+            data: e.data,
+        }
+    }
+
+    /// `valid`, `invalid`, `indeterminate` or `error`.
+    fn status_name(&self) -> &'static str {
+        self.status.map_or("error", Status::as_str)
+    }
+
+    fn status_word(&self, style: Style) -> String {
+        match self.status {
+            Some(s) => style.status(s),
+            None => style.bad("ERROR"),
+        }
+    }
+}
+
 /// A file that was not audited, and why.
 struct Skipped {
     name: String,
@@ -93,6 +170,12 @@ struct Candidate {
 /// What verifying a candidate gave.
 enum Done {
     Entry(Entry),
+    Skipped(Skipped),
+}
+
+/// What is kept of a candidate once its JSON line is written.
+enum Kept {
+    File(Brief),
     Skipped(Skipped),
 }
 
@@ -277,16 +360,21 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let verify_one = |candidate: &Candidate| -> Done {
+    let verify_one = |candidate: &Candidate| -> Kept {
         let done = verify_candidate(candidate, &options);
         progress.inc(1);
-        match &done {
-            Done::Entry(e) => emit(&entry_json(e)),
-            Done::Skipped(s) => emit(&skipped_json(s)),
+        match done {
+            Done::Entry(e) => {
+                emit(&entry_json(&e));
+                Kept::File(Brief::of(e))
+            }
+            Done::Skipped(s) => {
+                emit(&skipped_json(&s));
+                Kept::Skipped(s)
+            }
         }
-        done
     };
-    let results: Vec<Done> = match args.jobs {
+    let results: Vec<Kept> = match args.jobs {
         Some(0) => bail!("--jobs must be at least 1"),
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -301,8 +389,8 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
     let mut skipped = std::mem::take(&mut found.skipped);
     for done in results {
         match done {
-            Done::Entry(e) => entries.push(e),
-            Done::Skipped(s) => skipped.push(s),
+            Kept::File(e) => entries.push(e),
+            Kept::Skipped(s) => skipped.push(s),
         }
     }
     // Files not taken by name are skipped unless a signature was verified with them.
@@ -545,40 +633,20 @@ struct Summary {
 const STATUSES: [&str; 4] = ["valid", "indeterminate", "invalid", "error"];
 
 impl Summary {
-    fn of(entries: &[Entry], skipped: usize) -> Self {
+    fn of(entries: &[Brief], skipped: usize) -> Self {
         let mut by_status: BTreeMap<&'static str, usize> =
             STATUSES.iter().map(|s| (*s, 0)).collect();
         let mut by_check: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
         let mut exit = Exit::Valid;
         for e in entries {
-            *by_status.entry(e.outcome.status_name()).or_default() += 1;
-            exit = report::worst(exit, e.outcome.exit());
-            if let Outcome::Report(r) = &e.outcome {
-                // Each check once per file: failed if any occurrence failed.
-                let mut per_file: BTreeMap<&'static str, bool> = BTreeMap::new();
-                let checks = r.checks().iter().chain(
-                    r.signatures()
-                        .iter()
-                        .flat_map(|s| s.report().checks().iter()),
-                );
-                for c in checks {
-                    match Shown::of(c) {
-                        Shown::Failed => {
-                            per_file.insert(c.id.as_str(), true);
-                        }
-                        Shown::NotEstablished => {
-                            per_file.entry(c.id.as_str()).or_insert(false);
-                        }
-                        _ => {}
-                    }
-                }
-                for (id, failed) in per_file {
-                    let counts = by_check.entry(id).or_default();
-                    if failed {
-                        counts.0 += 1;
-                    } else {
-                        counts.1 += 1;
-                    }
+            *by_status.entry(e.status_name()).or_default() += 1;
+            exit = report::worst(exit, e.exit);
+            for &(id, failed) in &e.checks {
+                let counts = by_check.entry(id).or_default();
+                if failed {
+                    counts.0 += 1;
+                } else {
+                    counts.1 += 1;
                 }
             }
         }
@@ -649,7 +717,7 @@ fn first_problem(outcome: &Outcome) -> (String, String) {
 fn print_summary(
     style: Style,
     summary: &Summary,
-    entries: &[Entry],
+    entries: &[Brief],
     skipped: &[Skipped],
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -699,9 +767,9 @@ fn print_summary(
             )?;
         }
     }
-    let bad: Vec<&Entry> = entries
+    let bad: Vec<&Brief> = entries
         .iter()
-        .filter(|e| !matches!(&e.outcome, Outcome::Report(r) if r.status() == Status::Valid))
+        .filter(|e| e.status != Some(Status::Valid))
         .collect();
     if !bad.is_empty() {
         writeln!(out)?;
@@ -711,16 +779,16 @@ fn print_summary(
             style.bold(&format!("Not valid ({}):", bad.len()))
         )?;
         for e in bad {
-            let (id, message) = first_problem(&e.outcome);
+            let (id, message) = e.problem.clone().unwrap_or_default();
             writeln!(
                 out,
                 "  {} {}: {id}: {message}",
-                report::status_word(style, &e.outcome),
+                e.status_word(style),
                 e.name
             )?;
         }
     }
-    let paired: Vec<&Entry> = entries.iter().filter(|e| e.data.is_some()).collect();
+    let paired: Vec<&Brief> = entries.iter().filter(|e| e.data.is_some()).collect();
     if !paired.is_empty() {
         writeln!(out)?;
         writeln!(
@@ -792,7 +860,7 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}
 
 fn html_report(
     summary: &Summary,
-    entries: &[Entry],
+    entries: &[Brief],
     skipped: &[Skipped],
     context: &Value,
 ) -> String {
@@ -840,8 +908,8 @@ fn html_report(
         h.push_str("</table>\n");
     }
     // Problems first, then the valid files, each group in name order.
-    let mut order: Vec<&Entry> = entries.iter().collect();
-    let rank = |e: &Entry| match e.outcome.status_name() {
+    let mut order: Vec<&Brief> = entries.iter().collect();
+    let rank = |e: &Brief| match e.status_name() {
         "invalid" => 0,
         "error" => 1,
         "indeterminate" => 2,
@@ -850,16 +918,16 @@ fn html_report(
     order.sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.name.cmp(&b.name)));
     h.push_str("<h2>Files</h2>\n<table><tr><th>Status</th><th>File</th><th>Format</th><th class=\"num\">Signatures</th><th>First problem</th></tr>\n");
     for e in order {
-        let status = e.outcome.status_name();
-        let (format, sigs) = match &e.outcome {
-            Outcome::Report(r) => (r.format().as_str(), r.signatures().len().to_string()),
-            Outcome::Error(..) => ("?", String::new()),
-        };
-        let problem = if status == "valid" {
-            String::new()
-        } else {
-            let (id, message) = first_problem(&e.outcome);
-            format!("<code>{}</code><br>{}", esc(&id), esc(&message))
+        let status = e.status_name();
+        let (format, sigs) = (
+            e.format,
+            e.signatures.map(|n| n.to_string()).unwrap_or_default(),
+        );
+        let problem = match &e.problem {
+            Some((id, message)) if status != "valid" => {
+                format!("<code>{}</code><br>{}", esc(id), esc(message))
+            }
+            _ => String::new(),
         };
         let data = e
             .data
