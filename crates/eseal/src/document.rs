@@ -162,8 +162,9 @@ fn describe_start(start: &[u8]) -> String {
 ///
 /// # Errors
 /// [`DocumentError::Unrecognised`] for content of no supported format,
-/// [`DocumentError::Unsupported`] for PDF, [`DocumentError::Ofd`] when an OFD package cannot be
-/// read at all, and [`DocumentError::Ses`] when a seal or signature cannot be read at all. A readable file always gets a report, however broken its signatures.
+/// [`DocumentError::Unsupported`] for PDF, and [`DocumentError::Ofd`] when an OFD package cannot
+/// be read at all (a seal or signature that cannot be read at all is content of no supported
+/// format). A readable file always gets a report, however broken its signatures.
 pub fn verify(
     bytes: &[u8],
     options: &DocumentVerifyOptions<'_>,
@@ -171,31 +172,36 @@ pub fn verify(
     if bytes.starts_with(b"%PDF-") {
         return Err(DocumentError::Unsupported { format: "PDF" });
     }
-    let Some(format) = sniff(bytes) else {
-        return Err(DocumentError::Unrecognised {
-            start: bytes.iter().take(8).copied().collect(),
-        });
+    let unrecognised = || DocumentError::Unrecognised {
+        start: bytes.iter().take(8).copied().collect(),
     };
-    let ses_error = |source| DocumentError::Ses { format, source };
-    match format {
-        DocumentFormat::Seal => {
-            let mut ses = options.ses.clone();
-            ses.data = None;
-            let report = ses::verify_seal(bytes, &ses).map_err(ses_error)?;
-            Ok(DocumentReport::single(DocumentFormat::Seal, report))
+    if bytes.starts_with(b"PK\x03\x04") {
+        if !is_ofd_zip(bytes) {
+            return Err(unrecognised());
         }
-        DocumentFormat::SesSignature => {
+        let ofd_options = OfdVerifyOptions::new(options.ses.clone())
+            .signer_certificates(options.signer_certificates);
+        return ofd::verify_document(bytes, &ofd_options)
+            .map_err(|source| DocumentError::Ofd { source });
+    }
+    if bytes.first() != Some(&0x30) {
+        return Err(unrecognised());
+    }
+    // As `sniff`, but the structure parsed to recognise it is the one verified: parsed once.
+    if let Ok(seal) = ses::Seal::from_der(bytes, ParseMode::Lenient) {
+        let mut ses = options.ses.clone();
+        ses.data = None;
+        let report = ses::verify_parsed_seal(&seal, &ses);
+        return Ok(DocumentReport::single(DocumentFormat::Seal, report));
+    }
+    match ses::Signature::from_der(bytes, ParseMode::Lenient) {
+        Ok(signature) => {
             let mut ses = options.ses.clone();
             ses.data = options.detached;
-            let report = ses::verify_signature(bytes, &ses).map_err(ses_error)?;
+            let report = ses::verify_parsed_signature(&signature, &ses);
             Ok(DocumentReport::single(DocumentFormat::SesSignature, report))
         }
-        _ => {
-            let ofd_options = OfdVerifyOptions::new(options.ses.clone())
-                .signer_certificates(options.signer_certificates);
-            ofd::verify_document(bytes, &ofd_options)
-                .map_err(|source| DocumentError::Ofd { source })
-        }
+        Err(_) => Err(unrecognised()),
     }
 }
 
