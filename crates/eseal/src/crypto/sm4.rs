@@ -14,10 +14,11 @@
 //! Decryption returns the plaintext in [`Zeroizing`] so it is wiped when dropped; on failure no
 //! plaintext is returned and intermediate buffers are wiped.
 //!
-//! The block cipher is eseal's table-driven SM4 ([`table`]: four blocks at a time for CTR,
-//! GCM and CBC decryption; its cache-timing exposure and threat model are documented there),
-//! checked against RustCrypto's `sm4` by a differential test; the modes come from `cbc`, `ctr`
-//! and `aes-gcm` (whose GCM is generic over any 128-bit block cipher).
+//! The block cipher is eseal's table-driven SM4 (`crypto/sm4/table.rs`: four blocks at a time
+//! for CTR, GCM and CBC decryption; its cache-timing exposure and threat model are documented
+//! there and in `docs/performance.md`), checked against RustCrypto's `sm4` by a differential
+//! test; the modes come from `cbc`, `ctr` and `aes-gcm` (whose GCM is generic over any 128-bit
+//! block cipher). PBES2 key files keep the `sm4` crate: they are decrypted once per process.
 
 mod table;
 

@@ -131,6 +131,8 @@ pub struct RevokedEntry {
 #[derive(Clone)]
 pub struct Crl {
     der: Vec<u8>,
+    /// SM3 of `der`, the CRL's key in a [`super::VerifiedCache`].
+    fingerprint: [u8; 32],
     tbs: Range<usize>,
     inner: CertificateList,
     crl_number: Option<Vec<u8>>,
@@ -196,6 +198,7 @@ impl Crl {
             }
         }
         Ok(Self {
+            fingerprint: super::sm2_adapter::sm3(der),
             der: der.to_vec(),
             tbs,
             inner,
@@ -345,6 +348,24 @@ impl Crl {
     /// Checks that `issuer` issued and signed this CRL: names and key identifiers agree, the
     /// issuer's keyUsage (if present) includes cRLSign, and the SM2 signature verifies.
     pub fn verify_signature(&self, issuer: &Certificate) -> Result<(), PkiError> {
+        self.check_issuer(issuer)?;
+        certificate::check_signature(
+            &self.inner.signature_algorithm,
+            self.tbs_der(),
+            self.inner.signature.as_bytes(),
+            issuer.subject_public_key_info(),
+        )
+        .map_err(|e| e.into_pki_error("CRL"))
+    }
+
+    /// SM3 of the CRL's DER.
+    pub(crate) fn fingerprint_sm3(&self) -> [u8; 32] {
+        self.fingerprint
+    }
+
+    /// What [`Crl::verify_signature`] checks besides the signature: `issuer` is named as the
+    /// CRL's issuer and may sign CRLs.
+    pub(crate) fn check_issuer(&self, issuer: &Certificate) -> Result<(), PkiError> {
         if !self.names_issuer(issuer) {
             return Err(PkiError::WrongIssuer {
                 crl_issuer: self.issuer().to_string(),
@@ -360,13 +381,7 @@ impl Crl {
                 "its keyUsage does not include cRLSign (RFC 5280 §4.2.1.3)",
             ));
         }
-        certificate::check_signature(
-            &self.inner.signature_algorithm,
-            self.tbs_der(),
-            self.inner.signature.as_bytes(),
-            issuer.subject_public_key_info(),
-        )
-        .map_err(|e| e.into_pki_error("CRL"))
+        Ok(())
     }
 }
 

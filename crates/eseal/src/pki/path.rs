@@ -621,6 +621,7 @@ pub fn verify_path_with_cache(
                 &mut budget,
                 position,
                 &mut relaxations,
+                cache,
             )?;
             if let RevocationStatus::Unknown { detail } = &status {
                 if policy.require_revocation_check {
@@ -842,6 +843,29 @@ pub(crate) fn check_link(
     Ok(())
 }
 
+/// `crl`'s signature by `issuer`, looked up in and recorded to `cache` like a certificate link
+/// (key: the issuer's point and the CRL's SM3); the issuer rules are checked every time.
+fn check_crl(
+    crl: &Crl,
+    issuer: &Certificate,
+    cache: Option<&VerifiedCache>,
+) -> Result<(), super::PkiError> {
+    let entry = cache.and_then(|c| {
+        let point = issuer.sm2_public_key().ok()?;
+        Some((c, VerifiedCache::key(point, &crl.fingerprint_sm3())))
+    });
+    if let Some((cache, key)) = &entry {
+        if cache.check(key) {
+            return crl.check_issuer(issuer);
+        }
+    }
+    crl.verify_signature(issuer)?;
+    if let Some((cache, key)) = entry {
+        cache.insert(key);
+    }
+    Ok(())
+}
+
 fn check_validity(cert: &Certificate, pos: usize, at: Time) -> Result<(), PathError> {
     if at < cert.not_before() {
         return Err(PathError::new(
@@ -913,6 +937,7 @@ fn revocation_status(
     budget: &mut usize,
     position: usize,
     relaxations: &mut Vec<Relaxation>,
+    cache: Option<&VerifiedCache>,
 ) -> Result<RevocationStatus, PathError> {
     let mut notes: Vec<String> = Vec::new();
     let mut good: Option<Time> = None;
@@ -933,7 +958,7 @@ fn revocation_status(
             ));
         }
         *budget -= 1;
-        if let Err(e) = crl.verify_signature(issuer) {
+        if let Err(e) = check_crl(crl, issuer, cache) {
             notes.push(format!("a CRL from the issuer was not used: {e}"));
             continue;
         }

@@ -23,6 +23,7 @@ type Key = [u8; 64];
 /// and policies they use. Only a signature check that passed inserts an entry, and only eseal
 /// inserts: callers cannot plant one.
 ///
+/// CRL signatures are recorded the same way, keyed by the issuer's point and the CRL's SM3.
 /// The verifiers of [`crate::verify`] also record document-level SM2 signatures there (a
 /// seal's maker signature, which every signature made with that seal repeats): "the signature
 /// `r ‖ s` over `e = SM3(Z ‖ M)` verifies with the key P", again a fact about the exact inputs.
@@ -276,9 +277,9 @@ mod tests {
         use super::super::VerifiedCache;
         use crate::pki::path::check_link;
         use crate::pki::{
-            Certificate, CertificateAuthority, CertificateProfile, CertificateTemplate,
-            DistinguishedName, Policy, Signer, SoftwareSigner, TrustStore, verify_path,
-            verify_path_with_cache,
+            Certificate, CertificateAuthority, CertificateProfile, CertificateTemplate, Crl,
+            CrlTemplate, DistinguishedName, Policy, RevocationStatus, Signer, SoftwareSigner,
+            TrustStore, verify_path, verify_path_with_cache,
         };
         use crate::time::Time;
 
@@ -295,8 +296,20 @@ mod tests {
             CertificateTemplate::new(profile, name, t(0), t(3650))
         }
 
+        type Ca = CertificateAuthority<SoftwareSigner>;
+
         /// Root → intermediate → leaf.
         fn chain() -> (Certificate, Certificate, Certificate) {
+            let (root, inter, leaf) = authorities();
+            (
+                root.certificate().clone(),
+                inter.certificate().clone(),
+                leaf,
+            )
+        }
+
+        /// The same, with the CAs (to issue CRLs).
+        fn authorities() -> (Ca, Ca, Certificate) {
             let root = CertificateAuthority::self_signed(
                 SoftwareSigner::generate(&mut rng()).unwrap(),
                 &template(CertificateProfile::Root { path_len: None }, "cache root"),
@@ -321,11 +334,7 @@ mod tests {
                     &mut rng(),
                 )
                 .unwrap();
-            (
-                root.certificate().clone(),
-                inter.certificate().clone(),
-                leaf,
-            )
+            (root, inter, leaf)
         }
 
         fn verifications() -> u64 {
@@ -443,6 +452,56 @@ mod tests {
             });
             assert_eq!(refused.unwrap_err().id(), "chain.budget_exceeded");
             assert_eq!(n, 0);
+        }
+        #[test]
+        fn crl_signatures_are_cached_and_a_tampered_crl_is_not() {
+            let (root, inter, leaf) = authorities();
+            let trust = TrustStore::from_certificates([root.certificate().clone()]);
+            let intermediates = [inter.certificate().clone()];
+            let policy = Policy::default();
+            let crls = [
+                root.issue_crl(&CrlTemplate::new(t(1), Some(t(100)), 1))
+                    .unwrap(),
+                inter
+                    .issue_crl(&CrlTemplate::new(t(1), Some(t(100)), 1))
+                    .unwrap(),
+            ];
+            let cache = VerifiedCache::new();
+            let run = |crls: &[Crl]| {
+                counted(|| {
+                    verify_path_with_cache(
+                        &leaf,
+                        &intermediates,
+                        &trust,
+                        crls,
+                        &policy,
+                        t(10),
+                        Some(&cache),
+                    )
+                    .unwrap()
+                })
+            };
+            let (cold, n) = run(&crls);
+            assert_eq!(n, 4, "two links and two CRLs");
+            assert!(cold.revocation_fully_checked());
+            let (warm, n) = run(&crls);
+            assert_eq!(n, 0);
+            assert_eq!(warm.revocation(), cold.revocation());
+
+            // The intermediate's CRL with a changed signature byte: checked, refused, and the
+            // leaf's status is unknown, however warm the cache.
+            let mut der = crls[1].as_der().to_vec();
+            let last = der.len() - 1;
+            der[last] ^= 0x01;
+            let tampered = [crls[0].clone(), Crl::from_der(&der).unwrap()];
+            for _ in 0..2 {
+                let (path, n) = run(&tampered);
+                assert_eq!(n, 1);
+                assert!(matches!(
+                    path.revocation()[0].status,
+                    RevocationStatus::Unknown { .. }
+                ));
+            }
         }
     }
 }
