@@ -239,9 +239,9 @@ fn byte_ranges_that_leave_bytes_unsigned_are_invalid() {
             .report()
             .checks()
             .iter()
-            .find(|c| c.id == CheckId::PdfByteRange)
+            .find(|c| c.id() == CheckId::PdfByteRange)
             .unwrap();
-        assert_eq!(br.status, CheckStatus::Failed, "{what}: {}", br.message);
+        assert_eq!(br.status(), CheckStatus::Failed, "{what}: {}", br.message());
     }
 }
 
@@ -268,9 +268,9 @@ fn garbage_in_contents_is_reported_not_panicked() {
         .report()
         .checks()
         .iter()
-        .find(|c| c.id == CheckId::PdfSignedValue)
+        .find(|c| c.id() == CheckId::PdfSignedValue)
         .unwrap();
-    assert_eq!(value.status, CheckStatus::Failed);
+    assert_eq!(value.status(), CheckStatus::Failed);
 }
 
 #[test]
