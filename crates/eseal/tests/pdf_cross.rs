@@ -16,6 +16,8 @@ mod ca;
 mod cross;
 #[path = "support/pdfbox.rs"]
 mod pdfbox;
+#[path = "pdf_support/tools.rs"]
+mod tools;
 
 use std::path::{Path, PathBuf};
 
@@ -126,13 +128,7 @@ fn eseal_verify(pdf: &[u8], s: &Setup, intermediates: &[Certificate]) -> Documen
 }
 
 fn status(report: &DocumentReport, sig: usize, id: CheckId) -> CheckStatus {
-    report.signatures()[sig]
-        .report()
-        .checks()
-        .iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("no {id:?}: {}", report.to_json()))
-        .status
+    tools::check_of(report, sig, id).0
 }
 
 #[test]
