@@ -16,8 +16,6 @@ mod ca;
 mod cross;
 #[path = "support/pdfbox.rs"]
 mod pdfbox;
-#[path = "pdf_support/tools.rs"]
-mod tools;
 
 use std::path::{Path, PathBuf};
 
@@ -128,7 +126,13 @@ fn eseal_verify(pdf: &[u8], s: &Setup, intermediates: &[Certificate]) -> Documen
 }
 
 fn status(report: &DocumentReport, sig: usize, id: CheckId) -> CheckStatus {
-    tools::check_of(report, sig, id).0
+    report.signatures()[sig]
+        .report()
+        .checks()
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no {id:?}: {}", report.to_json()))
+        .status
 }
 
 #[test]
