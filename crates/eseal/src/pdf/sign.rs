@@ -22,7 +22,7 @@ use std::fmt;
 
 use pdf_writer::{Chunk, Date, Name, Ref, Str};
 
-use super::file::{PdfFile, XrefEntry};
+use super::file::PdfFile;
 use super::object::{Dict, ObjRef, Object, find};
 use super::render::image::DecodedImage;
 use super::{Limits, PdfError};
@@ -902,7 +902,6 @@ fn assemble(
     if out.get(..orig.len()) != Some(orig) {
         return Err(internal("the update changed the original bytes"));
     }
-    let _ = XrefEntry::Free; // the entries written are all in-file (type 1)
     Ok((out, sig_offset))
 }
 

@@ -117,3 +117,29 @@ pub fn qpdf(dir: &Path, input: &[u8], args: &[&str], name: &str) -> Vec<u8> {
     );
     std::fs::read(&outp).unwrap()
 }
+
+/// The status of check `id` of signature `sig`, read from the report's JSON (so that the tests
+/// do not depend on how `Check` exposes its fields), and its message.
+pub fn check_of(
+    report: &eseal::verify::DocumentReport,
+    sig: usize,
+    id: eseal::verify::CheckId,
+) -> (eseal::verify::CheckStatus, String) {
+    use eseal::verify::CheckStatus;
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    let check = json["signatures"][sig]["report"]["checks"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no signature {sig}: {json}"))
+        .iter()
+        .find(|c| c["id"] == id.as_str())
+        .unwrap_or_else(|| panic!("no {} in {json}", id.as_str()))
+        .clone();
+    let status = match check["status"].as_str().unwrap() {
+        "passed" => CheckStatus::Passed,
+        "failed" => CheckStatus::Failed,
+        "indeterminate" => CheckStatus::Indeterminate,
+        "not_applicable" => CheckStatus::NotApplicable,
+        other => panic!("unknown status {other}"),
+    };
+    (status, check["message"].as_str().unwrap_or("").to_owned())
+}
