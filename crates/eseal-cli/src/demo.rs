@@ -321,7 +321,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     )
     .signer_certificates(&issuers);
     let mut all_as_expected = true;
-    let cases: [(&str, Option<&[u8]>, Status); 9] = [
+    let cases: [(&str, Option<&[u8]>, Status); 11] = [
         ("seal-v4.esl", None, Status::Valid),
         ("seal-v1.esl", None, Status::Valid),
         ("seal-v5.esl", None, Status::Valid),

@@ -35,6 +35,14 @@ impl Outcome {
         }
     }
 
+    /// `valid`, `invalid`, `indeterminate` or `error`.
+    pub(crate) fn status_name(&self) -> &'static str {
+        match self {
+            Self::Report(r) => r.status().as_str(),
+            Self::Error(..) => "error",
+        }
+    }
+
     /// An outcome for a failure reported through `anyhow`, with the first stable error code
     /// found in its chain.
     pub(crate) fn failed(context: &str, error: &anyhow::Error) -> Self {
