@@ -174,3 +174,67 @@ fn a_seal_picture_claiming_ten_gigapixels_costs_nothing_to_verify() {
     let facts = report.seal().unwrap().picture.as_ref().unwrap();
     assert_eq!(facts.detected_type, Some(PictureFormat::Png));
 }
+
+/// A PDF of `count` objects (`null`s), a page tree of one page, and a classic xref table;
+/// `prev_loop` adds a `/Prev` that points back at the same xref section.
+fn pdf_with_objects(count: usize, prev_loop: bool) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::with_capacity(count + 3);
+    let mut object = |out: &mut Vec<u8>, body: &str| {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", offsets.len()).as_bytes());
+    };
+    object(&mut out, "<< /Type /Catalog /Pages 2 0 R >>");
+    object(&mut out, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+    object(
+        &mut out,
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    );
+    for _ in 0..count {
+        object(&mut out, "null");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f\r\n", offsets.len() + 1).as_bytes(),
+    );
+    for off in &offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n\r\n").as_bytes());
+    }
+    let prev = if prev_loop {
+        format!(" /Prev {xref}")
+    } else {
+        String::new()
+    };
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R{prev} >>\nstartxref\n{xref}\n%%EOF\n",
+            offsets.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn a_pdf_with_a_million_objects_is_read_within_the_limits() {
+    let pdf = pdf_with_objects(1_000_000, false);
+    assert!(pdf.len() > 30 << 20);
+    // Unsigned: nothing vouches for it, so indeterminate, and read without running away.
+    let report = verify(&pdf).unwrap();
+    assert_eq!(report.status(), Status::Indeterminate);
+    assert!(report.signatures().is_empty());
+}
+
+#[test]
+fn a_pdf_whose_xref_chain_loops_is_refused() {
+    let pdf = pdf_with_objects(3, true);
+    match verify(&pdf) {
+        Err(DocumentError::Pdf { source }) => {
+            assert!(
+                source.to_string().contains("loop") || source.to_string().contains("Prev"),
+                "{source}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}
