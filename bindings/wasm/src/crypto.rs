@@ -25,7 +25,7 @@ fn dist_id(id: Option<&JsValue>) -> JsResult<DistId> {
 
 /// An SM2 public key from SEC1 bytes (`04‖x‖y` or compressed), an SPKI (DER or PEM), or a
 /// certificate (DER or PEM) holding one.
-fn public_key(bytes: &[u8]) -> Result<PublicKey, eseal::Error> {
+fn parse_public_key(bytes: &[u8]) -> Result<PublicKey, eseal::Error> {
     if matches!(bytes.first(), Some(0x02..=0x04)) && matches!(bytes.len(), 33 | 65) {
         return Ok(PublicKey::from_sec1_bytes(bytes)?);
     }
@@ -50,12 +50,12 @@ fn public_key(bytes: &[u8]) -> Result<PublicKey, eseal::Error> {
 /// unreadable key or signature encoding.
 #[wasm_bindgen(js_name = sm2Verify)]
 pub fn sm2_verify(
-    public_key_bytes: &[u8],
+    #[wasm_bindgen(js_name = publicKey)] public_key: &[u8],
     message: &[u8],
     signature: &[u8],
     id: Option<JsValue>,
 ) -> JsResult<bool> {
-    let key = public_key(public_key_bytes).map_err(|e| throw(&e))?;
+    let key = parse_public_key(public_key).map_err(|e| throw(&e))?;
     let id = dist_id(id.as_ref())?;
     let (signature, _) = Signature::from_der_or_raw(signature).map_err(|e| throw(&e.into()))?;
     match key.verify_with_id(&id, message, &signature) {
@@ -101,7 +101,11 @@ pub fn sm4_cbc_decrypt(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> JsResult<Vec
 
 /// SM4-CTR (encryption and decryption are the same operation; 16-byte initial counter).
 #[wasm_bindgen(js_name = sm4Ctr)]
-pub fn sm4_ctr(key: &[u8], initial_counter: &[u8], data: &[u8]) -> JsResult<Vec<u8>> {
+pub fn sm4_ctr(
+    key: &[u8],
+    #[wasm_bindgen(js_name = initialCounter)] initial_counter: &[u8],
+    data: &[u8],
+) -> JsResult<Vec<u8>> {
     crypto(sm4::ctr_encrypt(&sm4_key(key)?, initial_counter, data))
 }
 
@@ -122,7 +126,7 @@ pub fn sm4_gcm_decrypt(
     key: &[u8],
     nonce: &[u8],
     aad: &[u8],
-    ciphertext_and_tag: &[u8],
+    #[wasm_bindgen(js_name = ciphertextAndTag)] ciphertext_and_tag: &[u8],
 ) -> JsResult<Vec<u8>> {
     crypto(sm4::gcm_decrypt(
         &sm4_key(key)?,
@@ -146,7 +150,7 @@ mod signing {
     use crate::error::{JsResult, context, throw};
 
     /// A secret key from 32 raw bytes, PKCS#8 or SEC1 (DER or PEM).
-    fn secret_key(bytes: &[u8]) -> Result<SecretKey, eseal::Error> {
+    fn parse_secret_key(bytes: &[u8]) -> Result<SecretKey, eseal::Error> {
         if bytes.len() == 32 {
             return Ok(SecretKey::from_bytes(bytes)?);
         }
@@ -168,11 +172,11 @@ mod signing {
     /// platform's random generator. Returns the DER signature.
     #[wasm_bindgen(js_name = sm2Sign)]
     pub fn sm2_sign(
-        secret_key_bytes: &[u8],
+        #[wasm_bindgen(js_name = secretKey)] secret_key: &[u8],
         message: &[u8],
         id: Option<JsValue>,
     ) -> JsResult<Vec<u8>> {
-        let key = secret_key(secret_key_bytes).map_err(|e| throw(&e))?;
+        let key = parse_secret_key(secret_key).map_err(|e| throw(&e))?;
         let id = dist_id(id.as_ref())?;
         crypto(key.sign_with_rng(&mut getrandom::SysRng, &id, message)).map(|s| s.to_der())
     }
