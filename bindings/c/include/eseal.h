@@ -517,8 +517,8 @@ eseal_result eseal_license_id_validate(const char *text_ptr, size_t len);
 // default policy. `validation_time` is seconds since 1970 UTC, or `0` for now (the system
 // clock). A readable file always gets a report, however broken its signatures: the verdict
 // is in the report, not in the result code. A file that cannot be verified at all gives an
-// error code (`ESEAL_MALFORMED` for unrecognised content, `ESEAL_UNSUPPORTED` for PDF) and
-// `*report` is NULL.
+// error code (`ESEAL_MALFORMED` for unrecognised or unreadable content, `ESEAL_UNSUPPORTED`
+// for an encrypted PDF) and `*report` is NULL.
 //
 // # Safety
 // `data` must be valid for reading `len` bytes; `trust` and `policy` NULL or live handles
