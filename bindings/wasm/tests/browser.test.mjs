@@ -89,7 +89,7 @@ test("served on localhost: statuses and checks as the CLI's; anchors listed and 
   await page.setInputFiles("#anchor-file", demoRoot);
   await page.waitForSelector("#anchors li.anchor");
   assert.match(await page.textContent("#anchors"), /eseal demo root|Root|CN=/i);
-  for (const name of ["signed.ofd", "tampered.ofd", "seal-v4.esl", "seal-v1.esl"]) {
+  for (const name of ["signed.ofd", "tampered.ofd", "seal-v4.esl", "seal-v1.esl", "signed.pdf", "license.ofd"]) {
     const file = path.join(demo, name);
     const shown = await verifyInPage(page, file);
     assert.deepEqual(shown, cliShown(file, ["--trust", demoRoot]), name);

@@ -42,12 +42,14 @@ test("every signed ofdrw sample: the CLI's report, under every option set", () =
   assert.ok(statuses.has("valid") && statuses.has("indeterminate"), [...statuses].join(","));
 });
 
-test("the CLI's demo: valid documents, seals and a detached signature; the tampered copy invalid", () => {
+test("the CLI's demo: valid documents (OFD, PDF, e-license), seals and a detached signature; the tampered copy invalid", () => {
   const demo = path.join(fixtureDir(), "demo");
   const [, , , now] = optionSets();
   const want = {
     "signed.ofd": "valid", "tampered.ofd": "invalid",
     "seal-v1.esl": "valid", "seal-v4.esl": "valid", "seal-v5.esl": "valid",
+    // A PDF and an e-license made by eseal, and the unsigned PDF (nothing vouches for it).
+    "signed.pdf": "valid", "document.pdf": "indeterminate", "license.ofd": "valid",
   };
   for (const [name, status] of Object.entries(want)) {
     const file = path.join(demo, name);

@@ -56,7 +56,8 @@ pub fn seals(
                 .seal()
                 .clone(),
         )),
-        DocumentFormat::Ofd => ofd_seals(bytes, options),
+        // An e-license is an OFD: its seals are the OFD's.
+        DocumentFormat::Ofd | DocumentFormat::License => ofd_seals(bytes, options),
         // Formats added later list no seals until they are taught to here.
         #[allow(unreachable_patterns)]
         _ => Ok(Vec::new()),
