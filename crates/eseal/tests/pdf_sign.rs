@@ -171,6 +171,72 @@ fn seal_signature_with_rgba_picture_and_timestamp() {
         assert!(out.contains("Signature #1"), "{out}");
         assert!(out.contains("Total document signed"), "{out}");
     }
+    if have("pdftoppm") {
+        // poppler draws the seal where it was stamped: the picture's opaque red centre is the
+        // middle half of the 40 × 40 mm box whose top-left corner is (120, 200) mm.
+        let (width, rgb) = render_page_one(dir.path(), &signed);
+        let red: Vec<(usize, usize)> = rgb
+            .chunks_exact(3)
+            .enumerate()
+            .filter(|(_, p)| p[0] > 150 && p[1] < 80 && p[2] < 100)
+            .map(|(i, _)| (i % width, i / width))
+            .collect();
+        assert!(!red.is_empty(), "no seal drawn on the page");
+        let mm = |px: usize| px as f64 * 25.4 / 72.0;
+        let (min_x, max_x) = (
+            red.iter().map(|p| p.0).min().unwrap(),
+            red.iter().map(|p| p.0).max().unwrap(),
+        );
+        let (min_y, max_y) = (
+            red.iter().map(|p| p.1).min().unwrap(),
+            red.iter().map(|p| p.1).max().unwrap(),
+        );
+        for (got, want) in [
+            (mm(min_x), 130.0),
+            (mm(max_x + 1), 150.0),
+            (mm(min_y), 210.0),
+            (mm(max_y + 1), 230.0),
+        ] {
+            assert!(
+                (got - want).abs() < 1.5,
+                "seal edge at {got:.1} mm, expected {want} mm"
+            );
+        }
+    }
+}
+
+/// Page 1 rendered by `pdftoppm` at 72 dpi (1 px = 1 pt): its width and RGB samples.
+fn render_page_one(dir: &std::path::Path, pdf: &[u8]) -> (usize, Vec<u8>) {
+    let input = dir.join("render.pdf");
+    std::fs::write(&input, pdf).unwrap();
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", "72", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&input)
+        .arg(dir.join("page"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ppm = std::fs::read(dir.join("page.ppm")).unwrap();
+    // P6 header: magic, width, height, maxval, each followed by whitespace.
+    let mut fields = Vec::new();
+    let mut pos = 0;
+    while fields.len() < 4 {
+        while ppm[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        let start = pos;
+        while !ppm[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        fields.push(String::from_utf8_lossy(&ppm[start..pos]).into_owned());
+    }
+    assert_eq!(fields[0], "P6");
+    let width: usize = fields[1].parse().unwrap();
+    (width, ppm[pos + 1..].to_vec())
 }
 
 #[test]
