@@ -318,7 +318,7 @@ fn eseal_reads_the_tools_cms() {
     };
     let d = dir.path();
     let pems = eseal_pems(d, KeyFormat::Pkcs8Pem);
-    // The DER forms; eseal's CMS reader does not take the indefinite-length BER of `--ber`.
+    // The DER forms (the BER of `--ber`: `ber_form_is_indefinite_length`).
     for sm2_1 in [false, true] {
         let output = d.join("signed.pdf");
         let opts = SignOpts {
@@ -367,6 +367,42 @@ fn ber_form_is_indefinite_length() {
     ))
     .unwrap();
     assert!(printed.contains("pkcs7-signedData"), "{printed}");
+    // eseal reads it as its DER re-encoding and names the deviation; strict mode refuses it.
+    let (signed, _) = last_signature(&std::fs::read(&output).unwrap());
+    let sd = SignedData::from_der(&cms).unwrap();
+    assert!(sd.was_ber());
+    assert_eq!(sd.as_der()[1], 0x82, "definite length after re-encoding");
+    let results = sd
+        .verify(Content::Bytes(&signed), &VerifyOptions::lenient())
+        .unwrap();
+    assert!(results.iter().all(|r| r.is_valid()), "{results:?}");
+    assert!(
+        results.iter().all(|r| r
+            .deviations
+            .contains(&eseal::pki::cms::Deviation::BerEncoding)),
+        "{results:?}"
+    );
+    assert!(
+        sd.verify(Content::Bytes(&signed), &VerifyOptions::strict())
+            .is_err()
+    );
+    // The whole PDF: not called forged over the encoding; the deviation is a named warning.
+    let report = eseal::document::verify(
+        &std::fs::read(&output).unwrap(),
+        &eseal::document::DocumentVerifyOptions::new(eseal::verify::VerifyOptions::new()),
+    )
+    .unwrap();
+    assert_ne!(
+        report.status(),
+        eseal::verify::Status::Invalid,
+        "{}",
+        report.to_json()
+    );
+    assert!(
+        report.to_json().contains("cms.ber-encoding"),
+        "{}",
+        report.to_json()
+    );
 }
 
 #[test]

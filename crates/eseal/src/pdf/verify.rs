@@ -291,13 +291,19 @@ fn revision_ending_at(file: &PdfFile<'_>, end: usize) -> Option<usize> {
         .position(|r| end == r.eof_end || end == r.end_with_eol)
 }
 
-/// The DER value in `/Contents`: the first TLV, without the zero padding.
+/// The DER value in `/Contents`: the first TLV, without the zero padding (BER with an
+/// indefinite length: the whole placeholder, padding included).
 fn der_value(bytes: &[u8]) -> Option<&[u8]> {
     let (&tag, rest) = bytes.split_first()?;
     if tag != 0x30 {
         return None;
     }
     let (&first, rest) = rest.split_first()?;
+    if first == 0x80 {
+        // Indefinite-length BER (BouncyCastle's default): its end is found by the CMS reader,
+        // which accepts the zero padding of the placeholder after it.
+        return Some(bytes);
+    }
     let (len, header) = if first < 0x80 {
         (usize::from(first), 2)
     } else {

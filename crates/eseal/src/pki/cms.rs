@@ -37,6 +37,7 @@
 //! [`VerifyOptions::with_dist_id`] says otherwise (OpenSSL 3 signs CMS with the empty ID).
 
 pub(crate) mod asn1;
+mod ber;
 pub(crate) mod encode;
 mod error;
 
@@ -133,6 +134,10 @@ pub enum Deviation {
     UnsortedSignedAttributes,
     /// The SignerInfo's digest algorithm is not listed in SignedData.digestAlgorithms.
     DigestAlgorithmNotListed,
+    /// The SignedData is BER (indefinite lengths), as BouncyCastle writes by default, not the
+    /// DER GM/T 0010 asks for; read as its DER re-encoding (the signed attributes, which the
+    /// signature covers, are DER either way).
+    BerEncoding,
 }
 
 impl fmt::Display for Deviation {
@@ -157,6 +162,9 @@ impl fmt::Display for Deviation {
             Self::DigestAlgorithmNotListed => f.write_str(
                 "the signer's digest algorithm is missing from SignedData.digestAlgorithms",
             ),
+            Self::BerEncoding => {
+                f.write_str("the SignedData is BER (indefinite lengths) instead of DER")
+            }
         }
     }
 }
@@ -171,6 +179,7 @@ impl Deviation {
             Self::ContentTypeMissing => "cms.content-type-missing",
             Self::UnsortedSignedAttributes => "cms.unsorted-signed-attributes",
             Self::DigestAlgorithmNotListed => "cms.digest-algorithm-not-listed",
+            Self::BerEncoding => "cms.ber-encoding",
         }
     }
 }
@@ -334,6 +343,8 @@ pub struct SignedData {
     der: Vec<u8>,
     raw: RawSignedData,
     certificates: Vec<Certificate>,
+    /// Read from BER (indefinite lengths), re-encoded as DER before parsing.
+    ber: bool,
 }
 
 impl SignedData {
@@ -352,23 +363,42 @@ impl SignedData {
                 found: der.len(),
             });
         }
-        let raw = read_signed_data(der)?;
+        // DER first; BER (BouncyCastle's default encoding) only when DER reading fails, read
+        // as its DER re-encoding, and reported as a deviation by the verification.
+        let (raw, der, ber) = match read_signed_data(der) {
+            Ok(raw) => (raw, der.to_vec(), false),
+            Err(e) => match ber::to_der(der) {
+                Some(reencoded) if reencoded != der => (
+                    read_signed_data(&reencoded).map_err(|_| e)?,
+                    reencoded,
+                    true,
+                ),
+                _ => return Err(e),
+            },
+        };
         let certificates = raw
             .certificates
             .iter()
             .map(|c| Certificate::from_der(c).map_err(CmsError::Certificate))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
-            der: der.to_vec(),
+            der,
             raw,
             certificates,
+            ber,
         })
     }
 
-    /// The DER as read.
+    /// The DER as read (for a BER input, its DER re-encoding).
     #[must_use]
     pub fn as_der(&self) -> &[u8] {
         &self.der
+    }
+
+    /// Whether the input was BER (indefinite lengths or constructed strings), read as DER.
+    #[must_use]
+    pub fn was_ber(&self) -> bool {
+        self.ber
     }
 
     /// The outer content type's family.
@@ -485,6 +515,9 @@ impl SignedData {
                 CmsError::invalid("signer index", "no SignerInfo at this position")
             })?;
         let mut deviations = Vec::new();
+        if self.ber {
+            options.note(&mut deviations, Deviation::BerEncoding)?;
+        }
 
         if si.digest_algorithm.oid != oid::SM3 || !si.digest_algorithm.params_absent_or_null() {
             return Err(CmsError::UnsupportedAlgorithm {

@@ -87,6 +87,7 @@ pub const DEVIATION_CODES: &[&str] = &[
     "cms.content-type-missing",
     "cms.unsorted-signed-attributes",
     "cms.digest-algorithm-not-listed",
+    "cms.ber-encoding",
 ];
 
 /// A named set of levels and options that decides how outcomes become a verdict.
