@@ -29,6 +29,25 @@ fn read_everything(bytes: &[u8]) {
     let _ = eseal::license::LicenseId::parse(&text);
     let _ = eseal::license::Uscc::parse(&text);
     let _ = eseal::license::CitizenId::parse(&text);
+    // Images as the PDF renderer takes them (a seal picture, a license photo).
+    let mut doc =
+        eseal::pdf::render::DocumentBuilder::new(eseal::pdf::render::DocumentMeta::default());
+    let _ = doc.add_image(bytes);
+}
+
+#[test]
+fn a_png_palette_of_a_partial_entry_is_refused_not_panicked() {
+    // Found by the pdf_render_image fuzz target: PLTE of 20 bytes made the png crate's palette
+    // expansion index out of bounds.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/regressions/pdf_render_image-plte-not-multiple-of-3.bin"
+    );
+    let bytes = std::fs::read(path).unwrap();
+    let mut doc =
+        eseal::pdf::render::DocumentBuilder::new(eseal::pdf::render::DocumentMeta::default());
+    let err = doc.add_image(&bytes).unwrap_err();
+    assert_eq!(eseal::Error::from(err).code(), eseal::ErrorCode::Malformed);
 }
 
 #[test]

@@ -96,6 +96,7 @@ impl DecodedImage {
     fn png(data: &[u8]) -> Result<Self, RenderError> {
         use png::{BitDepth, ColorType, Transformations};
         let fmt = ImageFormat::Png;
+        check_png_chunks(data)?;
         let limits = png::Limits {
             bytes: MAX_DECODED_IMAGE_SIZE,
         };
@@ -310,4 +311,32 @@ fn png_error(e: &png::DecodingError) -> RenderError {
         },
         other => malformed(ImageFormat::Png, other.to_string()),
     }
+}
+
+/// Walks the PNG chunks before the `png` crate sees them: a PLTE whose length is not a whole
+/// number of RGB entries (1–256) makes `png` 0.18's palette expansion index out of bounds (found
+/// by the `pdf_render_image` fuzz target), so such files are refused here as malformed.
+fn check_png_chunks(data: &[u8]) -> Result<(), RenderError> {
+    let fmt = ImageFormat::Png;
+    let mut pos: usize = 8; // the signature, checked by the sniffing
+    while let Some((len, kind)) = data
+        .get(pos..pos.saturating_add(8))
+        .and_then(|h| Some((<[u8; 4]>::try_from(h.get(..4)?).ok()?, h.get(4..)?)))
+    {
+        let len = u32::from_be_bytes(len) as usize;
+        if kind == b"PLTE" && (len == 0 || !len.is_multiple_of(3) || len > 3 * 256) {
+            return Err(malformed(
+                fmt,
+                format!("a PLTE chunk of {len} bytes (a multiple of 3, at most 768)"),
+            ));
+        }
+        if kind == b"IEND" {
+            break;
+        }
+        pos = pos
+            .checked_add(12)
+            .and_then(|p| p.checked_add(len))
+            .ok_or_else(|| malformed(fmt, "a chunk length beyond the file"))?;
+    }
+    Ok(())
 }
