@@ -5,8 +5,11 @@
 //! which RFC 5652 §5.4 requires in DER whatever the rest is, and definite-length elements are
 //! copied byte for byte, so the re-encoding changes nothing a signature or digest covers.
 
-/// Deepest nesting re-encoded (a SignedData is about ten levels deep).
-const MAX_DEPTH: usize = 32;
+/// Deepest nesting re-encoded. BouncyCastle writes indefinite lengths only in the outer layers
+/// (ContentInfo, SignedData, encapContentInfo, their tagged wrappers: six levels); deeper DER
+/// parts are copied, not rebuilt. Each rebuilt level holds a copy of its contents while it is
+/// written, so the depth also bounds memory at 12 × the input (at most 16 MiB).
+const MAX_DEPTH: usize = 12;
 
 /// `input` (one BER element, then nothing or zero padding, as a PDF's `/Contents` placeholder
 /// leaves) with every indefinite length made definite and every constructed OCTET STRING
@@ -203,10 +206,10 @@ mod tests {
         assert_eq!(to_der(&[0x30, 0x00, 0x01]), None); // trailing byte
         assert_eq!(to_der(&[0x30, 0x80, 0, 0, 0, 0]).unwrap(), [0x30, 0x00]); // zero padding
         let mut deep = vec![];
-        for _ in 0..40 {
+        for _ in 0..14 {
             deep.extend_from_slice(&[0x30, 0x80]);
         }
-        deep.extend(std::iter::repeat_n(0u8, 80));
+        deep.extend(std::iter::repeat_n(0u8, 28));
         assert_eq!(to_der(&deep), None);
     }
 }
