@@ -196,12 +196,6 @@ pub enum DocumentError {
         /// The limit.
         limit: usize,
     },
-    /// A format eseal recognises but cannot verify yet.
-    #[error("{format} files are not supported yet")]
-    Unsupported {
-        /// The format's name, e.g. "PDF".
-        format: &'static str,
-    },
     /// The file looks like an OFD package but cannot be read as one (not a ZIP within the
     /// limits, no readable `OFD.xml`).
     #[error("unreadable OFD document: {source}")]

@@ -543,7 +543,6 @@ impl DocumentError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::Unrecognised { .. } => ErrorCode::Malformed,
-            Self::Unsupported { .. } => ErrorCode::Unsupported,
             Self::TooLarge { .. } => ErrorCode::LimitExceeded,
             Self::Ofd { source } => source.code(),
             Self::Pdf { source } => source.code(),
