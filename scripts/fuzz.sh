@@ -10,6 +10,7 @@
 #                   target/fuzz-corpus/<target> (derived from files we must not copy into the
 #                   project, so it is never committed)
 #   FUZZ_SCRATCH=1  work on a throw-away copy of the corpus (CI smoke runs: the tree stays clean)
+#   FUZZ_JOBS=N     run N targets at a time (default 1; one core each, e.g. the long runs)
 #
 # Seeds: the project's own files listed in fuzz/seeds/<target>.list (paths relative to the
 # project root) and the files `eseal demo` makes (seals of every version, signed OFD, detached
@@ -49,14 +50,16 @@ if [ "$#" -gt 0 ]; then targets="$*"; else targets=$(cargo fuzz list); fi
 cargo fuzz build --sanitizer none >"$logs/build.log" 2>&1 || { tail -40 "$logs/build.log"; exit 1; }
 
 summary="$logs/summary.tsv"
-printf 'target\tseconds\texec/s\tcorpus files\tcorpus KiB\tpeak RSS MB\n' >"$summary"
-for t in $targets; do
+rm -f "$logs"/*.row
+# One target: seed, run, optionally minimise, write its summary row. Fails on crash/timeout/OOM.
+fuzz_one() {
+  local t=$1 corpus log execs rss files kib
   mkdir -p "$seeds/$t"
   if [ -f "seeds/$t.list" ]; then
     while IFS= read -r f; do
       [ -z "$f" ] && continue
       case "$f" in ../shared/*) [ "${FUZZ_SHARED:-0}" = 1 ] || continue ;; esac
-      [ -f "../$f" ] && cp "../$f" "$seeds/$t/"
+      if [ -f "../$f" ]; then cp "../$f" "$seeds/$t/"; fi
     done <"seeds/$t.list"
   fi
   corpus="corpus/$t"
@@ -75,16 +78,25 @@ for t in $targets; do
       >"$log" 2>&1; then
     tail -40 "$log"
     echo "fuzz target $t failed: crash, timeout or OOM (input saved under fuzz/artifacts/$t/)"
-    exit 1
+    return 1
   fi
   if [ "${FUZZ_CMIN:-0}" = 1 ] && [ "${FUZZ_SCRATCH:-0}" != 1 ]; then
     cargo fuzz cmin --sanitizer none "$t" "$corpus" >"$logs/$t.cmin.log" 2>&1 ||
-      { tail -20 "$logs/$t.cmin.log"; echo "cmin of $t failed"; exit 1; }
+      { tail -20 "$logs/$t.cmin.log"; echo "cmin of $t failed"; return 1; }
   fi
   execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
   files=$(find "$corpus" -type f | wc -l)
   kib=$(du -sk --apparent-size "$corpus" | cut -f1)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$seconds" "${execs:-?}" "$files" "$kib" "${rss:-?}" >>"$summary"
-done
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$seconds" "${execs:-?}" "$files" "$kib" "${rss:-?}" \
+    >"$logs/$t.row"
+}
+export -f fuzz_one
+export seconds seeds logs root
+# Cargo serialises on the build lock; the targets are built above, so parallel runs only read.
+status=0
+printf '%s\n' $targets | xargs -P "${FUZZ_JOBS:-1}" -I{} bash -c 'fuzz_one "$@"' _ {} || status=1
+printf 'target\tseconds\texec/s\tcorpus files\tcorpus KiB\tpeak RSS MB\n' >"$summary"
+for t in $targets; do [ -f "$logs/$t.row" ] && cat "$logs/$t.row" >>"$summary"; done
 column -t -s $'\t' "$summary"
+exit "$status"
