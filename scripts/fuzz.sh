@@ -23,7 +23,6 @@ seconds="${1:-60}"
 shift || true
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet
-export RUSTC_BOOTSTRAP=1   # stable toolchain; cargo-fuzz passes -Z flags
 
 logs="$root/target/fuzz-logs"
 seeds="$root/target/fuzz-seeds"
@@ -45,6 +44,9 @@ seed_demo keyfile '*.key' '*.pem'
 seed_demo x509_certificate '*.pem'
 seed_demo sm2_keys '*.key'
 
+# Only now: build scripts (proc-macro2, libc) rerun when RUSTC_BOOTSTRAP changes, so setting it
+# before the demo build above would rebuild the whole workspace.
+export RUSTC_BOOTSTRAP=1   # stable toolchain; cargo-fuzz passes -Z flags
 cd fuzz
 if [ "$#" -gt 0 ]; then targets="$*"; else targets=$(cargo fuzz list); fi
 cargo fuzz build --sanitizer none >"$logs/build.log" 2>&1 || { tail -40 "$logs/build.log"; exit 1; }
