@@ -54,7 +54,7 @@ pub(crate) struct SignArgs {
     /// [default: the stamp centred at 3/4 of the page height].
     #[arg(long, value_name = "MM", requires = "input")]
     pub(crate) y: Option<f64>,
-    /// OFD: a riding seal (骑缝章) across the right edge of every page, instead of one stamp.
+    /// OFD/PDF: a riding seal (骑缝章) across the right edge of every page, instead of one stamp.
     #[arg(long, requires = "input", conflicts_with = "sign")]
     pub(crate) riding: bool,
     /// OFD: what the signature protects. continue: the document as it is (later signatures

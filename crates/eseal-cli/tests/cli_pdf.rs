@@ -10,6 +10,8 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "../../eseal/tests/pdf_support/tools.rs"]
+mod tools;
 
 use cli::{assert_code, run, stderr, stdout};
 use serde_json::Value;
@@ -84,9 +86,38 @@ fn sign_verify_and_audit_pdfs() {
     std::fs::write(d.join("tampered.pdf"), &bytes).unwrap();
     assert_code(&verify("tampered.pdf"), 1);
 
+    // A riding seal across every page; the demo's PDF has one page, too few for it.
+    std::fs::write(d.join("three-pages.pdf"), tools::simple_pdf(3)).unwrap();
+    let riding = |input: &str| {
+        sign(&[
+            "--seal",
+            "demo/seal-v4.esl",
+            "--in",
+            input,
+            "--out",
+            "riding.pdf",
+            "--riding",
+            "--force",
+        ])
+    };
+    let out = riding("three-pages.pdf");
+    assert_code(&out, 0);
+    assert!(
+        stderr(&out).contains("riding seal") && stderr(&out).contains("pages 1 to 3"),
+        "{}",
+        stderr(&out)
+    );
+    assert_code(&verify("riding.pdf"), 0);
+    let out = riding("demo/document.pdf");
+    assert_code(&out, 3);
+    assert!(
+        stderr(&out).contains("at least two pages"),
+        "{}",
+        stderr(&out)
+    );
+
     // Options that do not apply to PDF, and a page that does not exist.
     for (extra, needle) in [
-        (&["--riding"][..], "riding"),
         (&["--mode", "protect"][..], "protect"),
         (&["--page", "9"][..], "out of range"),
     ] {

@@ -29,8 +29,8 @@ use crate::error::ErrorCode;
 
 pub use object::{Dict, ObjRef, Object};
 pub use sign::{
-    LocalTsaSource, PageSelector, PreparedSignature, SignKind, SignRequest, Stamp, TimestampSource,
-    prepare, sign_document,
+    Edge, LocalTsaSource, PageRange, PageSelector, PreparedSignature, SignKind, SignRequest, Stamp,
+    TimestampSource, prepare, sign_document,
 };
 pub use verify::{verify_document, verify_document_with_limits};
 
@@ -215,8 +215,8 @@ impl<'a> PdfDocument<'a> {
         Ok(self.file.pages()?.len())
     }
 
-    /// The width and height of each page's visible box (CropBox, else MediaBox, inherited),
-    /// in millimetres, in page order: where a stamp may go.
+    /// The width and height of each page's visible box (CropBox within MediaBox, inherited) as
+    /// shown (turned by `/Rotate`), in millimetres, in page order: where a stamp may go.
     ///
     /// # Errors
     /// [`PdfError`] when the page tree cannot be read.
@@ -226,8 +226,8 @@ impl<'a> PdfDocument<'a> {
             .pages()?
             .iter()
             .map(|(_, page)| {
-                let (x0, y0, x1, y1) = sign::page_box(&self.file, page)?;
-                Ok(((x1 - x0) * MM_PER_PT, (y1 - y0) * MM_PER_PT))
+                let (w, h) = sign::PageGeometry::read(&self.file, page)?.visual_size();
+                Ok((w * MM_PER_PT, h * MM_PER_PT))
             })
             .collect()
     }

@@ -21,7 +21,9 @@ use std::path::{Path, PathBuf};
 
 use eseal::keyfile::{self, KeyFormat};
 use eseal::pdf::render::{Color, DocumentBuilder, DocumentMeta, PageSize};
-use eseal::pdf::{LocalTsaSource, PageSelector, SignRequest, Stamp, sign_document};
+use eseal::pdf::{
+    Edge, LocalTsaSource, PageRange, PageSelector, SignRequest, Stamp, sign_document,
+};
 use eseal::pki::{Certificate, CertificateProfile, Policy, SoftwareSigner, TrustStore};
 use eseal::time::Time;
 use eseal::verify::{CheckId, CheckStatus, DocumentReport, Status, VerifyOptions};
@@ -299,4 +301,47 @@ fn eseal_signed_pdfs_verify_in_pdfbox() {
         assert!(outcome.ok, "{name}: {outcome}");
         assert_eq!(outcome.signatures.len(), 2, "{name}: {outcome}");
     }
+}
+
+#[test]
+fn riding_signatures_verify_in_pdfbox_and_survive_its_signature() {
+    // A riding digital signature (one field, a widget per page) verifies in PDFBox; PDFBox signs
+    // on top of it, and eseal finds both valid.
+    if !pdfbox::available() {
+        return;
+    }
+    let dir = cross::temp_dir();
+    let d = dir.path();
+    let s = setup(d);
+    let chain = [s.chain.inter.certificate().clone()];
+    let riding = sign_document(
+        &rendered_pdf(),
+        &SignRequest::digital(&s.chain.leaf, &s.chain.leaf_key, now())
+            .chain(&chain)
+            .stamp(Stamp::riding(PageRange::All, Edge::Right, 60.0).size(40.0, 40.0)),
+    )
+    .unwrap();
+    let path = write(d, "riding.pdf", &riding);
+    let outcome = pdfbox_verify(&path, Some(&s.root));
+    assert!(outcome.ok, "{outcome}");
+    assert_eq!(outcome.signatures.len(), 1, "{outcome}");
+    assert!(outcome.signatures[0].whole_file, "{outcome}");
+    let on_top = d.join("riding-then-pdfbox.pdf");
+    pdfbox_sign(
+        &path,
+        &on_top,
+        &s.key,
+        &s.cert,
+        &SignOpts {
+            chain: Some(s.inter.clone()),
+            ..SignOpts::default()
+        },
+    )
+    .unwrap();
+    let report = eseal_verify(&std::fs::read(&on_top).unwrap(), &s, &[]);
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
+    assert_eq!(report.signatures().len(), 2);
+    let outcome = pdfbox_verify(&on_top, Some(&s.root));
+    assert!(outcome.ok, "{outcome}");
+    assert_eq!(outcome.signatures.len(), 2, "{outcome}");
 }

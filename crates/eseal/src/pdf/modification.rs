@@ -133,13 +133,10 @@ fn roles(file: &PdfFile<'_>) -> Roles {
             let list = file.resolve(annots).ok();
             for a in list.as_ref().and_then(Object::as_array).unwrap_or(&[]) {
                 let d = file.resolve(a).ok();
-                let is_sig = d.as_ref().and_then(Object::as_dict).is_some_and(|d| {
-                    d.name(b"FT") == Some(b"Sig")
-                        || d.get(b"Parent")
-                            .and_then(|p| file.resolve(p).ok())
-                            .and_then(|p| p.as_dict().map(|p| p.name(b"FT") == Some(b"Sig")))
-                            .unwrap_or(false)
-                });
+                let is_sig = d
+                    .as_ref()
+                    .and_then(Object::as_dict)
+                    .is_some_and(|d| is_signature_widget(file, d));
                 if is_sig {
                     roles.reach(
                         file,
@@ -354,10 +351,20 @@ fn annots_added(file: &PdfFile<'_>, a: &super::object::Dict, b: &super::object::
         .map(|x| {
             file.resolve(&x)
                 .ok()
-                .and_then(|o| o.as_dict().map(|d| d.name(b"FT") == Some(b"Sig")))
+                .and_then(|o| o.as_dict().map(|d| is_signature_widget(file, d)))
                 .unwrap_or(false)
         })
         .collect()
+}
+
+/// Whether an annotation is a signature field's widget: merged with the field (`/FT /Sig`) or
+/// a kid of one (the widgets of a riding seal).
+fn is_signature_widget(file: &PdfFile<'_>, d: &super::object::Dict) -> bool {
+    d.name(b"FT") == Some(b"Sig")
+        || d.get(b"Parent")
+            .and_then(|p| file.resolve(p).ok())
+            .and_then(|p| p.as_dict().map(|p| p.name(b"FT") == Some(b"Sig")))
+            .unwrap_or(false)
 }
 
 /// The coverage of a signature whose revision could not be established.

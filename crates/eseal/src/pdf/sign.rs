@@ -33,7 +33,9 @@ use crate::pki::cms::{OidFlavour, SignOptions};
 use crate::ses::{self, DataToSign};
 use crate::time::Time;
 
-pub use crate::ofd::{LocalTsaSource, PageSelector, SignKind, Stamp, TimestampSource};
+pub use crate::ofd::{
+    Edge, LocalTsaSource, PageRange, PageSelector, SignKind, Stamp, TimestampSource,
+};
 
 /// The `/Filter` eseal writes for both formats.
 pub(crate) const FILTER: &[u8] = b"Adobe.PPKLite";
@@ -396,53 +398,16 @@ pub fn prepare(
     let pages = file.pages()?;
     if request.stamps.len() > 1 {
         return Err(misuse(
-            "a PDF signature has one appearance: give at most one stamp",
+            "a PDF signature has one appearance: give at most one stamp (a riding seal is one \
+             stamp across pages)",
         ));
     }
     let picture = match request.kind {
         SignKind::Seal { seal, .. } => Some(seal.picture()),
         _ => None,
     };
-    // Where the widget goes, and its size in points.
-    let (page_index, rect) = match request.stamps.first() {
-        None => (0usize, None),
-        Some(stamp) => {
-            let (page, x_mm, y_mm) = stamp
-                .page_position()
-                .ok_or_else(|| misuse("riding seals are not supported in PDF yet"))?;
-            let index = match page {
-                PageSelector::Index(i) => i,
-                PageSelector::Id(num) => pages
-                    .iter()
-                    .position(|(r, _)| u64::from(r.num) == num)
-                    .ok_or_else(|| misuse(format!("no page is object {num}")))?,
-            };
-            #[allow(clippy::cast_precision_loss)] // picture sizes are small integers
-            let size = stamp
-                .explicit_size()
-                .or(picture.map(|p| (p.width as f64, p.height as f64)))
-                .ok_or_else(|| {
-                    misuse("a stamp of a digital signature needs a size (Stamp::size)")
-                })?;
-            let (w, h) = size;
-            if !(w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0) {
-                return Err(misuse(format!(
-                    "the stamp size {w} × {h} mm is not positive"
-                )));
-            }
-            if !(x_mm.is_finite() && y_mm.is_finite()) {
-                return Err(misuse("the stamp position is not a finite number"));
-            }
-            (index, Some((x_mm, y_mm, w, h)))
-        }
-    };
-    let (page_ref, page_dict) = pages.get(page_index).cloned().ok_or_else(|| {
-        misuse(format!(
-            "page index {page_index} is out of range: the document has {} pages",
-            pages.len()
-        ))
-    })?;
-    let image = match (rect, picture) {
+    let widgets = plan_widgets(&file, &pages, request.stamps.first(), picture)?;
+    let image = match (request.stamps.first(), picture) {
         (Some(_), Some(p)) => {
             Some(
                 DecodedImage::decode(&p.data).map_err(|e| PdfError::BadPicture {
@@ -473,7 +438,6 @@ pub fn prepare(
     };
     let sig_num = alloc();
     let field_num = alloc();
-    let ap_num = alloc();
 
     let mut objects: Vec<(u32, Vec<u8>)> = Vec::new();
 
@@ -504,87 +468,93 @@ pub fn prepare(
     }
     objects.push((sig_num, chunk.as_bytes().to_vec()));
 
-    // The appearance: the picture scaled to the widget, or nothing (invisible).
-    let page_box = page_box(&file, &page_dict)?;
-    let widget_rect = match rect {
-        Some((x, y, w, h)) => {
-            let x0 = page_box.0 + x * PT_PER_MM;
-            let y1 = page_box.3 - y * PT_PER_MM;
-            [x0, y1 - h * PT_PER_MM, x0 + w * PT_PER_MM, y1]
-        }
-        None => [0.0; 4],
-    };
-    let (bw, bh) = (
-        widget_rect[2] - widget_rect[0],
-        widget_rect[3] - widget_rect[1],
-    );
-    let mut chunk = Chunk::new();
-    match &image {
+    // The picture, shared by every widget's appearance.
+    let image_nums = match &image {
         Some(img) => {
             let img_num = alloc();
             let smask_num = img.alpha.as_ref().map(|_| alloc());
-            let content = format!("q {} 0 0 {} 0 0 cm /Im0 Do Q", fmt_num(bw), fmt_num(bh));
-            let mut form = chunk.form_xobject(pref(ap_num)?, content.as_bytes());
-            form.bbox(pdf_writer::Rect::new(0.0, 0.0, bw as f32, bh as f32));
+            objects.extend(image_objects(img, img_num, smask_num)?);
+            Some(img_num)
+        }
+        None => None,
+    };
+
+    // One widget: merged with the field. Several (a riding seal): kids of the field.
+    let merged = widgets.len() == 1;
+    let mut kids = Vec::new();
+    let mut annots = AnnotUpdates::default();
+    for w in &widgets {
+        let widget_num = if merged { field_num } else { alloc() };
+        let ap_num = alloc();
+        let (page_ref, page_dict) = pages
+            .get(w.page)
+            .ok_or_else(|| internal("a planned widget is on no page"))?;
+        let (bw, bh) = (w.rect[2] - w.rect[0], w.rect[3] - w.rect[1]);
+        let mut chunk = Chunk::new();
+        let content = match image_nums {
+            Some(_) => w.content.as_bytes(),
+            None => b"",
+        };
+        let mut form = chunk.form_xobject(pref(ap_num)?, content);
+        form.bbox(pdf_writer::Rect::new(0.0, 0.0, bw as f32, bh as f32));
+        if let Some(img_num) = image_nums {
             form.resources()
                 .x_objects()
                 .pair(Name(b"Im0"), pref(img_num)?);
-            drop(form);
-            objects.push((ap_num, chunk.as_bytes().to_vec()));
-            objects.extend(image_objects(img, img_num, smask_num)?);
         }
-        None => {
-            let mut form = chunk.form_xobject(pref(ap_num)?, b"");
-            form.bbox(pdf_writer::Rect::new(0.0, 0.0, bw as f32, bh as f32));
-            drop(form);
-            objects.push((ap_num, chunk.as_bytes().to_vec()));
-        }
-    }
+        drop(form);
+        objects.push((ap_num, chunk.as_bytes().to_vec()));
 
-    // The field merged with its widget.
-    let mut chunk = Chunk::new();
-    {
-        let mut d = chunk.indirect(pref(field_num)?).dict();
-        d.pair(Name(b"Type"), Name(b"Annot"));
-        d.pair(Name(b"Subtype"), Name(b"Widget"));
-        d.pair(Name(b"FT"), Name(b"Sig"));
-        d.pair(Name(b"T"), Str(field_name.as_bytes()));
-        d.pair(Name(b"V"), pref(sig_num)?);
-        d.pair(
-            Name(b"Rect"),
-            pdf_writer::Rect::new(
-                widget_rect[0] as f32,
-                widget_rect[1] as f32,
-                widget_rect[2] as f32,
-                widget_rect[3] as f32,
-            ),
-        );
-        // Print (4) + Locked (128).
-        d.pair(Name(b"F"), 132);
-        d.pair(Name(b"P"), gen0(page_ref)?);
-        d.insert(Name(b"AP")).dict().pair(Name(b"N"), pref(ap_num)?);
-    }
-    objects.push((field_num, chunk.as_bytes().to_vec()));
-
-    // The page's /Annots.
-    match page_dict.get(b"Annots") {
-        Some(Object::Ref(r)) => {
-            let mut items = match file.get(*r)? {
-                Object::Array(a) => a,
-                _ => Vec::new(),
-            };
-            items.push(Object::Ref(ObjRef::new(field_num, 0)));
-            objects.push((r.num, copy_object(*r, &Object::Array(items))?));
+        let mut chunk = Chunk::new();
+        {
+            let mut d = chunk.indirect(pref(widget_num)?).dict();
+            d.pair(Name(b"Type"), Name(b"Annot"));
+            d.pair(Name(b"Subtype"), Name(b"Widget"));
+            if merged {
+                d.pair(Name(b"FT"), Name(b"Sig"));
+                d.pair(Name(b"T"), Str(field_name.as_bytes()));
+                d.pair(Name(b"V"), pref(sig_num)?);
+            } else {
+                d.pair(Name(b"Parent"), pref(field_num)?);
+                // poppler takes a kid with /Parent for a field of its own and does not inherit
+                // /V: without it, pdfsig calls each widget an unsigned field.
+                d.pair(Name(b"V"), pref(sig_num)?);
+            }
+            d.pair(
+                Name(b"Rect"),
+                pdf_writer::Rect::new(
+                    w.rect[0] as f32,
+                    w.rect[1] as f32,
+                    w.rect[2] as f32,
+                    w.rect[3] as f32,
+                ),
+            );
+            // Print (4) + Locked (128).
+            d.pair(Name(b"F"), 132);
+            d.pair(Name(b"P"), gen0(*page_ref)?);
+            d.insert(Name(b"AP")).dict().pair(Name(b"N"), pref(ap_num)?);
         }
-        other => {
-            let mut items = other.and_then(Object::as_array).unwrap_or(&[]).to_vec();
-            items.push(Object::Ref(ObjRef::new(field_num, 0)));
-            let mut page = page_dict.clone();
-            page.set(b"Annots", Object::Array(items));
-            objects.push((page_ref.num, copy_object(page_ref, &Object::Dict(page))?));
-        }
+        objects.push((widget_num, chunk.as_bytes().to_vec()));
+        kids.push(widget_num);
+        annots.push(&file, *page_ref, page_dict, ObjRef::new(widget_num, 0))?;
     }
-
+    if !merged {
+        let mut chunk = Chunk::new();
+        {
+            let mut d = chunk.indirect(pref(field_num)?).dict();
+            d.pair(Name(b"FT"), Name(b"Sig"));
+            d.pair(Name(b"T"), Str(field_name.as_bytes()));
+            d.pair(Name(b"V"), pref(sig_num)?);
+            let mut k = d.insert(Name(b"Kids")).array();
+            for n in &kids {
+                k.item(pref(*n)?);
+            }
+        }
+        objects.push((field_num, chunk.as_bytes().to_vec()));
+    }
+    for (r, obj) in annots.rewrites {
+        objects.push((r.num, copy_object(r, &obj)?));
+    }
     // The catalog's /AcroForm: /Fields gains the field, /SigFlags 3 (signatures exist,
     // append only).
     let catalog = file
@@ -640,27 +610,237 @@ fn add_field(
     Ok(())
 }
 
-/// The page's visible box (CropBox, else MediaBox, inherited through the page tree):
-/// `(x0, y0, x1, y1)`.
-pub(crate) fn page_box(file: &PdfFile<'_>, page: &Dict) -> Result<(f64, f64, f64, f64), PdfError> {
+/// One widget of the signature field: its page, rectangle and appearance.
+#[derive(Debug, Clone)]
+struct WidgetPlan {
+    /// The page index.
+    page: usize,
+    /// The widget's rectangle in default user space: `[x0, y0, x1, y1]`.
+    rect: [f64; 4],
+    /// The appearance's content stream when there is a picture (`/Im0`).
+    content: String,
+}
+
+/// Where the widgets of `stamp` go (none: one invisible widget on the first page).
+fn plan_widgets(
+    file: &PdfFile<'_>,
+    pages: &[(ObjRef, Dict)],
+    stamp: Option<&Stamp>,
+    picture: Option<&ses::SesEsPictrueInfo>,
+) -> Result<Vec<WidgetPlan>, PdfError> {
+    let Some(stamp) = stamp else {
+        if pages.is_empty() {
+            return Err(misuse("the document has no page"));
+        }
+        return Ok(vec![WidgetPlan {
+            page: 0,
+            rect: [0.0; 4],
+            content: String::new(),
+        }]);
+    };
+    #[allow(clippy::cast_precision_loss)] // picture sizes are small integers
+    let (w, h) = stamp
+        .explicit_size()
+        .or(picture.map(|p| (p.width as f64, p.height as f64)))
+        .ok_or_else(|| misuse("a stamp of a digital signature needs a size (Stamp::size)"))?;
+    if !(w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0) {
+        return Err(misuse(format!(
+            "the stamp size {w} × {h} mm is not positive"
+        )));
+    }
+    let (w, h) = (w * PT_PER_MM, h * PT_PER_MM);
+    let geometry = |i: usize| -> Result<PageGeometry, PdfError> {
+        let (_, dict) = pages.get(i).ok_or_else(|| {
+            misuse(format!(
+                "page index {i} is out of range: the document has {} pages",
+                pages.len()
+            ))
+        })?;
+        PageGeometry::read(file, dict)
+    };
+    if let Some((page, x_mm, y_mm)) = stamp.page_position() {
+        if !(x_mm.is_finite() && y_mm.is_finite()) {
+            return Err(misuse("the stamp position is not a finite number"));
+        }
+        let index = match page {
+            PageSelector::Index(i) => i,
+            PageSelector::Id(num) => pages
+                .iter()
+                .position(|(r, _)| u64::from(r.num) == num)
+                .ok_or_else(|| misuse(format!("no page is object {num}")))?,
+        };
+        let g = geometry(index)?;
+        let (rect, content) = g.widget(x_mm * PT_PER_MM, y_mm * PT_PER_MM, w, h, 0.0, w);
+        return Ok(vec![WidgetPlan {
+            page: index,
+            rect,
+            content,
+        }]);
+    }
+    let (range, edge, y_mm) = stamp
+        .riding_position()
+        .ok_or_else(|| internal("a stamp is neither on a page nor riding"))?;
+    if !y_mm.is_finite() {
+        return Err(misuse("the riding seal position is not a finite number"));
+    }
+    let (first, last) = match range {
+        PageRange::All => (0, pages.len().saturating_sub(1)),
+        PageRange::Indices { first, last } => (first, last),
+    };
+    if first > last || last >= pages.len() {
+        return Err(misuse(format!(
+            "pages {first}..={last} are not a range of the document's {} pages",
+            pages.len()
+        )));
+    }
+    let count = last - first + 1;
+    if count < 2 {
+        return Err(misuse(
+            "a riding seal needs at least two pages (use Stamp::on_page for one)",
+        ));
+    }
+    // As in OFD (standards-notes §5.7): page i of the range shows slice i of the seal (seal
+    // width ÷ page count) at the edge.
+    #[allow(clippy::cast_precision_loss)] // page counts are far below 2^52
+    let slice = w / count as f64;
+    let mut out = Vec::with_capacity(count);
+    for (i, page) in (first..=last).enumerate() {
+        let g = geometry(page)?;
+        let (visible_width, _) = g.visual_size();
+        let u = match edge {
+            Edge::Left => 0.0,
+            _ => visible_width - slice,
+        };
+        #[allow(clippy::cast_precision_loss)]
+        let offset = slice * i as f64;
+        let (rect, content) = g.widget(u, y_mm * PT_PER_MM, slice, h, offset, w);
+        out.push(WidgetPlan {
+            page,
+            rect,
+            content,
+        });
+    }
+    Ok(out)
+}
+
+/// A page's visible box and rotation, and the map from the page as a reader shows it
+/// (origin top-left, y down, in points) to default user space.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PageGeometry {
+    /// The visible box (CropBox within MediaBox, inherited): `(x0, y0, x1, y1)`.
+    pub(crate) bbox: (f64, f64, f64, f64),
+    /// `/Rotate` (inherited) as 0, 90, 180 or 270 degrees clockwise.
+    pub(crate) rotate: u16,
+}
+
+impl PageGeometry {
+    /// The geometry of `page` (inheriting `/CropBox`, `/MediaBox` and `/Rotate` from the page
+    /// tree).
+    pub(crate) fn read(file: &PdfFile<'_>, page: &Dict) -> Result<Self, PdfError> {
+        let media = inherited(file, page, b"MediaBox")?
+            .and_then(|o| rect_of(&o))
+            // ISO 32000-1 requires a MediaBox; US Letter is what readers assume without one.
+            .unwrap_or((0.0, 0.0, 612.0, 792.0));
+        let bbox = match inherited(file, page, b"CropBox")?.and_then(|o| rect_of(&o)) {
+            // The CropBox is clipped to the MediaBox (ISO 32000-1 §14.11.2).
+            Some(c) => {
+                let b = (
+                    c.0.max(media.0),
+                    c.1.max(media.1),
+                    c.2.min(media.2),
+                    c.3.min(media.3),
+                );
+                if b.0 < b.2 && b.1 < b.3 { b } else { media }
+            }
+            None => media,
+        };
+        let rotate = inherited(file, page, b"Rotate")?
+            .and_then(|o| o.as_f64())
+            .filter(|r| r.is_finite() && r.abs() < 1e9)
+            .map_or(0, |r| {
+                // Multiples of 90 only; readers round anything else.
+                #[allow(clippy::cast_possible_truncation)] // bounded above
+                let quarter = (r / 90.0).round() as i64;
+                u16::try_from(quarter.rem_euclid(4) * 90).unwrap_or(0)
+            });
+        Ok(PageGeometry { bbox, rotate })
+    }
+
+    /// The page's size as shown (width, height) in points.
+    pub(crate) fn visual_size(&self) -> (f64, f64) {
+        let (x0, y0, x1, y1) = self.bbox;
+        let (w, h) = (x1 - x0, y1 - y0);
+        if self.rotate % 180 == 90 {
+            (h, w)
+        } else {
+            (w, h)
+        }
+    }
+
+    /// `[a, b, c, d, e, f]` with user `x = a·u + b·v + c`, `y = d·u + e·v + f` for the point
+    /// `(u, v)` points right of and below the shown page's top-left corner.
+    fn shown_to_user(&self) -> [f64; 6] {
+        let (x0, y0, x1, y1) = self.bbox;
+        match self.rotate {
+            // Shown rotated clockwise: the top-left corner shown is the box's bottom-left.
+            90 => [0.0, 1.0, x0, 1.0, 0.0, y0],
+            180 => [-1.0, 0.0, x1, 0.0, 1.0, y0],
+            270 => [0.0, -1.0, x1, -1.0, 0.0, y1],
+            _ => [1.0, 0.0, x0, 0.0, -1.0, y1],
+        }
+    }
+
+    /// The user-space rectangle of the shown box `(u, v, bw, bh)` (points from the shown
+    /// top-left) and an appearance drawing the picture upright in it: clipped to the box, the
+    /// picture `picture_width × bh` with its left edge `offset` left of the box (a riding
+    /// seal's slice; 0 and `bw` for a whole stamp).
+    fn widget(
+        &self,
+        u: f64,
+        v: f64,
+        bw: f64,
+        bh: f64,
+        offset: f64,
+        picture_width: f64,
+    ) -> ([f64; 4], String) {
+        let [a, b, c, d, e, f] = self.shown_to_user();
+        let corners = [(u, v), (u + bw, v), (u, v + bh), (u + bw, v + bh)];
+        let xs = corners.map(|(p, q)| a * p + b * q + c);
+        let ys = corners.map(|(p, q)| d * p + e * q + f);
+        let min = |v: [f64; 4]| v.into_iter().fold(f64::INFINITY, f64::min);
+        let max = |v: [f64; 4]| v.into_iter().fold(f64::NEG_INFINITY, f64::max);
+        let rect = [min(xs), min(ys), max(xs), max(ys)];
+        // The box's own coordinates (origin bottom-left as shown, y up) to the form's (origin
+        // at the rectangle's lower-left in user space): counter-rotates the drawing so that it
+        // is upright on the page as shown.
+        let m = [
+            a,
+            d,
+            -b,
+            -e,
+            a * u + b * (v + bh) + c - rect[0],
+            d * u + e * (v + bh) + f - rect[1],
+        ];
+        let content = format!(
+            "q {} cm 0 0 {} {} re W n {} 0 0 {} {} 0 cm /Im0 Do Q",
+            m.map(fmt_num).join(" "),
+            fmt_num(bw),
+            fmt_num(bh),
+            fmt_num(picture_width),
+            fmt_num(bh),
+            fmt_num(-offset)
+        );
+        (rect, content)
+    }
+}
+
+/// An inheritable page attribute (ISO 32000-1 Table 30): the page's, else the nearest
+/// ancestor's.
+fn inherited(file: &PdfFile<'_>, page: &Dict, key: &[u8]) -> Result<Option<Object>, PdfError> {
     let mut node = page.clone();
     for _ in 0..super::object::MAX_DEPTH {
-        for key in [&b"CropBox"[..], b"MediaBox"] {
-            if let Some(v) = node.get(key) {
-                let v = file.resolve(v)?;
-                if let Some([a, b, c, d]) = v
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .map(|x| x.as_f64().unwrap_or(0.0))
-                            .collect::<Vec<_>>()
-                    })
-                    .as_deref()
-                    .and_then(|v| <&[f64; 4]>::try_from(v).ok())
-                {
-                    return Ok((a.min(*c), b.min(*d), a.max(*c), b.max(*d)));
-                }
-            }
+        if let Some(v) = node.get(key) {
+            return Ok(Some(file.resolve(v)?));
         }
         match node.get(b"Parent").and_then(Object::as_objref) {
             Some(p) => match file.dict(p)? {
@@ -670,8 +850,70 @@ pub(crate) fn page_box(file: &PdfFile<'_>, page: &Dict) -> Result<(f64, f64, f64
             None => break,
         }
     }
-    // ISO 32000-1 requires a MediaBox; US Letter is what readers assume without one.
-    Ok((0.0, 0.0, 612.0, 792.0))
+    Ok(None)
+}
+
+/// A rectangle array, normalised: `(x0, y0, x1, y1)` with `x0 < x1`, `y0 < y1`.
+fn rect_of(o: &Object) -> Option<(f64, f64, f64, f64)> {
+    let v: Vec<f64> = o
+        .as_array()?
+        .iter()
+        .map(Object::as_f64)
+        .collect::<Option<_>>()?;
+    let [a, b, c, d] = <[f64; 4]>::try_from(v).ok()?;
+    if ![a, b, c, d].iter().all(|x| x.is_finite()) || a == c || b == d {
+        return None;
+    }
+    Some((a.min(c), b.min(d), a.max(c), b.max(d)))
+}
+
+/// The new versions of pages or `/Annots` arrays that gain widgets (several widgets of a
+/// riding seal may share one).
+#[derive(Debug, Default)]
+struct AnnotUpdates {
+    rewrites: std::collections::BTreeMap<ObjRef, Object>,
+}
+
+impl AnnotUpdates {
+    fn push(
+        &mut self,
+        file: &PdfFile<'_>,
+        page_ref: ObjRef,
+        page: &Dict,
+        widget: ObjRef,
+    ) -> Result<(), PdfError> {
+        match page.get(b"Annots") {
+            Some(Object::Ref(r)) => {
+                let entry = match self.rewrites.entry(*r) {
+                    std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        v.insert(match file.get(*r)? {
+                            a @ Object::Array(_) => a,
+                            _ => Object::Array(Vec::new()),
+                        })
+                    }
+                };
+                if let Object::Array(items) = entry {
+                    items.push(Object::Ref(widget));
+                }
+            }
+            other => {
+                let entry = self
+                    .rewrites
+                    .entry(page_ref)
+                    .or_insert_with(|| Object::Dict(page.clone()));
+                if let Object::Dict(d) = entry {
+                    let mut items = match d.get(b"Annots") {
+                        Some(Object::Array(a)) => a.clone(),
+                        _ => other.and_then(Object::as_array).unwrap_or(&[]).to_vec(),
+                    };
+                    items.push(Object::Ref(widget));
+                    d.set(b"Annots", Object::Array(items));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 fn pref(num: u32) -> Result<Ref, PdfError> {
@@ -696,6 +938,8 @@ fn gen0(r: ObjRef) -> Result<Ref, PdfError> {
 }
 
 fn fmt_num(v: f64) -> String {
+    // Rounded first, so that -0.00001 is not written "-0".
+    let v = (v * 10_000.0).round() / 10_000.0 + 0.0;
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s.is_empty() || s == "-" {

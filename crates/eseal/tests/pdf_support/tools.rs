@@ -5,7 +5,8 @@
     unreachable_pub,
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::panic
+    clippy::panic,
+    clippy::indexing_slicing
 )]
 
 use std::path::Path;
@@ -35,6 +36,15 @@ pub fn simple_pdf(pages: usize) -> Vec<u8> {
             content.len()
         ));
     }
+    pdf_of_objects(
+        &objects,
+        "/Info 4 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>]",
+    )
+}
+
+/// A PDF of `objects` (numbered from 1, the catalog first) with a classic cross-reference
+/// table; `trailer` holds trailer entries besides /Size and /Root.
+pub fn pdf_of_objects(objects: &[String], trailer: &str) -> Vec<u8> {
     let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::new();
     for (i, o) in objects.iter().enumerate() {
@@ -50,12 +60,52 @@ pub fn simple_pdf(pages: usize) -> Vec<u8> {
     }
     out.extend_from_slice(
         format!(
-            "trailer\n<< /Size {} /Root 1 0 R /Info 4 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>] >>\nstartxref\n{xref}\n%%EOF\n",
+            "trailer\n<< /Size {} /Root 1 0 R {trailer} >>\nstartxref\n{xref}\n%%EOF\n",
             objects.len() + 1
         )
         .as_bytes(),
     );
     out
+}
+
+/// Page `page` (from 1) of `pdf` rendered by `pdftoppm` at 72 dpi (1 px = 1 pt), of the
+/// CropBox when `crop_box` (else the MediaBox, pdftoppm's default): width, height and RGB
+/// samples.
+pub fn render_page(dir: &Path, pdf: &[u8], page: usize, crop_box: bool) -> (usize, usize, Vec<u8>) {
+    let input = dir.join("render.pdf");
+    std::fs::write(&input, pdf).unwrap();
+    let n = page.to_string();
+    let mut cmd = Command::new("pdftoppm");
+    cmd.args(["-r", "72", "-f", &n, "-l", &n, "-singlefile"]);
+    if crop_box {
+        cmd.arg("-cropbox");
+    }
+    let out = cmd.arg(&input).arg(dir.join("page")).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ppm = std::fs::read(dir.join("page.ppm")).unwrap();
+    // P6 header: magic, width, height, maxval, each followed by whitespace.
+    let mut fields = Vec::new();
+    let mut pos = 0;
+    while fields.len() < 4 {
+        while ppm[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        let start = pos;
+        while !ppm[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        fields.push(String::from_utf8_lossy(&ppm[start..pos]).into_owned());
+    }
+    assert_eq!(fields[0], "P6");
+    (
+        fields[1].parse().unwrap(),
+        fields[2].parse().unwrap(),
+        ppm[pos + 1..].to_vec(),
+    )
 }
 
 /// Whether a command is on PATH.
