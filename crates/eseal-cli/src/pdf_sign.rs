@@ -8,7 +8,8 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 use eseal::ofd::Rect;
 use eseal::pdf::{
-    Edge, LocalTsaSource, PageRange, PageSelector, PdfDocument, SignRequest, Stamp, sign_document,
+    DocMdpPermission, Edge, LocalTsaSource, PageRange, PageSelector, PdfDocument, SignRequest,
+    Stamp, sign_document,
 };
 use eseal::pki::SoftwareSigner;
 use eseal::pki::tsp::LocalTsa;
@@ -38,12 +39,6 @@ pub(crate) fn run(
     let Some(input) = &args.input else {
         bail!("give the document to stamp with --in FILE");
     };
-    if args.mode == ModeChoice::Protect {
-        bail!(
-            "--mode protect applies to OFD only: a PDF signature covers the document as it is, \
-             and later signatures stay possible"
-        );
-    }
     let document = files::read(input)?;
     let (seal, size) = seal_and_size(args)?;
     let boxes: Vec<Option<Rect>> = PdfDocument::parse(&document, &Default::default())
@@ -68,6 +63,12 @@ pub(crate) fn run(
         None => SignRequest::digital(&signer.certificate, &signer.signer, now)
             .stamp(stamp.size(size.0, size.1)),
     };
+    // --mode protect: a certification signature that permits no change (DocMDP /P 1), the
+    // PDF counterpart of OFD's locked Signatures.xml: later signatures are refused.
+    let protect = args.mode == ModeChoice::Protect;
+    if protect {
+        request = request.certify(DocMdpPermission::NoChanges);
+    }
     let source = tsa.map(|t| LocalTsaSource::new(t, now));
     if let Some(source) = &source {
         request = request.timestamp(source);
@@ -77,7 +78,7 @@ pub(crate) fn run(
     files::write(&args.out, &signed, args.force, Secrecy::Public)?;
     let place = describe_place(args, &placement, input, size);
     eprintln!(
-        "eseal: {} {place} as \"{}\" at {now}{}; incremental update written to {}",
+        "eseal: {} {place} as \"{}\" at {now}{}{}; incremental update written to {}",
         match (&seal, args.riding) {
             (None, _) => "placed a digital signature (adbe.pkcs7.detached)".to_owned(),
             (Some(s), true) => format!("stamped a riding seal \"{}\" (SES_Signature)", s.name()),
@@ -85,6 +86,11 @@ pub(crate) fn run(
         },
         signer.certificate.subject_string(),
         if tsa.is_some() { ", timestamped" } else { "" },
+        if protect {
+            ", certifying the document (DocMDP /P 1: no later changes or signatures)"
+        } else {
+            ""
+        },
         args.out.display()
     );
     Ok(Exit::Valid)

@@ -29,8 +29,8 @@ use crate::error::ErrorCode;
 
 pub use object::{Dict, ObjRef, Object};
 pub use sign::{
-    Edge, LocalTsaSource, PageRange, PageSelector, PreparedSignature, SignKind, SignRequest, Stamp,
-    TimestampSource, prepare, sign_document,
+    DocMdpPermission, Edge, LocalTsaSource, PageRange, PageSelector, PreparedSignature, SignKind,
+    SignRequest, Stamp, TimestampSource, prepare, sign_document,
 };
 pub use verify::{verify_document, verify_document_with_limits};
 
@@ -120,6 +120,16 @@ pub enum PdfError {
         /// What is wrong.
         detail: String,
     },
+    /// The document is certified with DocMDP permission `/P 1` (no changes): a further
+    /// signature would break the certification.
+    #[error(
+        "the document is certified (signature {field:?}, DocMDP /P 1: no changes permitted); \
+         a further signature would invalidate the certification"
+    )]
+    Certified {
+        /// The certification signature's field name.
+        field: String,
+    },
     /// Making the signature value failed.
     #[error("signing failed at the {stage}: {detail}")]
     SigningFailed {
@@ -146,7 +156,7 @@ impl PdfError {
             Self::Encrypted | Self::Unsupported { .. } | Self::BadPicture { .. } => {
                 ErrorCode::Unsupported
             }
-            Self::ApiMisuse { .. } => ErrorCode::InvalidArgument,
+            Self::ApiMisuse { .. } | Self::Certified { .. } => ErrorCode::InvalidArgument,
             Self::SigningFailed { .. } => ErrorCode::Crypto,
             Self::Internal { .. } => ErrorCode::Internal,
         }

@@ -23,7 +23,7 @@ use eseal::pki::TrustStore;
 use eseal::ses::{PictureFormat, SealBuilder, SealPicture, SealType, SealValidity, SesVersion};
 use eseal::verify::{CheckId, CheckStatus, DocumentReport, Status};
 use fixture::{Pki, make_seal, opts_at, t};
-use tools::{have, pdfsig, qpdf_check, render_page, simple_pdf};
+use tools::{have, pdfsig, qpdf_check, redefine, render_page, simple_pdf};
 
 fn verify(pdf: &[u8], store: &TrustStore) -> DocumentReport {
     verify_document(pdf, &opts_at(store, t(40))).unwrap()
@@ -443,30 +443,6 @@ fn prepared_signature_exposes_the_digest_and_refuses_oversized_values() {
     .unwrap();
     let signed = prepared.finish(&der).unwrap();
     assert_valid(&verify(&signed, &store), "prepared + finish");
-}
-
-/// Appends an update that redefines object `num` as `body` (classic xref table).
-fn redefine(pdf: &[u8], num: usize, body: &str) -> Vec<u8> {
-    let doc = PdfDocument::parse(pdf, &eseal::pdf::Limits::default()).unwrap();
-    let size = doc.trailer().get(b"Size").unwrap().as_int().unwrap();
-    let root = doc.trailer().get(b"Root").unwrap().as_objref().unwrap();
-    let prev = {
-        let at = pdf.windows(9).rposition(|w| w == b"startxref").unwrap();
-        let rest = std::str::from_utf8(&pdf[at + 9..]).unwrap();
-        rest.split_whitespace().next().unwrap().to_owned()
-    };
-    let mut out = pdf.to_vec();
-    let at = out.len();
-    out.extend_from_slice(format!("{num} 0 obj\n{body}\nendobj\n").as_bytes());
-    let xref = out.len();
-    out.extend_from_slice(
-        format!(
-            "xref\n{num} 1\n{at:010} 00000 n\r\ntrailer\n<< /Size {size} /Root {} 0 R /Info 4 0 R /Prev {prev} >>\nstartxref\n{xref}\n%%EOF\n",
-            root.num
-        )
-        .as_bytes(),
-    );
-    out
 }
 
 #[test]

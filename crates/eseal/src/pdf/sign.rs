@@ -52,6 +52,44 @@ const BYTE_RANGE_PLACEHOLDER: i32 = 1_000_000_000;
 /// the trial and the real value (SM2 signatures, timestamp tokens).
 const CONTENTS_SLACK: usize = 64;
 
+/// The changes a certification signature (DocMDP, ISO 32000-1 §12.8.2.2) permits after it:
+/// the `/P` value of its transform parameters. DSS data and document timestamps are allowed
+/// whatever the value (ETSI EN 319 142-1 §5.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DocMdpPermission {
+    /// `/P 1`: no changes; [`sign_document`] refuses any later signature
+    /// ([`PdfError::Certified`]). What `eseal sign --mode protect` writes.
+    NoChanges,
+    /// `/P 2`: filling in forms and signing.
+    FormFillingAndSigning,
+    /// `/P 3`: as `/P 2`, and creating, deleting and changing annotations.
+    AnnotationsFormsAndSigning,
+}
+
+impl DocMdpPermission {
+    /// The `/P` value.
+    #[must_use]
+    pub fn p(self) -> u8 {
+        match self {
+            Self::NoChanges => 1,
+            Self::FormFillingAndSigning => 2,
+            Self::AnnotationsFormsAndSigning => 3,
+        }
+    }
+
+    /// The permission of a `/P` value; anything but 1 and 3 reads as 2 (the default, ISO
+    /// 32000-1 Table 254).
+    #[must_use]
+    pub fn from_p(p: i64) -> Self {
+        match p {
+            1 => Self::NoChanges,
+            3 => Self::AnnotationsFormsAndSigning,
+            _ => Self::FormFillingAndSigning,
+        }
+    }
+}
+
 /// Everything [`sign_document`] needs besides the PDF: what signs, when, where the seal
 /// appears, an optional timestamp source and the certificates to embed.
 ///
@@ -82,6 +120,7 @@ pub struct SignRequest<'a> {
     timestamp: Option<&'a dyn TimestampSource>,
     chain: &'a [Certificate],
     field_name: Option<String>,
+    certify: Option<DocMdpPermission>,
     limits: Limits,
 }
 
@@ -94,6 +133,7 @@ impl fmt::Debug for SignRequest<'_> {
             .field("timestamp", &self.timestamp.is_some())
             .field("chain", &self.chain.len())
             .field("field_name", &self.field_name)
+            .field("certify", &self.certify)
             .finish_non_exhaustive()
     }
 }
@@ -110,6 +150,7 @@ impl<'a> SignRequest<'a> {
             timestamp: None,
             chain: &[],
             field_name: None,
+            certify: None,
             limits: Limits::default(),
         }
     }
@@ -175,6 +216,16 @@ impl<'a> SignRequest<'a> {
     #[must_use]
     pub fn field_name(mut self, name: impl Into<String>) -> Self {
         self.field_name = Some(name.into());
+        self
+    }
+
+    /// Makes this the document's certification signature (DocMDP) with `permission`: its
+    /// signature dictionary gets `/Reference [<< /TransformMethod /DocMDP /TransformParams
+    /// << /P n >> >>]` and the catalog `/Perms << /DocMDP … >>`. Only the first signature of a
+    /// document may certify it.
+    #[must_use]
+    pub fn certify(mut self, permission: DocMdpPermission) -> Self {
+        self.certify = Some(permission);
         self
     }
 
@@ -395,6 +446,26 @@ pub fn prepare(
 ) -> Result<PreparedSignature, PdfError> {
     let file = PdfFile::parse(pdf, &request.limits)?;
     let field_name = choose_field_name(&file, request)?;
+    let signed = super::verify::signature_fields(&file)?
+        .into_iter()
+        .filter(|f| f.value.is_some())
+        .collect::<Vec<_>>();
+    if let Some(cert) = signed.iter().find(|f| {
+        f.value
+            .as_ref()
+            .and_then(|(d, _)| super::verify::docmdp(&file, d))
+            == Some(DocMdpPermission::NoChanges)
+    }) {
+        return Err(PdfError::Certified {
+            field: cert.name.clone(),
+        });
+    }
+    if request.certify.is_some() && !signed.is_empty() {
+        return Err(misuse(format!(
+            "a certification signature must be the document's first signature; it has {}",
+            signed.len()
+        )));
+    }
     let pages = file.pages()?;
     if request.stamps.len() > 1 {
         return Err(misuse(
@@ -460,6 +531,16 @@ pub fn prepare(
         ]);
         d.pair(Name(b"Contents"), Str(&vec![0xffu8; capacity]));
         d.pair(Name(b"M"), pdf_date(request.signing_time)?);
+        if let Some(permission) = request.certify {
+            let mut refs = d.insert(Name(b"Reference")).array();
+            let mut r = refs.push().dict();
+            r.pair(Name(b"Type"), Name(b"SigRef"));
+            r.pair(Name(b"TransformMethod"), Name(b"DocMDP"));
+            let mut params = r.insert(Name(b"TransformParams")).dict();
+            params.pair(Name(b"Type"), Name(b"TransformParams"));
+            params.pair(Name(b"P"), i32::from(permission.p()));
+            params.pair(Name(b"V"), Name(b"1.2"));
+        }
         d.insert(Name(b"Prop_Build"))
             .dict()
             .insert(Name(b"App"))
@@ -563,6 +644,8 @@ pub fn prepare(
         .cloned()
         .ok_or_else(|| internal("the catalog is not a dictionary"))?;
     let field = Object::Ref(ObjRef::new(field_num, 0));
+    let mut cat = catalog.clone();
+    let mut catalog_changed = false;
     match catalog.get(b"AcroForm") {
         Some(Object::Ref(af_ref)) => {
             let mut form = file.dict(*af_ref)?.unwrap_or_default();
@@ -572,10 +655,22 @@ pub fn prepare(
         other => {
             let mut form = other.and_then(Object::as_dict).cloned().unwrap_or_default();
             add_field(&file, &mut form, field, &mut objects)?;
-            let mut cat = catalog.clone();
             cat.set(b"AcroForm", Object::Dict(form));
-            objects.push((root_ref.num, copy_object(root_ref, &Object::Dict(cat))?));
+            catalog_changed = true;
         }
+    }
+    if request.certify.is_some() {
+        // ISO 32000-1 §12.8.4: /Perms /DocMDP names the certification signature.
+        let mut perms = match catalog.get(b"Perms") {
+            Some(p) => file.resolve(p)?.as_dict().cloned().unwrap_or_default(),
+            None => Dict::new(),
+        };
+        perms.set(b"DocMDP", Object::Ref(ObjRef::new(sig_num, 0)));
+        cat.set(b"Perms", Object::Dict(perms));
+        catalog_changed = true;
+    }
+    if catalog_changed {
+        objects.push((root_ref.num, copy_object(root_ref, &Object::Dict(cat))?));
     }
 
     let (bytes, sig_offset) = assemble(&file, objects, next, sig_num)?;

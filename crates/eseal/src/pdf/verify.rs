@@ -8,7 +8,7 @@
 use super::file::PdfFile;
 use super::modification::{self, RevisionChanges};
 use super::object::{Dict, ObjRef, Object};
-use super::sign::{SUBFILTER_CMS, SUBFILTER_SES};
+use super::sign::{DocMdpPermission, SUBFILTER_CMS, SUBFILTER_SES};
 use super::{Limits, PdfError};
 use crate::crypto::sm3::Sm3Hasher;
 use crate::pki::cms::SignedData;
@@ -142,6 +142,29 @@ pub(crate) fn signature_fields(file: &PdfFile<'_>) -> Result<Vec<SigField>, PdfE
     Ok(out)
 }
 
+/// The DocMDP permission of a certification signature: the `/P` of the `/Reference` entry
+/// whose `/TransformMethod` is `/DocMDP` (ISO 32000-1 §12.8.2.2); `None` for an approval
+/// signature.
+pub(crate) fn docmdp(file: &PdfFile<'_>, sig: &Dict) -> Option<DocMdpPermission> {
+    let refs = file.resolve(sig.get(b"Reference")?).ok()?;
+    refs.as_array()?.iter().find_map(|r| {
+        let r = file.resolve(r).ok()?;
+        let r = r.as_dict()?;
+        if r.name(b"TransformMethod") != Some(b"DocMDP") {
+            return None;
+        }
+        let p = r
+            .get(b"TransformParams")
+            .and_then(|t| file.resolve(t).ok())
+            .and_then(|t| {
+                t.as_dict()
+                    .and_then(|t| t.get(b"P").and_then(Object::as_int))
+            })
+            .unwrap_or(2);
+        Some(DocMdpPermission::from_p(p))
+    })
+}
+
 /// PDF text strings: UTF-16BE with a BOM, else PDFDocEncoding (read as Latin-1).
 pub(crate) fn text_string(bytes: &[u8]) -> String {
     match bytes.strip_prefix(&[0xfe, 0xff]) {
@@ -249,6 +272,20 @@ pub fn verify_document_with_limits(
         })
         .collect();
     let changes = modification::analyse(&file, &covered);
+    // The revisions document timestamps cover: their signature objects are allowed after any
+    // certification.
+    let doc_timestamps: Vec<usize> = signed
+        .iter()
+        .zip(&covered)
+        .filter(|(f, _)| f.value.as_ref().is_some_and(|(d, _)| is_doc_timestamp(d)))
+        .filter_map(|(_, rev)| *rev)
+        .collect();
+    let ctx = Context {
+        file: &file,
+        changes: &changes,
+        doc_timestamps: &doc_timestamps,
+        options,
+    };
     for (i, field) in signed.iter().enumerate() {
         let Some((dict, vref)) = &field.value else {
             continue;
@@ -260,14 +297,12 @@ pub fn verify_document_with_limits(
             .map(|(f, rev)| (f.name.clone(), *rev))
             .collect();
         let entry = verify_one(
-            &file,
+            &ctx,
             field,
             dict,
             *vref,
             covered.get(i).copied().flatten(),
-            &changes,
             &later,
-            options,
         );
         doc.push_signature(entry);
     }
@@ -320,17 +355,28 @@ fn der_value(bytes: &[u8]) -> Option<&[u8]> {
     bytes.get(..header.checked_add(len)?)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What every signature's verification shares.
+struct Context<'c, 'a> {
+    file: &'c PdfFile<'a>,
+    changes: &'c [RevisionChanges],
+    doc_timestamps: &'c [usize],
+    options: &'c VerifyOptions<'c>,
+}
+
+/// Whether a signature dictionary is a document timestamp (ISO 32000-2 §12.8.5).
+fn is_doc_timestamp(sig: &Dict) -> bool {
+    sig.has_type(b"DocTimeStamp") || sig.name(b"SubFilter") == Some(b"ETSI.RFC3161")
+}
+
 fn verify_one(
-    file: &PdfFile<'_>,
+    ctx: &Context<'_, '_>,
     field: &SigField,
     sig: &Dict,
     vref: Option<ObjRef>,
     revision: Option<usize>,
-    changes: &[RevisionChanges],
     later: &[(String, Option<usize>)],
-    options: &VerifyOptions<'_>,
 ) -> SignatureEntry {
+    let (file, changes, options) = (ctx.file, ctx.changes, ctx.options);
     let location = match (vref, field.field) {
         (Some(r), _) => Some(format!(
             "signature dictionary {} {} obj",
@@ -438,7 +484,7 @@ fn verify_one(
     let mut report = Report::new(ReportKind::Signature, options.validation_time);
 
     // A document timestamp (PAdES, ISO 32000-2 §12.8.5): an RFC 3161 token over the ranges.
-    let doc_timestamp = sig.has_type(b"DocTimeStamp") || subfilter == b"ETSI.RFC3161";
+    let doc_timestamp = is_doc_timestamp(sig);
     let is_ses = !doc_timestamp
         && value.is_some_and(|v| ses::Signature::from_der(v, ParseMode::Lenient).is_ok());
     let is_cms = !is_ses && value.is_some_and(|v| SignedData::from_der(v).is_ok());
@@ -561,6 +607,34 @@ fn verify_one(
         _ => modification::unknown_coverage(),
     };
     pdf_checks.push(check);
+    if let Some(permission) = docmdp(file, sig) {
+        pdf_checks.push(match revision {
+            Some(rev) if br_ok => {
+                modification::docmdp_check(rev, changes, permission, ctx.doc_timestamps)
+            }
+            _ => Check::indeterminate(
+                CheckId::PdfDocMdp,
+                CheckCategory::Binding,
+                "a certification signature whose signed revision is unknown (see \
+                 pdf.byte_range): whether later changes are permitted is unknown",
+            ),
+        });
+        let named = file
+            .root_ref()
+            .and_then(|r| file.dict(r).ok().flatten())
+            .and_then(|c| c.get(b"Perms").and_then(|p| file.resolve(p).ok()))
+            .and_then(|p| {
+                p.as_dict()
+                    .and_then(|p| p.get(b"DocMDP").and_then(Object::as_objref))
+            });
+        if named.is_none() || named != vref {
+            report.warn(Warning::new(
+                "pdf.docmdp_perms",
+                "the signature carries a DocMDP transform, but the catalog's /Perms /DocMDP \
+                 does not name it",
+            ));
+        }
+    }
     for w in warnings {
         report.warn(w);
     }

@@ -193,3 +193,28 @@ pub fn check_of(
     };
     (status, check["message"].as_str().unwrap_or("").to_owned())
 }
+
+/// `pdf` with an incremental update (a classic xref section) that redefines object `num` as
+/// `body` (the trailer keeps /Root and names object 4 as /Info, as in [`simple_pdf`]).
+pub fn redefine(pdf: &[u8], num: usize, body: &str) -> Vec<u8> {
+    let doc = eseal::pdf::PdfDocument::parse(pdf, &eseal::pdf::Limits::default()).unwrap();
+    let size = doc.trailer().get(b"Size").unwrap().as_int().unwrap();
+    let root = doc.trailer().get(b"Root").unwrap().as_objref().unwrap();
+    let prev = {
+        let at = pdf.windows(9).rposition(|w| w == b"startxref").unwrap();
+        let rest = std::str::from_utf8(&pdf[at + 9..]).unwrap();
+        rest.split_whitespace().next().unwrap().to_owned()
+    };
+    let mut out = pdf.to_vec();
+    let at = out.len();
+    out.extend_from_slice(format!("{num} 0 obj\n{body}\nendobj\n").as_bytes());
+    let xref = out.len();
+    out.extend_from_slice(
+        format!(
+            "xref\n{num} 1\n{at:010} 00000 n\r\ntrailer\n<< /Size {size} /Root {} 0 R /Info 4 0 R /Prev {prev} >>\nstartxref\n{xref}\n%%EOF\n",
+            root.num
+        )
+        .as_bytes(),
+    );
+    out
+}
