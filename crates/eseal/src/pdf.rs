@@ -30,7 +30,7 @@ use crate::error::ErrorCode;
 pub use object::{Dict, ObjRef, Object};
 pub use sign::{
     DocMdpPermission, Edge, LocalTsaSource, PageRange, PageSelector, PreparedSignature, SignKind,
-    SignRequest, Stamp, TimestampSource, prepare, sign_document,
+    SignRequest, Stamp, TimestampSource, prepare, prepare_document_timestamp, sign_document,
 };
 pub use verify::{verify_document, verify_document_with_limits};
 

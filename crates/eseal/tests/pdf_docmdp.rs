@@ -20,7 +20,7 @@ use eseal::verify::{
     CheckId, CheckStatus, DocumentReport, Level, Status, ValidationPolicy, VerifyOptions,
 };
 use fixture::{Pki, opts_at, t};
-use tools::{have, pdfsig, qpdf_check, redefine, simple_pdf};
+use tools::{have, newest_object_body, pdfsig, qpdf_check, redefine, simple_pdf};
 
 fn verify_with(pdf: &[u8], pki: &Pki, policy: Option<ValidationPolicy>) -> DocumentReport {
     let store = pki.store();
@@ -138,7 +138,7 @@ fn dss_data_is_allowed_after_any_certification() {
     let pdf = certified(&pki, DocMdpPermission::NoChanges);
     // The newest catalog (object 1, rewritten by the signer with /AcroForm and /Perms) gains
     // a /DSS and nothing else.
-    let mut body = String::from_utf8_lossy(&pdf[catalog_span(&pdf)]).into_owned();
+    let mut body = newest_object_body(&pdf, 1);
     body.truncate(body.rfind(">>").unwrap());
     body.push_str(" /DSS << /Certs [] /CRLs [] >> >>");
     let with_dss = redefine(&pdf, 1, &body);
@@ -150,13 +150,6 @@ fn dss_data_is_allowed_after_any_certification() {
         report.to_json()
     );
     assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
-}
-
-/// The bytes of the newest definition of object 1 between `obj` and `endobj`.
-fn catalog_span(pdf: &[u8]) -> std::ops::Range<usize> {
-    let at = pdf.windows(8).rposition(|w| w == b"\n1 0 obj").unwrap() + 8;
-    let end = at + pdf[at..].windows(6).position(|w| w == b"endobj").unwrap();
-    at..end
 }
 
 #[test]

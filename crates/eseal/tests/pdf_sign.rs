@@ -23,20 +23,10 @@ use eseal::pki::TrustStore;
 use eseal::ses::{PictureFormat, SealBuilder, SealPicture, SealType, SealValidity, SesVersion};
 use eseal::verify::{CheckId, CheckStatus, DocumentReport, Status};
 use fixture::{Pki, make_seal, opts_at, t};
-use tools::{have, pdfsig, qpdf_check, redefine, render_page, simple_pdf};
+use tools::{check_status as check, have, pdfsig, qpdf_check, redefine, render_page, simple_pdf};
 
 fn verify(pdf: &[u8], store: &TrustStore) -> DocumentReport {
     verify_document(pdf, &opts_at(store, t(40))).unwrap()
-}
-
-fn check(report: &DocumentReport, sig: usize, id: CheckId) -> CheckStatus {
-    report.signatures()[sig]
-        .report()
-        .checks()
-        .iter()
-        .find(|c| c.id() == id)
-        .unwrap_or_else(|| panic!("no {id:?} in {}", report.to_json()))
-        .status()
 }
 
 fn assert_valid(report: &DocumentReport, what: &str) {

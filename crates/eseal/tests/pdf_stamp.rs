@@ -25,7 +25,9 @@ use eseal::pdf::{
 use eseal::ses::{PictureFormat, Seal, SealBuilder, SealPicture, SealType, SealValidity};
 use eseal::verify::{CheckId, CheckStatus, DocumentReport, Status};
 use fixture::{Pki, opts_at, t};
-use tools::{have, pdf_of_objects, pdfsig, qpdf_check, render_page, simple_pdf};
+use tools::{
+    check_status as check, have, pdf_of_objects, pdfsig, qpdf_check, render_page, simple_pdf,
+};
 
 const GREEN: [u8; 3] = [0, 160, 0];
 const RED: [u8; 3] = [214, 0, 24];
@@ -61,16 +63,6 @@ fn oriented_seal(pki: &Pki) -> Seal {
 
 fn verify(pdf: &[u8], pki: &Pki) -> DocumentReport {
     verify_document(pdf, &opts_at(&pki.store(), t(40))).unwrap()
-}
-
-fn check(report: &DocumentReport, sig: usize, id: CheckId) -> CheckStatus {
-    report.signatures()[sig]
-        .report()
-        .checks()
-        .iter()
-        .find(|c| c.id() == id)
-        .unwrap_or_else(|| panic!("no {id:?} in {}", report.to_json()))
-        .status()
 }
 
 /// A page rendered by `pdftoppm -cropbox` at 72 dpi (1 px = 1 pt, the visible box as shown).

@@ -43,6 +43,8 @@ pub(crate) const FILTER: &[u8] = b"Adobe.PPKLite";
 pub(crate) const SUBFILTER_CMS: &[u8] = b"adbe.pkcs7.detached";
 /// The `/SubFilter` of an SES_Signature (docs/pdf.md).
 pub(crate) const SUBFILTER_SES: &[u8] = b"GB.SES_Signature";
+/// The `/SubFilter` of a document timestamp (ISO 32000-2 §12.8.5).
+pub(crate) const SUBFILTER_DOC_TIMESTAMP: &[u8] = b"ETSI.RFC3161";
 
 /// Millimetres to PDF points.
 const PT_PER_MM: f64 = 72.0 / 25.4;
@@ -366,12 +368,12 @@ pub fn sign_document(pdf: &[u8], request: &SignRequest<'_>) -> Result<Vec<u8>, P
 
 fn field_name_for(pdf: &[u8], request: &SignRequest<'_>) -> Result<String, PdfError> {
     let file = PdfFile::parse(pdf, &request.limits)?;
-    choose_field_name(&file, request)
+    choose_field_name(&file, request.field_name.as_deref())
 }
 
-fn choose_field_name(file: &PdfFile<'_>, request: &SignRequest<'_>) -> Result<String, PdfError> {
+fn choose_field_name(file: &PdfFile<'_>, requested: Option<&str>) -> Result<String, PdfError> {
     let existing: Vec<String> = super::verify::all_field_names(file)?;
-    if let Some(name) = &request.field_name {
+    if let Some(name) = requested {
         if name.is_empty() || name.contains('.') || !name.is_ascii() {
             return Err(misuse(format!(
                 "the field name {name:?} must be non-empty ASCII without '.'"
@@ -382,7 +384,7 @@ fn choose_field_name(file: &PdfFile<'_>, request: &SignRequest<'_>) -> Result<St
                 "the document already has a field named {name:?}"
             )));
         }
-        return Ok(name.clone());
+        return Ok(name.to_owned());
     }
     let mut n = 1usize;
     loop {
@@ -444,13 +446,76 @@ pub fn prepare(
     request: &SignRequest<'_>,
     capacity: usize,
 ) -> Result<PreparedSignature, PdfError> {
-    let file = PdfFile::parse(pdf, &request.limits)?;
-    let field_name = choose_field_name(&file, request)?;
+    let update = Update {
+        subfilter: match request.kind {
+            SignKind::Seal { .. } => SUBFILTER_SES,
+            _ => SUBFILTER_CMS,
+        },
+        picture: match request.kind {
+            SignKind::Seal { seal, .. } => Some(seal.picture()),
+            _ => None,
+        },
+        stamps: &request.stamps,
+        field_name: request.field_name.as_deref(),
+        signing_time: Some(request.signing_time),
+        certify: request.certify,
+        limits: &request.limits,
+    };
+    prepare_update(pdf, &update, capacity)
+}
+
+/// Appends an invisible document timestamp's update (`/Type /DocTimeStamp /SubFilter
+/// /ETSI.RFC3161`, ISO 32000-2 §12.8.5) with a `/Contents` placeholder of `capacity` bytes.
+/// The caller hashes [`PreparedSignature::signed_parts`] with the hash its TSA uses (SM3 or
+/// SHA-256), obtains an RFC 3161 token over that imprint and writes it with
+/// [`PreparedSignature::finish`]. Permitted after any certification (ETSI EN 319 142-1).
+///
+/// # Errors
+/// The reader's [`PdfError`] for a file that cannot be read.
+pub fn prepare_document_timestamp(
+    pdf: &[u8],
+    capacity: usize,
+    limits: &Limits,
+) -> Result<PreparedSignature, PdfError> {
+    let update = Update {
+        subfilter: SUBFILTER_DOC_TIMESTAMP,
+        picture: None,
+        stamps: &[],
+        field_name: None,
+        signing_time: None,
+        certify: None,
+        limits,
+    };
+    prepare_update(pdf, &update, capacity)
+}
+
+/// What one signature's update writes, whichever request made it.
+struct Update<'r> {
+    /// `/SubFilter`; [`SUBFILTER_DOC_TIMESTAMP`] makes a document timestamp.
+    subfilter: &'static [u8],
+    /// The seal picture, if the signature shows one.
+    picture: Option<&'r ses::SesEsPictrueInfo>,
+    stamps: &'r [Stamp],
+    field_name: Option<&'r str>,
+    /// `/M` (none for a document timestamp: the token's genTime is the time).
+    signing_time: Option<Time>,
+    certify: Option<DocMdpPermission>,
+    limits: &'r Limits,
+}
+
+fn prepare_update(
+    pdf: &[u8],
+    request: &Update<'_>,
+    capacity: usize,
+) -> Result<PreparedSignature, PdfError> {
+    let doc_timestamp = request.subfilter == SUBFILTER_DOC_TIMESTAMP;
+    let file = PdfFile::parse(pdf, request.limits)?;
+    let field_name = choose_field_name(&file, request.field_name)?;
     let signed = super::verify::signature_fields(&file)?
         .into_iter()
         .filter(|f| f.value.is_some())
         .collect::<Vec<_>>();
-    if let Some(cert) = signed.iter().find(|f| {
+    if let Some(cert) = signed.iter().filter(|_| !doc_timestamp).find(|f| {
         f.value
             .as_ref()
             .and_then(|(d, _)| super::verify::docmdp(&file, d))
@@ -473,10 +538,7 @@ pub fn prepare(
              stamp across pages)",
         ));
     }
-    let picture = match request.kind {
-        SignKind::Seal { seal, .. } => Some(seal.picture()),
-        _ => None,
-    };
+    let picture = request.picture;
     let widgets = plan_widgets(&file, &pages, request.stamps.first(), picture)?;
     let image = match (request.stamps.first(), picture) {
         (Some(_), Some(p)) => {
@@ -513,16 +575,19 @@ pub fn prepare(
     let mut objects: Vec<(u32, Vec<u8>)> = Vec::new();
 
     // The signature dictionary, with fixed-width placeholders.
-    let (filter, subfilter) = match request.kind {
-        SignKind::Seal { .. } => (FILTER, SUBFILTER_SES),
-        _ => (FILTER, SUBFILTER_CMS),
-    };
     let mut chunk = Chunk::new();
     {
         let mut d = chunk.indirect(pref(sig_num)?).dict();
-        d.pair(Name(b"Type"), Name(b"Sig"));
-        d.pair(Name(b"Filter"), Name(filter));
-        d.pair(Name(b"SubFilter"), Name(subfilter));
+        d.pair(
+            Name(b"Type"),
+            Name(if doc_timestamp {
+                b"DocTimeStamp"
+            } else {
+                b"Sig"
+            }),
+        );
+        d.pair(Name(b"Filter"), Name(FILTER));
+        d.pair(Name(b"SubFilter"), Name(request.subfilter));
         d.insert(Name(b"ByteRange")).array().items([
             0,
             BYTE_RANGE_PLACEHOLDER,
@@ -530,7 +595,9 @@ pub fn prepare(
             BYTE_RANGE_PLACEHOLDER,
         ]);
         d.pair(Name(b"Contents"), Str(&vec![0xffu8; capacity]));
-        d.pair(Name(b"M"), pdf_date(request.signing_time)?);
+        if let Some(time) = request.signing_time {
+            d.pair(Name(b"M"), pdf_date(time)?);
+        }
         if let Some(permission) = request.certify {
             let mut refs = d.insert(Name(b"Reference")).array();
             let mut r = refs.push().dict();

@@ -8,10 +8,11 @@
 use super::file::PdfFile;
 use super::modification::{self, RevisionChanges};
 use super::object::{Dict, ObjRef, Object};
-use super::sign::{DocMdpPermission, SUBFILTER_CMS, SUBFILTER_SES};
+use super::sign::{DocMdpPermission, SUBFILTER_CMS, SUBFILTER_DOC_TIMESTAMP, SUBFILTER_SES};
 use super::{Limits, PdfError};
 use crate::crypto::sm3::Sm3Hasher;
 use crate::pki::cms::SignedData;
+use crate::pki::{Certificate, Crl};
 use crate::ses::{self, ParseMode};
 use crate::verify::trust::cms::{SignedContent, signed_data, time_and_trust};
 use crate::verify::trust::timestamp::{TimestampOutcome, verify_timestamp};
@@ -230,6 +231,21 @@ pub fn verify_document_with_limits(
             return Ok(doc);
         }
     };
+    // The DSS's certificates and CRLs join the caller's: intermediates for path building and
+    // CRLs for revocation, all through the trust engine (unsigned data: a certificate still
+    // has to chain to an anchor, a CRL to verify under its issuer).
+    let dss = read_dss(&file);
+    let (intermediates, crls, with_dss);
+    let options = match &dss {
+        Some(d) => {
+            doc.warn(Warning::new("pdf.dss", d.describe()));
+            intermediates = [options.intermediates, &d.certs].concat();
+            crls = [options.crls, &d.crls].concat();
+            with_dss = options.clone().intermediates(&intermediates).crls(&crls);
+            &with_dss
+        }
+        None => options,
+    };
     let all_signed = fields.iter().filter(|f| f.value.is_some()).count();
     let signed: Vec<&SigField> = fields
         .iter()
@@ -309,6 +325,142 @@ pub fn verify_document_with_limits(
     Ok(doc)
 }
 
+/// The most certificates, CRLs and OCSP responses read from a DSS.
+const MAX_DSS_ITEMS: usize = 10_000;
+
+/// The validation data of the catalog's `/DSS` (ETSI EN 319 142-1 §5.4.2; ISO 32000-2
+/// §12.8.4.3): `/Certs`, `/CRLs`, `/OCSPs` and the same entries of every `/VRI` dictionary.
+#[derive(Debug, Default)]
+struct Dss {
+    certs: Vec<Certificate>,
+    crls: Vec<Crl>,
+    /// OCSP responses found (not used: the trust engine checks revocation with CRLs).
+    ocsps: usize,
+    /// Entries that are not a certificate or CRL stream eseal can read.
+    unreadable: Vec<String>,
+}
+
+impl Dss {
+    fn describe(&self) -> String {
+        let mut s = format!(
+            "the document security store (DSS) carries {} certificate(s), used to build              certificate paths, and {} CRL(s), used for revocation",
+            self.certs.len(),
+            self.crls.len()
+        );
+        if self.ocsps > 0 {
+            s.push_str(&format!(
+                "; its {} OCSP response(s) are not used (eseal checks revocation with CRLs)",
+                self.ocsps
+            ));
+        }
+        if !self.unreadable.is_empty() {
+            let shown: Vec<&str> = self
+                .unreadable
+                .iter()
+                .take(10)
+                .map(String::as_str)
+                .collect();
+            s.push_str(&format!(
+                "; {} entr(ies) cannot be read and are not used: {}",
+                self.unreadable.len(),
+                shown.join("; ")
+            ));
+        }
+        s
+    }
+}
+
+/// Reads the DSS, if the catalog has one.
+fn read_dss(file: &PdfFile<'_>) -> Option<Dss> {
+    let catalog = file.dict(file.root_ref()?).ok()??;
+    let dss = file.resolve(catalog.get(b"DSS")?).ok()?;
+    let dss = dss.as_dict()?;
+    let mut lists: Vec<(&'static str, Object)> = Vec::new();
+    for (key, kind) in [
+        (&b"Certs"[..], "Cert"),
+        (b"CRLs", "CRL"),
+        (b"OCSPs", "OCSP"),
+    ] {
+        if let Some(v) = dss.get(key) {
+            lists.push((kind, v.clone()));
+        }
+    }
+    if let Some(vri) = dss.get(b"VRI").and_then(|v| file.resolve(v).ok()) {
+        for (_, entry) in vri
+            .as_dict()
+            .map(|d| d.iter().collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
+            if lists.len() > MAX_DSS_ITEMS {
+                break;
+            }
+            let Some(entry) = file.resolve(entry).ok() else {
+                continue;
+            };
+            for kind in ["Cert", "CRL", "OCSP"] {
+                if let Some(v) = entry.as_dict().and_then(|d| d.get(kind.as_bytes())) {
+                    lists.push((kind, v.clone()));
+                }
+            }
+        }
+    }
+    let mut out = Dss::default();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut count = 0usize;
+    for (kind, list) in lists {
+        let Ok(items) = file.resolve(&list) else {
+            out.unreadable.push(format!("the {kind} list"));
+            continue;
+        };
+        for item in items.as_array().unwrap_or(&[]) {
+            // The same stream is usually listed both at the top and in a VRI entry.
+            if let Some(r) = item.as_objref() {
+                if !seen.insert((kind, r)) {
+                    continue;
+                }
+            }
+            count += 1;
+            if count > MAX_DSS_ITEMS {
+                out.unreadable
+                    .push(format!("entries beyond the first {MAX_DSS_ITEMS}"));
+                return Some(out);
+            }
+            let what = match item.as_objref() {
+                Some(r) => format!("{kind} object {} {}", r.num, r.generation),
+                None => format!("{kind} entry"),
+            };
+            if kind == "OCSP" {
+                out.ocsps += 1;
+                continue;
+            }
+            let data = match file.resolve(item) {
+                Ok(Object::Stream(st)) => file.decode(&st),
+                Ok(_) => {
+                    out.unreadable.push(format!("{what}: not a stream"));
+                    continue;
+                }
+                Err(e) => Err(e),
+            };
+            let data = match data {
+                Ok(d) => d,
+                Err(e) => {
+                    out.unreadable.push(format!("{what}: {e}"));
+                    continue;
+                }
+            };
+            let parsed = if kind == "Cert" {
+                Certificate::from_der(&data).map(|c| out.certs.push(c))
+            } else {
+                Crl::from_der(&data).map(|c| out.crls.push(c))
+            };
+            if let Err(e) = parsed {
+                out.unreadable.push(format!("{what}: {e}"));
+            }
+        }
+    }
+    Some(out)
+}
+
 /// `/ByteRange` as four offsets, if it is four non-negative integers.
 fn byte_range(sig: &Dict) -> Option<[usize; 4]> {
     let a = sig.get(b"ByteRange")?.as_array()?;
@@ -365,7 +517,7 @@ struct Context<'c, 'a> {
 
 /// Whether a signature dictionary is a document timestamp (ISO 32000-2 §12.8.5).
 fn is_doc_timestamp(sig: &Dict) -> bool {
-    sig.has_type(b"DocTimeStamp") || sig.name(b"SubFilter") == Some(b"ETSI.RFC3161")
+    sig.has_type(b"DocTimeStamp") || sig.name(b"SubFilter") == Some(SUBFILTER_DOC_TIMESTAMP)
 }
 
 fn verify_one(

@@ -197,8 +197,15 @@ pub fn check_of(
 /// `pdf` with an incremental update (a classic xref section) that redefines object `num` as
 /// `body` (the trailer keeps /Root and names object 4 as /Info, as in [`simple_pdf`]).
 pub fn redefine(pdf: &[u8], num: usize, body: &str) -> Vec<u8> {
+    append_update(pdf, &[(num, body.as_bytes().to_vec())])
+}
+
+/// `pdf` with an incremental update (a classic xref section) that (re)defines each object
+/// `(num, body)`; the trailer keeps /Root and names object 4 as /Info.
+pub fn append_update(pdf: &[u8], objects: &[(usize, Vec<u8>)]) -> Vec<u8> {
     let doc = eseal::pdf::PdfDocument::parse(pdf, &eseal::pdf::Limits::default()).unwrap();
-    let size = doc.trailer().get(b"Size").unwrap().as_int().unwrap();
+    let size = doc.trailer().get(b"Size").unwrap().as_int().unwrap() as usize;
+    let size = objects.iter().map(|(n, _)| n + 1).fold(size, usize::max);
     let root = doc.trailer().get(b"Root").unwrap().as_objref().unwrap();
     let prev = {
         let at = pdf.windows(9).rposition(|w| w == b"startxref").unwrap();
@@ -206,15 +213,49 @@ pub fn redefine(pdf: &[u8], num: usize, body: &str) -> Vec<u8> {
         rest.split_whitespace().next().unwrap().to_owned()
     };
     let mut out = pdf.to_vec();
+    let mut xref = String::from("xref\n");
+    for (num, body) in objects {
+        let at = out.len();
+        out.extend_from_slice(format!("{num} 0 obj\n").as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+        xref.push_str(&format!("{num} 1\n{at:010} 00000 n\r\n"));
+    }
     let at = out.len();
-    out.extend_from_slice(format!("{num} 0 obj\n{body}\nendobj\n").as_bytes());
-    let xref = out.len();
     out.extend_from_slice(
         format!(
-            "xref\n{num} 1\n{at:010} 00000 n\r\ntrailer\n<< /Size {size} /Root {} 0 R /Info 4 0 R /Prev {prev} >>\nstartxref\n{xref}\n%%EOF\n",
+            "{xref}trailer\n<< /Size {size} /Root {} 0 R /Info 4 0 R /Prev {prev} >>\nstartxref\n{at}\n%%EOF\n",
             root.num
         )
         .as_bytes(),
     );
     out
+}
+
+/// The text between `N 0 obj` and `endobj` of the newest definition of object `num` written
+/// directly in the file (not in an object stream).
+pub fn newest_object_body(pdf: &[u8], num: usize) -> String {
+    let head = format!("\n{num} 0 obj");
+    let at = pdf
+        .windows(head.len())
+        .rposition(|w| w == head.as_bytes())
+        .unwrap()
+        + head.len();
+    let end = at + pdf[at..].windows(6).position(|w| w == b"endobj").unwrap();
+    String::from_utf8_lossy(&pdf[at..end]).into_owned()
+}
+
+/// The status of check `id` of signature `sig` (panics with the report when it is absent).
+pub fn check_status(
+    report: &eseal::verify::DocumentReport,
+    sig: usize,
+    id: eseal::verify::CheckId,
+) -> eseal::verify::CheckStatus {
+    report.signatures()[sig]
+        .report()
+        .checks()
+        .iter()
+        .find(|c| c.id() == id)
+        .unwrap_or_else(|| panic!("no {id:?} in {}", report.to_json()))
+        .status()
 }
