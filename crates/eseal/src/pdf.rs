@@ -32,7 +32,7 @@ pub use sign::{
     DocMdpPermission, Edge, LocalTsaSource, PageRange, PageSelector, PreparedSignature, SignKind,
     SignRequest, Stamp, TimestampSource, prepare, prepare_document_timestamp, sign_document,
 };
-pub use verify::{verify_document, verify_document_with_limits};
+pub use verify::{seal_signatures, verify_document, verify_document_with_limits};
 
 /// Bounds on the work and memory spent on one untrusted file.
 #[derive(Debug, Clone, PartialEq, Eq)]

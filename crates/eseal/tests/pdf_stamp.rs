@@ -441,3 +441,49 @@ fn a_riding_seal_across_rotated_pages() {
         second.assert_extent("page 2", BLUE, (w - 20.0, w, 50.0, 70.0));
     }
 }
+
+#[test]
+fn document_seals_lists_the_seals_of_a_pdf_under_the_report_ids() {
+    // A riding seal, then a digital signature, then a normal stamp: the two seals are listed,
+    // under their field names, in the report's order; the CMS signature has none.
+    let pki = Pki::new();
+    let seal = oriented_seal(&pki);
+    let mut pdf =
+        sign_document(
+            &simple_pdf(2),
+            &SignRequest::seal(&seal, &pki.signer.cert, &pki.signer.key, t(30))
+                .stamp(Stamp::riding(PageRange::All, Edge::Right, 100.0)),
+        )
+        .unwrap();
+    pdf = sign_document(
+        &pdf,
+        &SignRequest::digital(&pki.signer.cert, &pki.signer.key, t(31)).field_name("Approval"),
+    )
+    .unwrap();
+    pdf = sign_document(
+        &pdf,
+        &SignRequest::seal(&seal, &pki.signer.cert, &pki.signer.key, t(32))
+            .field_name("Stamp")
+            .stamp(Stamp::on_page(PageSelector::Index(1), 20.0, 20.0)),
+    )
+    .unwrap();
+    let store = pki.store();
+    let options = eseal::document::DocumentVerifyOptions::new(opts_at(&store, t(40)));
+    let found = eseal::document::seals(&pdf, &options).unwrap();
+    let report = eseal::document::verify(&pdf, &options).unwrap();
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
+    let ids: Vec<Option<&str>> = report.signatures().iter().map(|s| s.id()).collect();
+    assert_eq!(ids, [Some("Signature1"), Some("Approval"), Some("Stamp")]);
+    let found_ids: Vec<Option<&str>> = found.iter().map(|f| f.signature_id.as_deref()).collect();
+    assert_eq!(found_ids, [Some("Signature1"), Some("Stamp")]);
+    for f in &found {
+        assert_eq!(f.seal.picture().data, oriented_png());
+        assert_eq!(f.seal.name(), "eseal 骑缝章测试");
+    }
+    // An unsigned PDF carries none.
+    assert!(
+        eseal::document::seals(&simple_pdf(1), &options)
+            .unwrap()
+            .is_empty()
+    );
+}

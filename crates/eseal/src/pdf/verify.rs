@@ -461,6 +461,32 @@ fn read_dss(file: &PdfFile<'_>) -> Option<Dss> {
     Some(out)
 }
 
+/// The GB/T 38540 SES_Signatures of `pdf`'s signed fields, each with its field name (the
+/// report's signature id), in the order [`verify_document`] reports them: what a viewer shows
+/// beside the report (the seal picture). Values that are not an SES_Signature (CMS signatures,
+/// document timestamps, unreadable values) are left out; nothing is verified here.
+///
+/// # Errors
+/// [`PdfError`] when the file cannot be read (as [`verify_document_with_limits`]).
+pub fn seal_signatures(
+    pdf: &[u8],
+    limits: &Limits,
+) -> Result<Vec<(String, ses::Signature)>, PdfError> {
+    let file = PdfFile::parse(pdf, limits)?;
+    Ok(signature_fields(&file)?
+        .into_iter()
+        .filter_map(|f| f.value.map(|(d, _)| (f.name, d)))
+        .take(limits.max_signatures)
+        .filter(|(_, d)| !is_doc_timestamp(d))
+        .filter_map(|(name, d)| {
+            let value = der_value(d.get(b"Contents")?.as_string()?)?;
+            ses::Signature::from_der(value, ParseMode::Lenient)
+                .ok()
+                .map(|s| (name, s))
+        })
+        .collect())
+}
+
 /// `/ByteRange` as four offsets, if it is four non-negative integers.
 fn byte_range(sig: &Dict) -> Option<[usize; 4]> {
     let a = sig.get(b"ByteRange")?.as_array()?;
