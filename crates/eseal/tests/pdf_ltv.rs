@@ -20,9 +20,7 @@ use eseal::pdf::{
 use eseal::pki::tsp::{ImprintAlgorithm, LocalTsa};
 use eseal::pki::{CertificateAuthority, Crl, CrlTemplate, SoftwareSigner, TrustStore};
 use eseal::verify::{CheckId, CheckStatus, DocumentReport, Status, VerifyOptions};
-use tools::{
-    append_update, check_status as check, have, newest_object_body, pdfsig, qpdf_check, simple_pdf,
-};
+use tools::{add_dss, check_status as check, have, pdfsig, qpdf_check, simple_pdf};
 
 struct Setup {
     chain: ca::Chain,
@@ -62,15 +60,20 @@ fn signed_by_leaf(pdf: &[u8], s: &Setup) -> Vec<u8> {
     .unwrap()
 }
 
+/// A one-page PDF signed by the leaf with the intermediate embedded, certifying if asked.
+fn signed_with_chain(s: &Setup, certify: Option<DocMdpPermission>) -> Vec<u8> {
+    let mut request = SignRequest::digital(&s.chain.leaf, &s.chain.leaf_key, ca::t(5))
+        .chain(std::slice::from_ref(s.chain.inter.certificate()));
+    if let Some(p) = certify {
+        request = request.certify(p);
+    }
+    sign_document(&simple_pdf(1), &request).unwrap()
+}
+
 #[test]
 fn document_timestamps_with_sha256_and_sm3_imprints_verify() {
     let s = setup();
-    let signed = sign_document(
-        &simple_pdf(1),
-        &SignRequest::digital(&s.chain.leaf, &s.chain.leaf_key, ca::t(5))
-            .chain(std::slice::from_ref(s.chain.inter.certificate())),
-    )
-    .unwrap();
+    let signed = signed_with_chain(&s, None);
     for algorithm in [ImprintAlgorithm::Sha256, ImprintAlgorithm::Sm3] {
         let pdf = doc_timestamp(&signed, &s, algorithm);
         let text = String::from_utf8_lossy(&pdf[signed.len()..]).into_owned();
@@ -117,47 +120,27 @@ fn document_timestamps_with_sha256_and_sm3_imprints_verify() {
 #[test]
 fn a_document_timestamp_is_permitted_after_a_no_changes_certification() {
     let s = setup();
-    let certified = sign_document(
-        &simple_pdf(1),
-        &SignRequest::digital(&s.chain.leaf, &s.chain.leaf_key, ca::t(5))
-            .chain(std::slice::from_ref(s.chain.inter.certificate()))
-            .certify(DocMdpPermission::NoChanges),
-    )
-    .unwrap();
+    let certified = signed_with_chain(&s, Some(DocMdpPermission::NoChanges));
     let pdf = doc_timestamp(&certified, &s, ImprintAlgorithm::Sha256);
     let report = verify(&pdf, &s);
     assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
     assert_eq!(check(&report, 0, CheckId::PdfDocMdp), CheckStatus::Passed);
 }
 
-/// `pdf` (an eseal-signed [`simple_pdf`]) with an update adding a DSS of `certs` and `crls`
-/// (DER streams), listed at the top and in a VRI entry, and one OCSP-looking entry.
 fn with_dss(pdf: &[u8], certs: &[Vec<u8>], crls: &[Vec<u8>]) -> Vec<u8> {
-    let doc = eseal::pdf::PdfDocument::parse(pdf, &Limits::default()).unwrap();
-    let mut next = doc.trailer().get(b"Size").unwrap().as_int().unwrap() as usize;
-    let mut objects = Vec::new();
-    let mut stream = |der: &[u8]| {
-        let num = next;
-        next += 1;
-        let mut body = format!("<< /Length {} >>\nstream\n", der.len()).into_bytes();
-        body.extend_from_slice(der);
-        body.extend_from_slice(b"\nendstream");
-        objects.push((num, body));
-        format!("{num} 0 R")
-    };
-    let cert_refs: Vec<String> = certs.iter().map(|c| stream(c)).collect();
-    let crl_refs: Vec<String> = crls.iter().map(|c| stream(c)).collect();
-    let ocsp = stream(b"\x30\x03\x0a\x01\x00");
-    let mut catalog = newest_object_body(pdf, 1);
-    catalog.truncate(catalog.rfind(">>").unwrap());
-    catalog.push_str(&format!(
-        " /DSS << /Certs [{certs}] /CRLs [{crls}] /OCSPs [{ocsp}] /VRI << /ABCDEF << /Cert \
-         [{certs}] /CRL [{crls}] >> >> >> >>",
-        certs = cert_refs.join(" "),
-        crls = crl_refs.join(" "),
-    ));
-    objects.push((1, catalog.into_bytes()));
-    append_update(pdf, &objects)
+    // One OCSP-looking entry, counted and not used.
+    add_dss(pdf, certs, crls, &[b"\x30\x03\x0a\x01\x00".to_vec()])
+}
+
+/// The message of the document-level `pdf.dss` warning.
+fn dss_note(report: &DocumentReport) -> String {
+    report
+        .warnings()
+        .iter()
+        .find(|w| w.code == "pdf.dss")
+        .unwrap_or_else(|| panic!("no pdf.dss note: {}", report.to_json()))
+        .message
+        .to_string()
 }
 
 fn crl(
@@ -202,18 +185,10 @@ fn the_dss_supplies_the_intermediate_and_the_crls() {
     );
     // Adding the DSS is no change to what the signature covers.
     assert_eq!(check(&report, 0, CheckId::PdfCoverage), CheckStatus::Passed);
-    let note = report
-        .warnings()
-        .iter()
-        .find(|w| w.code == "pdf.dss")
-        .unwrap_or_else(|| panic!("no pdf.dss note: {}", report.to_json()));
-    assert!(
-        note.message.contains("1 certificate(s)"),
-        "{}",
-        note.message
-    );
-    assert!(note.message.contains("2 CRL(s)"), "{}", note.message);
-    assert!(note.message.contains("1 OCSP"), "{}", note.message);
+    let note = dss_note(&report);
+    assert!(note.contains("1 certificate(s)"), "{}", note);
+    assert!(note.contains("2 CRL(s)"), "{}", note);
+    assert!(note.contains("1 OCSP"), "{}", note);
     let dir = tempfile::tempdir().unwrap();
     if have("qpdf") {
         qpdf_check(dir.path(), "dss.pdf", &ltv);
@@ -232,4 +207,21 @@ fn the_dss_supplies_the_intermediate_and_the_crls() {
         report.to_json()
     );
     assert_ne!(report.status(), Status::Valid);
+}
+
+#[test]
+fn unreadable_dss_entries_are_named_and_do_not_break_verification() {
+    let s = setup();
+    let signed = signed_with_chain(&s, None);
+    let garbage = add_dss(
+        &signed,
+        &[b"not a certificate".to_vec(), Vec::new()],
+        &[b"\x30\x80\x00\x00".to_vec()],
+        &[],
+    );
+    let report = verify(&garbage, &s);
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
+    let note = dss_note(&report);
+    assert!(note.contains("0 certificate(s)"), "{}", note);
+    assert!(note.contains("3 entr(ies) cannot be read"), "{}", note);
 }

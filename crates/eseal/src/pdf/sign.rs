@@ -1,7 +1,9 @@
 //! Signing a PDF by incremental update (ISO 32000-1 §7.5.6, §12.8): the original bytes are
 //! kept, and one update appends the signature dictionary, a signature field merged with its
-//! widget, the widget's appearance (the seal picture), the page's `/Annots` and the catalog's
-//! `/AcroForm`, then a cross-reference section of the same kind as the file's newest (a
+//! widget (a riding seal: the field and one widget per page, each showing its slice), the
+//! widgets' appearances (the seal picture, upright on the page as shown whatever its
+//! `/Rotate`), the pages' `/Annots` and the catalog's `/AcroForm` (and `/Perms` for a DocMDP
+//! certification), then a cross-reference section of the same kind as the file's newest (a
 //! table, or an xref stream) chained with `/Prev`.
 //!
 //! The objects are written with `pdf-writer`; only the cross-reference table and trailer are
@@ -192,8 +194,8 @@ impl<'a> SignRequest<'a> {
         )
     }
 
-    /// Shows the signature at `stamp` (one stamp; riding seals are OFD-only). Without one the
-    /// signature is invisible (a widget with an empty rectangle on the first page).
+    /// Shows the signature at `stamp` (one stamp: on a page, or riding across pages). Without
+    /// one the signature is invisible (a widget with an empty rectangle on the first page).
     #[must_use]
     pub fn stamp(mut self, stamp: Stamp) -> Self {
         self.stamps.push(stamp);
@@ -354,8 +356,10 @@ fn failed(stage: &'static str, detail: impl fmt::Display) -> PdfError {
 ///
 /// # Errors
 /// The reader's [`PdfError`] for a file that cannot be read (encrypted files included);
-/// [`PdfError::ApiMisuse`] for a page that does not exist, a riding seal or several stamps, a
-/// stamp without size on a digital signature; [`PdfError::BadPicture`] for a seal picture that
+/// [`PdfError::ApiMisuse`] for a page that does not exist, several stamps, a riding seal over
+/// fewer than two pages, a stamp without size on a digital signature, a certification of a
+/// document already signed; [`PdfError::Certified`] for a document certified with
+/// [`DocMdpPermission::NoChanges`]; [`PdfError::BadPicture`] for a seal picture that
 /// is neither PNG nor JPEG; [`PdfError::SigningFailed`] when the SignedData, the seal
 /// signature or the timestamp fails.
 pub fn sign_document(pdf: &[u8], request: &SignRequest<'_>) -> Result<Vec<u8>, PdfError> {

@@ -239,7 +239,7 @@ pub fn verify_document_with_limits(
     let options = match &dss {
         Some(d) => {
             doc.warn(Warning::new("pdf.dss", d.describe()));
-            intermediates = [options.intermediates, &d.certs].concat();
+            intermediates = [options.intermediates, &d.intermediates()].concat();
             crls = [options.crls, &d.crls].concat();
             with_dss = options.clone().intermediates(&intermediates).crls(&crls);
             &with_dss
@@ -298,6 +298,7 @@ pub fn verify_document_with_limits(
         .collect();
     let ctx = Context {
         file: &file,
+        dss_certs: dss.as_ref().map_or(&[], |d| d.certs.as_slice()),
         changes: &changes,
         doc_timestamps: &doc_timestamps,
         options,
@@ -326,7 +327,10 @@ pub fn verify_document_with_limits(
 }
 
 /// The most certificates, CRLs and OCSP responses read from a DSS.
-const MAX_DSS_ITEMS: usize = 10_000;
+const MAX_DSS_ITEMS: usize = 1_000;
+/// The most CA certificates of a DSS added to the intermediates (path validation refuses more
+/// than `pki::Policy::max_intermediates`, 64 by default, in all).
+const MAX_DSS_INTERMEDIATES: usize = 32;
 
 /// The validation data of the catalog's `/DSS` (ETSI EN 319 142-1 §5.4.2; ISO 32000-2
 /// §12.8.4.3): `/Certs`, `/CRLs`, `/OCSPs` and the same entries of every `/VRI` dictionary.
@@ -341,12 +345,38 @@ struct Dss {
 }
 
 impl Dss {
+    /// The CA certificates (basicConstraints cA), distinct, at most [`MAX_DSS_INTERMEDIATES`]:
+    /// end-entity certificates cannot be intermediates.
+    fn intermediates(&self) -> Vec<Certificate> {
+        let mut out: Vec<Certificate> = Vec::new();
+        for c in self.cas() {
+            if !out.contains(c) && out.len() < MAX_DSS_INTERMEDIATES {
+                out.push(c.clone());
+            }
+        }
+        out
+    }
+
+    fn cas(&self) -> impl Iterator<Item = &Certificate> {
+        self.certs
+            .iter()
+            .filter(|c| c.basic_constraints().is_some_and(|b| b.ca))
+    }
+
     fn describe(&self) -> String {
         let mut s = format!(
-            "the document security store (DSS) carries {} certificate(s), used to build              certificate paths, and {} CRL(s), used for revocation",
+            "the document security store (DSS) carries {} certificate(s) (the CA certificates \
+             among them used to build certificate paths, the others to find signer \
+             certificates a signature does not embed) and {} CRL(s), used for revocation",
             self.certs.len(),
             self.crls.len()
         );
+        let cas = self.cas().count();
+        if cas > MAX_DSS_INTERMEDIATES {
+            s.push_str(&format!(
+                "; only {MAX_DSS_INTERMEDIATES} of its {cas} CA certificates are used"
+            ));
+        }
         if self.ocsps > 0 {
             s.push_str(&format!(
                 "; its {} OCSP response(s) are not used (eseal checks revocation with CRLs)",
@@ -536,6 +566,8 @@ fn der_value(bytes: &[u8]) -> Option<&[u8]> {
 /// What every signature's verification shares.
 struct Context<'c, 'a> {
     file: &'c PdfFile<'a>,
+    /// The DSS's certificates, to find signer certificates a SignedData does not embed.
+    dss_certs: &'c [Certificate],
     changes: &'c [RevisionChanges],
     doc_timestamps: &'c [usize],
     options: &'c VerifyOptions<'c>,
@@ -755,7 +787,7 @@ fn verify_one(
                         bytes: None,
                         digest,
                         what: "the signed byte ranges",
-                        certificates: &[],
+                        certificates: ctx.dss_certs,
                         warning_prefix: "pdf",
                     },
                     options,

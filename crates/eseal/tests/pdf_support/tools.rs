@@ -259,3 +259,38 @@ pub fn check_status(
         .unwrap_or_else(|| panic!("no {id:?} in {}", report.to_json()))
         .status()
 }
+
+/// `pdf` with an update that adds a DSS to its catalog (written directly in the file, as eseal
+/// and PDFBox write it): the DER `certs`, `crls` and `ocsps` as streams, listed at the top and
+/// (certificates and CRLs) in a VRI entry.
+pub fn add_dss(pdf: &[u8], certs: &[Vec<u8>], crls: &[Vec<u8>], ocsps: &[Vec<u8>]) -> Vec<u8> {
+    let doc = eseal::pdf::PdfDocument::parse(pdf, &eseal::pdf::Limits::default()).unwrap();
+    let mut next = doc.trailer().get(b"Size").unwrap().as_int().unwrap() as usize;
+    let root = doc.trailer().get(b"Root").unwrap().as_objref().unwrap().num as usize;
+    let mut objects = Vec::new();
+    let mut stream = |der: &[u8]| {
+        let num = next;
+        next += 1;
+        let mut body = format!("<< /Length {} >>\nstream\n", der.len()).into_bytes();
+        body.extend_from_slice(der);
+        body.extend_from_slice(b"\nendstream");
+        objects.push((num, body));
+        format!("{num} 0 R")
+    };
+    let mut refs = |items: &[Vec<u8>]| {
+        items
+            .iter()
+            .map(|d| stream(d))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (certs, crls, ocsps) = (refs(certs), refs(crls), refs(ocsps));
+    let mut catalog = newest_object_body(pdf, root);
+    catalog.truncate(catalog.rfind(">>").unwrap());
+    catalog.push_str(&format!(
+        " /DSS << /Certs [{certs}] /CRLs [{crls}] /OCSPs [{ocsps}] /VRI << /ABCDEF << /Cert \
+         [{certs}] /CRL [{crls}] >> >> >> >>"
+    ));
+    objects.push((root, catalog.into_bytes()));
+    append_update(pdf, &objects)
+}
