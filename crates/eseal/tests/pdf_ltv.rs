@@ -225,3 +225,56 @@ fn unreadable_dss_entries_are_named_and_do_not_break_verification() {
     assert!(note.contains("0 certificate(s)"), "{}", note);
     assert!(note.contains("3 entr(ies) cannot be read"), "{}", note);
 }
+
+#[test]
+fn certified_riding_signature_then_dss_then_document_timestamp_all_verify() {
+    // Everything at once: a /P 2 certification shown as a riding signature across both pages,
+    // a DSS update with the intermediate and CRLs, a SHA-256 document timestamp.
+    let s = setup();
+    let certified = sign_document(
+        &simple_pdf(2),
+        &SignRequest::digital(&s.chain.leaf, &s.chain.leaf_key, ca::t(5))
+            .certify(DocMdpPermission::FormFillingAndSigning)
+            .stamp(
+                eseal::pdf::Stamp::riding(
+                    eseal::pdf::PageRange::All,
+                    eseal::pdf::Edge::Right,
+                    50.0,
+                )
+                .size(30.0, 30.0),
+            ),
+    )
+    .unwrap();
+    let crls = [
+        crl(&s.chain.root, None).as_der().to_vec(),
+        crl(&s.chain.inter, None).as_der().to_vec(),
+    ];
+    let ltv = add_dss(
+        &certified,
+        &[s.chain.inter.certificate().as_der().to_vec()],
+        &crls,
+        &[],
+    );
+    let pdf = doc_timestamp(&ltv, &s, ImprintAlgorithm::Sha256);
+    if let Ok(out) = std::env::var("ESEAL_TEST_OUT") {
+        // A seed for fuzz/seeds/pdf/.
+        std::fs::write(
+            std::path::Path::new(&out).join("ltv-certified-riding.pdf"),
+            &pdf,
+        )
+        .unwrap();
+    }
+    let report = verify(&pdf, &s);
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
+    assert_eq!(report.signatures().len(), 2);
+    assert_eq!(check(&report, 0, CheckId::PdfDocMdp), CheckStatus::Passed);
+    assert_eq!(
+        check(&report, 0, CheckId::SignerRevocation),
+        CheckStatus::Passed
+    );
+    assert_eq!(check(&report, 0, CheckId::PdfCoverage), CheckStatus::Passed);
+    let dir = tempfile::tempdir().unwrap();
+    if have("qpdf") {
+        qpdf_check(dir.path(), "everything.pdf", &pdf);
+    }
+}
