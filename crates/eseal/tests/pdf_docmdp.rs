@@ -10,8 +10,12 @@
     clippy::indexing_slicing
 )]
 
+#[path = "support/cross.rs"]
+mod cross;
 #[path = "ses_support/fixture.rs"]
 mod fixture;
+#[path = "support/pdfbox.rs"]
+mod pdfbox;
 #[path = "pdf_support/tools.rs"]
 mod tools;
 
@@ -214,4 +218,34 @@ fn only_the_first_signature_may_certify() {
     .unwrap_err();
     assert!(matches!(err, PdfError::ApiMisuse { .. }), "{err}");
     assert!(err.to_string().contains("first signature"), "{err}");
+}
+
+#[test]
+fn pdfbox_reads_the_certification_and_verifies_the_signatures() {
+    // The independent reader: PDFBox finds eseal's /Perms /DocMDP and the /P written, and the
+    // certification and a later approval signature verify in it.
+    if !pdfbox::available() {
+        return;
+    }
+    let pki = Pki::new();
+    let dir = cross::temp_dir();
+    let one = certified(&pki, DocMdpPermission::NoChanges);
+    let two = approval(
+        &certified(&pki, DocMdpPermission::FormFillingAndSigning),
+        &pki,
+    )
+    .unwrap();
+    let plain = approval(&simple_pdf(1), &pki).unwrap();
+    for (name, pdf, p, signatures) in [
+        ("p1", &one, Some(1), 1),
+        ("p2-cosigned", &two, Some(2), 2),
+        ("approval", &plain, None, 1),
+    ] {
+        let path = dir.path().join(format!("{name}.pdf"));
+        std::fs::write(&path, pdf).unwrap();
+        let outcome = pdfbox::pdfbox_verify(&path, None);
+        assert!(outcome.ok, "{name}: {outcome}");
+        assert_eq!(outcome.docmdp, p, "{name}: {outcome}");
+        assert_eq!(outcome.signatures.len(), signatures, "{name}: {outcome}");
+    }
 }
