@@ -34,6 +34,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSBase;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature;
 import org.apache.pdfbox.pdmodel.interactive.digitalsignature.SignatureInterface;
@@ -308,6 +312,7 @@ public final class PdfboxSm2 {
                 allOk &= r.ok();
                 System.out.println(r.line(n));
             }
+            System.out.println("docmdp\t" + docMdp(doc));
         }
         if (n == 0) {
             System.out.println("no signatures");
@@ -315,6 +320,44 @@ public final class PdfboxSm2 {
         }
         System.out.println("result\t" + (allOk ? "ok" : "failed"));
         return allOk ? 0 : 1;
+    }
+
+    /**
+     * The DocMDP permission of the document's certification, read as PDFBox parses the file:
+     * the catalog's /Perms /DocMDP signature dictionary, its /Reference entry whose
+     * /TransformMethod is /DocMDP, that entry's /TransformParams /P (default 2); "none" without.
+     */
+    static String docMdp(PDDocument doc) {
+        COSBase perms = doc.getDocumentCatalog().getCOSObject()
+                .getDictionaryObject(COSName.getPDFName("Perms"));
+        if (!(perms instanceof COSDictionary)) {
+            return "none";
+        }
+        COSBase sig = ((COSDictionary) perms).getDictionaryObject(COSName.getPDFName("DocMDP"));
+        if (!(sig instanceof COSDictionary)) {
+            return "none";
+        }
+        COSBase refs = ((COSDictionary) sig).getDictionaryObject(COSName.getPDFName("Reference"));
+        if (!(refs instanceof COSArray)) {
+            return "none";
+        }
+        COSArray list = (COSArray) refs;
+        for (int i = 0; i < list.size(); i++) {
+            COSBase ref = list.getObject(i);
+            if (!(ref instanceof COSDictionary)) {
+                continue;
+            }
+            COSDictionary d = (COSDictionary) ref;
+            COSBase method = d.getDictionaryObject(COSName.getPDFName("TransformMethod"));
+            if (!COSName.getPDFName("DocMDP").equals(method)) {
+                continue;
+            }
+            COSBase params = d.getDictionaryObject(COSName.getPDFName("TransformParams"));
+            int p = params instanceof COSDictionary
+                    ? ((COSDictionary) params).getInt(COSName.getPDFName("P"), 2) : 2;
+            return Integer.toString(p);
+        }
+        return "none";
     }
 
     /** One signature's outcome: each field is "ok", "none", "unchecked" or why it failed. */

@@ -105,6 +105,9 @@ test("served on localhost: statuses and checks as the CLI's; anchors listed and 
   const signatures = await page.locator("article.signature").count();
   assert.ok(signatures >= 1);
   assert.equal(await picturesShown(), signatures, "one picture per seal signature of the OFD");
+  // A PDF stamped with a seal shows its picture too.
+  await verifyInPage(page, path.join(demo, "signed.pdf"));
+  assert.equal(await picturesShown(), 1, "the seal picture of the PDF's SES signature");
   assert.match(await page.textContent("#status-word"), /有效/);
   // The tampered copy: the failing check is named in plain words.
   await verifyInPage(page, path.join(demo, "tampered.ofd"));

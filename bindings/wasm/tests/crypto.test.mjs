@@ -166,6 +166,15 @@ test("documentSeals: the seals of any file, matched to the report's signatures",
   const ofd = readFileSync(path.join(fixtureDir(), "demo/signed.ofd"));
   const [seal] = lib.documentSeals(ofd);
   assert.deepEqual(Buffer.from(seal.picture.data), readFileSync(path.join(fixtureDir(), "demo/seal.png")));
+  // A PDF's /GB.SES_Signature: its seal, under the signature field's name (the report's id).
+  const pdf = readFileSync(path.join(fixtureDir(), "demo/signed.pdf"));
+  const pdfReport = lib.verify(pdf);
+  const pdfSeals = lib.documentSeals(pdf);
+  assert.equal(pdfSeals.length, 1);
+  assert.equal(pdfSeals[0].signatureId, pdfReport.signatures[0].id);
+  assert.deepEqual(pdfSeals[0].seal, pdfReport.signatures[0].report.seal);
+  assert.deepEqual(Buffer.from(pdfSeals[0].picture.data), readFileSync(path.join(fixtureDir(), "demo/seal.png")));
+  assert.deepEqual(lib.documentSeals(readFileSync(path.join(fixtureDir(), "demo/document.pdf"))), []);
   assert.throws(() => lib.documentSeals(new Uint8Array([1, 2])), (e) => e.code === "malformed");
   assert.throws(() => lib.documentSeals(ofd, { limits: { maxInputBytes: 10 } }), (e) => e.code === "limit_exceeded");
 });

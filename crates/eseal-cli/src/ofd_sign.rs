@@ -179,6 +179,40 @@ pub(crate) fn seal_and_size(args: &SignArgs) -> anyhow::Result<(Option<Seal>, (f
     Ok((seal, size))
 }
 
+/// Where the stamp went, for the message after signing (OFD and PDF alike).
+pub(crate) fn describe_place(
+    args: &SignArgs,
+    placement: &Placement,
+    input: &std::path::Path,
+    size: (f64, f64),
+) -> String {
+    let default_note = if placement.defaulted {
+        "; the default place, choose it with --x and --y"
+    } else {
+        ""
+    };
+    if args.riding {
+        format!(
+            "across the right edge of pages 1 to {} of {}, top at y {} mm ({} × {} mm{default_note})",
+            placement.pages,
+            input.display(),
+            mm(placement.y),
+            mm(size.0),
+            mm(size.1)
+        )
+    } else {
+        format!(
+            "on page {} of {} at x {} mm, y {} mm (top-left corner, {} × {} mm{default_note})",
+            args.page,
+            input.display(),
+            mm(placement.x),
+            mm(placement.y),
+            mm(size.0),
+            mm(size.1)
+        )
+    }
+}
+
 pub(crate) fn run(
     args: &SignArgs,
     signer: &Credential,
@@ -221,31 +255,7 @@ pub(crate) fn run(
     let signed = sign_document(&document, &request)
         .with_context(|| format!("cannot sign {}", input.display()))?;
     files::write(&args.out, &signed, args.force, Secrecy::Public)?;
-    let default_note = if placement.defaulted {
-        "; the default place, choose it with --x and --y"
-    } else {
-        ""
-    };
-    let place = if args.riding {
-        format!(
-            "across the right edge of pages 1 to {} of {}, top at y {} mm ({} × {} mm{default_note})",
-            placement.pages,
-            input.display(),
-            mm(placement.y),
-            mm(size.0),
-            mm(size.1)
-        )
-    } else {
-        format!(
-            "on page {} of {} at x {} mm, y {} mm (top-left corner, {} × {} mm{default_note})",
-            args.page,
-            input.display(),
-            mm(placement.x),
-            mm(placement.y),
-            mm(size.0),
-            mm(size.1)
-        )
-    };
+    let place = describe_place(args, &placement, input, size);
     eprintln!(
         "eseal: {} {place} as \"{}\" at {now}{}{}; written to {}",
         match (&seal, args.riding) {

@@ -7,7 +7,10 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use eseal::ofd::Rect;
-use eseal::pdf::{LocalTsaSource, PageSelector, PdfDocument, SignRequest, Stamp, sign_document};
+use eseal::pdf::{
+    DocMdpPermission, Edge, LocalTsaSource, PageRange, PageSelector, PdfDocument, SignRequest,
+    Stamp, sign_document,
+};
 use eseal::pki::SoftwareSigner;
 use eseal::pki::tsp::LocalTsa;
 use eseal::time::Time;
@@ -15,7 +18,7 @@ use eseal::time::Time;
 use crate::credential::Credential;
 use crate::exit::Exit;
 use crate::files::{self, Secrecy};
-use crate::ofd_sign::{mm, place, seal_and_size};
+use crate::ofd_sign::{describe_place, place, seal_and_size};
 use crate::sign::{ModeChoice, SignArgs};
 
 /// Whether the file at `path` is a PDF (`%PDF-` in its first KiB, as `eseal verify` sniffs).
@@ -36,15 +39,6 @@ pub(crate) fn run(
     let Some(input) = &args.input else {
         bail!("give the document to stamp with --in FILE");
     };
-    if args.riding {
-        bail!("riding seals (--riding) are supported for OFD documents only, not for PDF");
-    }
-    if args.mode == ModeChoice::Protect {
-        bail!(
-            "--mode protect applies to OFD only: a PDF signature covers the document as it is, \
-             and later signatures stay possible"
-        );
-    }
     let document = files::read(input)?;
     let (seal, size) = seal_and_size(args)?;
     let boxes: Vec<Option<Rect>> = PdfDocument::parse(&document, &Default::default())
@@ -57,7 +51,11 @@ pub(crate) fn run(
     let page_index = usize::try_from(args.page)
         .unwrap_or(usize::MAX)
         .saturating_sub(1);
-    let stamp = Stamp::on_page(PageSelector::Index(page_index), placement.x, placement.y);
+    let stamp = if args.riding {
+        Stamp::riding(PageRange::All, Edge::Right, placement.y)
+    } else {
+        Stamp::on_page(PageSelector::Index(page_index), placement.x, placement.y)
+    };
     let mut request = match &seal {
         Some(seal) => {
             SignRequest::seal(seal, &signer.certificate, &signer.signer, now).stamp(stamp)
@@ -65,6 +63,12 @@ pub(crate) fn run(
         None => SignRequest::digital(&signer.certificate, &signer.signer, now)
             .stamp(stamp.size(size.0, size.1)),
     };
+    // --mode protect: a certification signature that permits no change (DocMDP /P 1), the
+    // PDF counterpart of OFD's locked Signatures.xml: later signatures are refused.
+    let protect = args.mode == ModeChoice::Protect;
+    if protect {
+        request = request.certify(DocMdpPermission::NoChanges);
+    }
     let source = tsa.map(|t| LocalTsaSource::new(t, now));
     if let Some(source) = &source {
         request = request.timestamp(source);
@@ -72,25 +76,21 @@ pub(crate) fn run(
     let signed = sign_document(&document, &request)
         .with_context(|| format!("cannot sign {}", input.display()))?;
     files::write(&args.out, &signed, args.force, Secrecy::Public)?;
+    let place = describe_place(args, &placement, input, size);
     eprintln!(
-        "eseal: {} on page {} of {} at x {} mm, y {} mm (top-left corner, {} × {} mm{}) as \"{}\" at {now}{}; incremental update written to {}",
-        match &seal {
-            None => "placed a digital signature (adbe.pkcs7.detached)".to_owned(),
-            Some(s) => format!("stamped seal \"{}\" (SES_Signature)", s.name()),
-        },
-        args.page,
-        input.display(),
-        mm(placement.x),
-        mm(placement.y),
-        mm(size.0),
-        mm(size.1),
-        if placement.defaulted {
-            "; the default place, choose it with --x and --y"
-        } else {
-            ""
+        "eseal: {} {place} as \"{}\" at {now}{}{}; incremental update written to {}",
+        match (&seal, args.riding) {
+            (None, _) => "placed a digital signature (adbe.pkcs7.detached)".to_owned(),
+            (Some(s), true) => format!("stamped a riding seal \"{}\" (SES_Signature)", s.name()),
+            (Some(s), false) => format!("stamped seal \"{}\" (SES_Signature)", s.name()),
         },
         signer.certificate.subject_string(),
         if tsa.is_some() { ", timestamped" } else { "" },
+        if protect {
+            ", certifying the document (DocMDP /P 1: no later changes or signatures)"
+        } else {
+            ""
+        },
         args.out.display()
     );
     Ok(Exit::Valid)

@@ -54,11 +54,12 @@ pub(crate) struct SignArgs {
     /// [default: the stamp centred at 3/4 of the page height].
     #[arg(long, value_name = "MM", requires = "input")]
     pub(crate) y: Option<f64>,
-    /// OFD: a riding seal (骑缝章) across the right edge of every page, instead of one stamp.
+    /// OFD/PDF: a riding seal (骑缝章) across the right edge of every page, instead of one stamp.
     #[arg(long, requires = "input", conflicts_with = "sign")]
     pub(crate) riding: bool,
-    /// OFD: what the signature protects. continue: the document as it is (later signatures
-    /// stay possible); protect: the whole package, so that any later change breaks it.
+    /// OFD/PDF: what the signature protects. continue: the document as it is (later signatures
+    /// stay possible); protect: the whole package (OFD) or a DocMDP certification permitting
+    /// no change (PDF), so that any later change breaks it.
     #[arg(long, value_enum, default_value_t = ModeChoice::Continue, requires = "input")]
     pub(crate) mode: ModeChoice,
     /// OFD/PDF: a plain digital signature (OFD Type="Sign"; PDF adbe.pkcs7.detached CMS, no

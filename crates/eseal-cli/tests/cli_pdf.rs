@@ -10,6 +10,8 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "../../eseal/tests/pdf_support/tools.rs"]
+mod tools;
 
 use cli::{assert_code, run, stderr, stdout};
 use serde_json::Value;
@@ -84,29 +86,50 @@ fn sign_verify_and_audit_pdfs() {
     std::fs::write(d.join("tampered.pdf"), &bytes).unwrap();
     assert_code(&verify("tampered.pdf"), 1);
 
-    // Options that do not apply to PDF, and a page that does not exist.
-    for (extra, needle) in [
-        (&["--riding"][..], "riding"),
-        (&["--mode", "protect"][..], "protect"),
-        (&["--page", "9"][..], "out of range"),
-    ] {
-        let out = sign(
-            &[
-                &[
-                    "--seal",
-                    "demo/seal-v4.esl",
-                    "--in",
-                    "demo/document.pdf",
-                    "--out",
-                    "x.pdf",
-                ][..],
-                extra,
-            ]
-            .concat(),
-        );
-        assert_code(&out, 3);
-        assert!(stderr(&out).contains(needle), "{extra:?}: {}", stderr(&out));
-    }
+    // The seal stamped on `input` into `out` with `extra` options.
+    let stamp = |input: &str, out: &str, extra: &[&str]| {
+        let base = [
+            "--seal",
+            "demo/seal-v4.esl",
+            "--in",
+            input,
+            "--out",
+            out,
+            "--force",
+        ];
+        sign(&[&base[..], extra].concat())
+    };
+    // A riding seal across every page; the demo's PDF has one page, too few for it.
+    std::fs::write(d.join("three-pages.pdf"), tools::simple_pdf(3)).unwrap();
+    let out = stamp("three-pages.pdf", "riding.pdf", &["--riding"]);
+    assert_code(&out, 0);
+    assert!(
+        stderr(&out).contains("riding seal") && stderr(&out).contains("pages 1 to 3"),
+        "{}",
+        stderr(&out)
+    );
+    assert_code(&verify("riding.pdf"), 0);
+    let out = stamp("demo/document.pdf", "x.pdf", &["--riding"]);
+    assert_code(&out, 3);
+    assert!(
+        stderr(&out).contains("at least two pages"),
+        "{}",
+        stderr(&out)
+    );
+
+    // --mode protect certifies (DocMDP /P 1): valid, and a further signature is refused.
+    let out = stamp("demo/document.pdf", "protected.pdf", &["--mode", "protect"]);
+    assert_code(&out, 0);
+    assert!(stderr(&out).contains("DocMDP"), "{}", stderr(&out));
+    assert_code(&verify("protected.pdf"), 0);
+    let out = sign(&["--sign", "--in", "protected.pdf", "--out", "again.pdf"]);
+    assert_code(&out, 3);
+    assert!(stderr(&out).contains("certified"), "{}", stderr(&out));
+
+    // A page that does not exist.
+    let out = stamp("demo/document.pdf", "x.pdf", &["--page", "9"]);
+    assert_code(&out, 3);
+    assert!(stderr(&out).contains("out of range"), "{}", stderr(&out));
 
     // audit finds the PDFs among the demo's files.
     std::fs::copy(d.join("tampered.pdf"), d.join("demo/tampered.pdf")).unwrap();

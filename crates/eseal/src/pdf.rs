@@ -29,10 +29,10 @@ use crate::error::ErrorCode;
 
 pub use object::{Dict, ObjRef, Object};
 pub use sign::{
-    LocalTsaSource, PageSelector, PreparedSignature, SignKind, SignRequest, Stamp, TimestampSource,
-    prepare, sign_document,
+    DocMdpPermission, Edge, LocalTsaSource, PageRange, PageSelector, PreparedSignature, SignKind,
+    SignRequest, Stamp, TimestampSource, prepare, prepare_document_timestamp, sign_document,
 };
-pub use verify::{verify_document, verify_document_with_limits};
+pub use verify::{seal_signatures, verify_document, verify_document_with_limits};
 
 /// Bounds on the work and memory spent on one untrusted file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +120,16 @@ pub enum PdfError {
         /// What is wrong.
         detail: String,
     },
+    /// The document is certified with DocMDP permission `/P 1` (no changes): a further
+    /// signature would break the certification.
+    #[error(
+        "the document is certified (signature {field:?}, DocMDP /P 1: no changes permitted); \
+         a further signature would invalidate the certification"
+    )]
+    Certified {
+        /// The certification signature's field name.
+        field: String,
+    },
     /// Making the signature value failed.
     #[error("signing failed at the {stage}: {detail}")]
     SigningFailed {
@@ -146,7 +156,7 @@ impl PdfError {
             Self::Encrypted | Self::Unsupported { .. } | Self::BadPicture { .. } => {
                 ErrorCode::Unsupported
             }
-            Self::ApiMisuse { .. } => ErrorCode::InvalidArgument,
+            Self::ApiMisuse { .. } | Self::Certified { .. } => ErrorCode::InvalidArgument,
             Self::SigningFailed { .. } => ErrorCode::Crypto,
             Self::Internal { .. } => ErrorCode::Internal,
         }
@@ -215,8 +225,8 @@ impl<'a> PdfDocument<'a> {
         Ok(self.file.pages()?.len())
     }
 
-    /// The width and height of each page's visible box (CropBox, else MediaBox, inherited),
-    /// in millimetres, in page order: where a stamp may go.
+    /// The width and height of each page's visible box (CropBox within MediaBox, inherited) as
+    /// shown (turned by `/Rotate`), in millimetres, in page order: where a stamp may go.
     ///
     /// # Errors
     /// [`PdfError`] when the page tree cannot be read.
@@ -226,8 +236,8 @@ impl<'a> PdfDocument<'a> {
             .pages()?
             .iter()
             .map(|(_, page)| {
-                let (x0, y0, x1, y1) = sign::page_box(&self.file, page)?;
-                Ok(((x1 - x0) * MM_PER_PT, (y1 - y0) * MM_PER_PT))
+                let (w, h) = sign::PageGeometry::read(&self.file, page)?.visual_size();
+                Ok((w * MM_PER_PT, h * MM_PER_PT))
             })
             .collect()
     }

@@ -16,12 +16,16 @@ mod ca;
 mod cross;
 #[path = "support/pdfbox.rs"]
 mod pdfbox;
+#[path = "pdf_support/tools.rs"]
+mod tools;
 
 use std::path::{Path, PathBuf};
 
 use eseal::keyfile::{self, KeyFormat};
 use eseal::pdf::render::{Color, DocumentBuilder, DocumentMeta, PageSize};
-use eseal::pdf::{LocalTsaSource, PageSelector, SignRequest, Stamp, sign_document};
+use eseal::pdf::{
+    Edge, LocalTsaSource, PageRange, PageSelector, SignRequest, Stamp, sign_document,
+};
 use eseal::pki::{Certificate, CertificateProfile, Policy, SoftwareSigner, TrustStore};
 use eseal::time::Time;
 use eseal::verify::{CheckId, CheckStatus, DocumentReport, Status, VerifyOptions};
@@ -299,4 +303,94 @@ fn eseal_signed_pdfs_verify_in_pdfbox() {
         assert!(outcome.ok, "{name}: {outcome}");
         assert_eq!(outcome.signatures.len(), 2, "{name}: {outcome}");
     }
+}
+
+#[test]
+fn riding_signatures_verify_in_pdfbox_and_survive_its_signature() {
+    // A riding digital signature (one field, a widget per page) verifies in PDFBox; PDFBox signs
+    // on top of it, and eseal finds both valid.
+    if !pdfbox::available() {
+        return;
+    }
+    let dir = cross::temp_dir();
+    let d = dir.path();
+    let s = setup(d);
+    let chain = [s.chain.inter.certificate().clone()];
+    let riding = sign_document(
+        &rendered_pdf(),
+        &SignRequest::digital(&s.chain.leaf, &s.chain.leaf_key, now())
+            .chain(&chain)
+            .stamp(Stamp::riding(PageRange::All, Edge::Right, 60.0).size(40.0, 40.0)),
+    )
+    .unwrap();
+    let path = write(d, "riding.pdf", &riding);
+    let outcome = pdfbox_verify(&path, Some(&s.root));
+    assert!(outcome.ok, "{outcome}");
+    assert_eq!(outcome.signatures.len(), 1, "{outcome}");
+    assert!(outcome.signatures[0].whole_file, "{outcome}");
+    let on_top = d.join("riding-then-pdfbox.pdf");
+    pdfbox_sign(
+        &path,
+        &on_top,
+        &s.key,
+        &s.cert,
+        &SignOpts {
+            chain: Some(s.inter.clone()),
+            ..SignOpts::default()
+        },
+    )
+    .unwrap();
+    let report = eseal_verify(&std::fs::read(&on_top).unwrap(), &s, &[]);
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
+    assert_eq!(report.signatures().len(), 2);
+    let outcome = pdfbox_verify(&on_top, Some(&s.root));
+    assert!(outcome.ok, "{outcome}");
+    assert_eq!(outcome.signatures.len(), 2, "{outcome}");
+}
+
+#[test]
+fn a_pdfbox_signature_without_certificates_verifies_from_the_dss() {
+    // PDFBox signs embedding no certificate; a later update adds a DSS with the signer's and
+    // the intermediate's certificates: eseal finds the signer there and builds the path.
+    if !pdfbox::available() {
+        return;
+    }
+    let dir = cross::temp_dir();
+    let d = dir.path();
+    let s = setup(d);
+    let out = d.join("no-certs.pdf");
+    let opts = SignOpts {
+        no_certs: true,
+        ..SignOpts::default()
+    };
+    pdfbox_sign(&s.input, &out, &s.key, &s.cert, &opts).unwrap();
+    let pdf = std::fs::read(&out).unwrap();
+    assert_eq!(eseal_verify(&pdf, &s, &[]).status(), Status::Indeterminate);
+    let ltv = tools::add_dss(
+        &pdf,
+        &[
+            s.chain.leaf.as_der().to_vec(),
+            s.chain.inter.certificate().as_der().to_vec(),
+        ],
+        &[],
+        &[],
+    );
+    let report = eseal_verify(&ltv, &s, &[]);
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
+    assert_eq!(
+        status(&report, 0, CheckId::PdfCoverage),
+        CheckStatus::Passed
+    );
+    // PDFBox still finds its signature intact in the file with the DSS (the tool reads no
+    // DSS, so it is given the signer's certificate and checks no chain).
+    let path = write(d, "ltv.pdf", &ltv);
+    let outcome = pdfbox::pdfbox_verify_with(
+        &path,
+        &pdfbox::VerifyOpts {
+            cert: Some(s.cert.clone()),
+            ..pdfbox::VerifyOpts::default()
+        },
+    );
+    assert!(outcome.ok, "{outcome}");
+    assert_eq!(outcome.signatures[0].chain, "unchecked", "{outcome}");
 }

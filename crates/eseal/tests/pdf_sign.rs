@@ -10,10 +10,10 @@
 
 #[path = "ses_support/fixture.rs"]
 mod fixture;
+#[path = "pdf_support/png.rs"]
+mod png;
 #[path = "pdf_support/tools.rs"]
 mod tools;
-
-use std::io::Write as _;
 
 use eseal::pdf::{
     LocalTsaSource, PageSelector, PdfDocument, PdfError, SignRequest, Stamp, prepare,
@@ -23,20 +23,10 @@ use eseal::pki::TrustStore;
 use eseal::ses::{PictureFormat, SealBuilder, SealPicture, SealType, SealValidity, SesVersion};
 use eseal::verify::{CheckId, CheckStatus, DocumentReport, Status};
 use fixture::{Pki, make_seal, opts_at, t};
-use tools::{have, pdfsig, qpdf_check, simple_pdf};
+use tools::{check_status as check, have, pdfsig, qpdf_check, redefine, render_page, simple_pdf};
 
 fn verify(pdf: &[u8], store: &TrustStore) -> DocumentReport {
     verify_document(pdf, &opts_at(store, t(40))).unwrap()
-}
-
-fn check(report: &DocumentReport, sig: usize, id: CheckId) -> CheckStatus {
-    report.signatures()[sig]
-        .report()
-        .checks()
-        .iter()
-        .find(|c| c.id() == id)
-        .unwrap_or_else(|| panic!("no {id:?} in {}", report.to_json()))
-        .status()
 }
 
 fn assert_valid(report: &DocumentReport, what: &str) {
@@ -48,45 +38,12 @@ fn assert_valid(report: &DocumentReport, what: &str) {
     );
 }
 
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// A 4×4 RGBA PNG: opaque red centre, transparent border.
 fn rgba_png() -> Vec<u8> {
-    let mut raw = Vec::new();
-    for y in 0..4u8 {
-        raw.push(0);
-        for x in 0..4u8 {
-            let inside = (1..3).contains(&x) && (1..3).contains(&y);
-            raw.extend_from_slice(&[214, 0, 24, if inside { 255 } else { 0 }]);
-        }
-    }
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(&raw).unwrap();
-    let idat = z.finish().unwrap();
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |ty: &[u8], data: &[u8]| {
-        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let body = [ty, data].concat();
-        png.extend_from_slice(&body);
-        png.extend_from_slice(&crc32(&body).to_be_bytes());
-    };
-    chunk(b"IHDR", &[0, 0, 0, 4, 0, 0, 0, 4, 8, 6, 0, 0, 0]);
-    chunk(b"IDAT", &idat);
-    chunk(b"IEND", &[]);
-    png
+    png::rgba_png(4, 4, |x, y| {
+        let inside = (1..3).contains(&x) && (1..3).contains(&y);
+        [214, 0, 24, if inside { 255 } else { 0 }]
+    })
 }
 
 fn tmp() -> tempfile::TempDir {
@@ -174,7 +131,7 @@ fn seal_signature_with_rgba_picture_and_timestamp() {
     if have("pdftoppm") {
         // poppler draws the seal where it was stamped: the picture's opaque red centre is the
         // middle half of the 40 × 40 mm box whose top-left corner is (120, 200) mm.
-        let (width, rgb) = render_page_one(dir.path(), &signed);
+        let (width, _, rgb) = render_page(dir.path(), &signed, 1, false);
         let red: Vec<(usize, usize)> = rgb
             .chunks_exact(3)
             .enumerate()
@@ -203,40 +160,6 @@ fn seal_signature_with_rgba_picture_and_timestamp() {
             );
         }
     }
-}
-
-/// Page 1 rendered by `pdftoppm` at 72 dpi (1 px = 1 pt): its width and RGB samples.
-fn render_page_one(dir: &std::path::Path, pdf: &[u8]) -> (usize, Vec<u8>) {
-    let input = dir.join("render.pdf");
-    std::fs::write(&input, pdf).unwrap();
-    let out = std::process::Command::new("pdftoppm")
-        .args(["-r", "72", "-f", "1", "-l", "1", "-singlefile"])
-        .arg(&input)
-        .arg(dir.join("page"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let ppm = std::fs::read(dir.join("page.ppm")).unwrap();
-    // P6 header: magic, width, height, maxval, each followed by whitespace.
-    let mut fields = Vec::new();
-    let mut pos = 0;
-    while fields.len() < 4 {
-        while ppm[pos].is_ascii_whitespace() {
-            pos += 1;
-        }
-        let start = pos;
-        while !ppm[pos].is_ascii_whitespace() {
-            pos += 1;
-        }
-        fields.push(String::from_utf8_lossy(&ppm[start..pos]).into_owned());
-    }
-    assert_eq!(fields[0], "P6");
-    let width: usize = fields[1].parse().unwrap();
-    (width, ppm[pos + 1..].to_vec())
 }
 
 #[test]
@@ -510,30 +433,6 @@ fn prepared_signature_exposes_the_digest_and_refuses_oversized_values() {
     .unwrap();
     let signed = prepared.finish(&der).unwrap();
     assert_valid(&verify(&signed, &store), "prepared + finish");
-}
-
-/// Appends an update that redefines object `num` as `body` (classic xref table).
-fn redefine(pdf: &[u8], num: usize, body: &str) -> Vec<u8> {
-    let doc = PdfDocument::parse(pdf, &eseal::pdf::Limits::default()).unwrap();
-    let size = doc.trailer().get(b"Size").unwrap().as_int().unwrap();
-    let root = doc.trailer().get(b"Root").unwrap().as_objref().unwrap();
-    let prev = {
-        let at = pdf.windows(9).rposition(|w| w == b"startxref").unwrap();
-        let rest = std::str::from_utf8(&pdf[at + 9..]).unwrap();
-        rest.split_whitespace().next().unwrap().to_owned()
-    };
-    let mut out = pdf.to_vec();
-    let at = out.len();
-    out.extend_from_slice(format!("{num} 0 obj\n{body}\nendobj\n").as_bytes());
-    let xref = out.len();
-    out.extend_from_slice(
-        format!(
-            "xref\n{num} 1\n{at:010} 00000 n\r\ntrailer\n<< /Size {size} /Root {} 0 R /Info 4 0 R /Prev {prev} >>\nstartxref\n{xref}\n%%EOF\n",
-            root.num
-        )
-        .as_bytes(),
-    );
-    out
 }
 
 #[test]

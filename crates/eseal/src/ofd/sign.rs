@@ -149,6 +149,15 @@ impl Stamp {
         }
     }
 
+    /// For the PDF signer: the pages, edge and top (mm) of a riding seal, `None` for a normal
+    /// stamp.
+    pub(crate) fn riding_position(&self) -> Option<(PageRange, Edge, f64)> {
+        match self.placement {
+            Placement::Riding { pages, edge, y } => Some((pages, edge, y)),
+            Placement::Page { .. } => None,
+        }
+    }
+
     /// For the PDF signer: the size set with [`Stamp::size`].
     pub(crate) fn explicit_size(&self) -> Option<(f64, f64)> {
         self.size

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::file::{PdfFile, XrefEntry, XrefTable};
 use super::object::{ObjRef, Object};
+use super::sign::DocMdpPermission;
 use crate::verify::{
     ChangedFile, Check, CheckCategory, CheckId, FileChange, FileOrigin, FileRole, PageSet,
     SignatureCoverage, UnprotectedFile, Warning,
@@ -25,6 +26,10 @@ pub(crate) struct ObjChange {
     pub(crate) role: FileRole,
     pub(crate) label: String,
     pub(crate) added: bool,
+    /// DSS/VRI data (allowed after any certification, ETSI EN 319 142-1 §5.4).
+    pub(crate) dss: bool,
+    /// A form field's widget (what filling in a form changes).
+    pub(crate) form_widget: bool,
 }
 
 /// The changes of one revision relative to the one before.
@@ -35,6 +40,9 @@ pub(crate) struct RevisionChanges {
     /// Why the revision could not be compared, if it could not.
     pub(crate) unreadable: Option<String>,
 }
+
+/// The label of the objects reached from the catalog's `/DSS`.
+const DSS_LABEL: &str = "DSS (long-term validation data)";
 
 /// Roles of the objects of the newest state.
 struct Roles {
@@ -133,13 +141,10 @@ fn roles(file: &PdfFile<'_>) -> Roles {
             let list = file.resolve(annots).ok();
             for a in list.as_ref().and_then(Object::as_array).unwrap_or(&[]) {
                 let d = file.resolve(a).ok();
-                let is_sig = d.as_ref().and_then(Object::as_dict).is_some_and(|d| {
-                    d.name(b"FT") == Some(b"Sig")
-                        || d.get(b"Parent")
-                            .and_then(|p| file.resolve(p).ok())
-                            .and_then(|p| p.as_dict().map(|p| p.name(b"FT") == Some(b"Sig")))
-                            .unwrap_or(false)
-                });
+                let is_sig = d
+                    .as_ref()
+                    .and_then(Object::as_dict)
+                    .is_some_and(|d| is_signature_widget(file, d));
                 if is_sig {
                     roles.reach(
                         file,
@@ -178,12 +183,7 @@ fn roles(file: &PdfFile<'_>) -> Roles {
         );
     }
     if let Some(d) = catalog.get(b"DSS") {
-        roles.reach(
-            file,
-            d,
-            &FileRole::SignatureInfrastructure,
-            "DSS (long-term validation data)",
-        );
+        roles.reach(file, d, &FileRole::SignatureInfrastructure, DSS_LABEL);
     }
     for key in [&b"Metadata"[..], b"Pages", b"Outlines", b"Names"] {
         if let Some(v) = catalog.get(key) {
@@ -275,6 +275,11 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
                 FileRole::Other,
                 "an object the document does not use".into(),
             ));
+            let mut dss = label == DSS_LABEL;
+            let form_widget = match &new_obj {
+                Object::Dict(d) => d.name(b"Subtype") == Some(b"Widget"),
+                _ => false,
+            };
             // A page whose only change is its annotation list (a new widget or comment).
             let role = match (&role, &new_obj, &old_obj) {
                 (FileRole::PageContent { page }, Object::Dict(a), Object::Dict(b))
@@ -295,6 +300,7 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
                         && Some(num) == file.root_ref().map(|r| r.num)
                         && only_keys_changed(a, b, &[b"AcroForm", b"DSS"]) =>
                 {
+                    dss = only_keys_changed(a, b, &[b"DSS"]);
                     FileRole::SignatureInfrastructure
                 }
                 _ => role,
@@ -304,6 +310,8 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
                 role,
                 label,
                 added,
+                dss,
+                form_widget,
             });
         }
         out.push(RevisionChanges {
@@ -354,10 +362,107 @@ fn annots_added(file: &PdfFile<'_>, a: &super::object::Dict, b: &super::object::
         .map(|x| {
             file.resolve(&x)
                 .ok()
-                .and_then(|o| o.as_dict().map(|d| d.name(b"FT") == Some(b"Sig")))
+                .and_then(|o| o.as_dict().map(|d| is_signature_widget(file, d)))
                 .unwrap_or(false)
         })
         .collect()
+}
+
+/// Whether an annotation is a signature field's widget: merged with the field (`/FT /Sig`) or
+/// a kid of one (the widgets of a riding seal).
+fn is_signature_widget(file: &PdfFile<'_>, d: &super::object::Dict) -> bool {
+    d.name(b"FT") == Some(b"Sig")
+        || d.get(b"Parent")
+            .and_then(|p| file.resolve(p).ok())
+            .and_then(|p| p.as_dict().map(|p| p.name(b"FT") == Some(b"Sig")))
+            .unwrap_or(false)
+}
+
+/// `pdf.docmdp` for a certification signature of revision `rev` with `permission`:
+/// every later change must be one it permits. DSS data and objects the document does not use
+/// are always allowed, and so are the signature objects of a revision a document timestamp
+/// covers (`doc_timestamps`: the revisions document timestamps cover).
+pub(crate) fn docmdp_check(
+    rev: usize,
+    changes: &[RevisionChanges],
+    permission: DocMdpPermission,
+    doc_timestamps: &[usize],
+) -> Check {
+    let (id, cat) = (CheckId::PdfDocMdp, CheckCategory::Binding);
+    let p = permission.p();
+    let mut forbidden = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut allowed = 0usize;
+    for rc in changes.iter().filter(|c| c.revision > rev) {
+        if let Some(why) = &rc.unreadable {
+            unreadable.push(format!("revision {}: {why}", rc.revision + 1));
+        }
+        let timestamp = doc_timestamps.contains(&rc.revision);
+        for c in &rc.changes {
+            let ok = c.dss
+                || c.role == FileRole::Other
+                || match c.role {
+                    FileRole::SignatureInfrastructure => {
+                        permission != DocMdpPermission::NoChanges || timestamp
+                    }
+                    FileRole::Annotation { .. } => {
+                        permission == DocMdpPermission::AnnotationsFormsAndSigning
+                            || (c.form_widget && permission != DocMdpPermission::NoChanges)
+                    }
+                    _ => false,
+                };
+            if ok {
+                allowed += 1;
+            } else {
+                forbidden.push(format!(
+                    "{} {} (object {}, {}, revision {})",
+                    if c.added { "added" } else { "changed" },
+                    c.role.describe(),
+                    c.num,
+                    c.label,
+                    rc.revision + 1
+                ));
+            }
+        }
+    }
+    let what = match permission {
+        DocMdpPermission::NoChanges => "no changes",
+        DocMdpPermission::FormFillingAndSigning => "form filling and signing",
+        DocMdpPermission::AnnotationsFormsAndSigning => "annotations, form filling and signing",
+    };
+    if !forbidden.is_empty() {
+        let shown: Vec<String> = forbidden.iter().take(20).cloned().collect();
+        Check::failed(
+            id,
+            cat,
+            format!(
+                "the document is certified with DocMDP /P {p} ({what}), and later updates made \
+                 {} change(s) it forbids: {}{}",
+                forbidden.len(),
+                shown.join("; "),
+                if forbidden.len() > 20 { "; …" } else { "" }
+            ),
+        )
+    } else if !unreadable.is_empty() {
+        Check::indeterminate(
+            id,
+            cat,
+            format!(
+                "the document is certified with DocMDP /P {p} ({what}); a later update cannot be \
+                 compared: {}",
+                unreadable.join("; ")
+            ),
+        )
+    } else {
+        Check::passed(
+            id,
+            cat,
+            format!(
+                "a certification signature, DocMDP /P {p} ({what} permitted): {allowed} later \
+                 change(s), all permitted (DSS data and document timestamps always are)"
+            ),
+        )
+    }
 }
 
 /// The coverage of a signature whose revision could not be established.

@@ -1,7 +1,9 @@
 //! Signing a PDF by incremental update (ISO 32000-1 §7.5.6, §12.8): the original bytes are
 //! kept, and one update appends the signature dictionary, a signature field merged with its
-//! widget, the widget's appearance (the seal picture), the page's `/Annots` and the catalog's
-//! `/AcroForm`, then a cross-reference section of the same kind as the file's newest (a
+//! widget (a riding seal: the field and one widget per page, each showing its slice), the
+//! widgets' appearances (the seal picture, upright on the page as shown whatever its
+//! `/Rotate`), the pages' `/Annots` and the catalog's `/AcroForm` (and `/Perms` for a DocMDP
+//! certification), then a cross-reference section of the same kind as the file's newest (a
 //! table, or an xref stream) chained with `/Prev`.
 //!
 //! The objects are written with `pdf-writer`; only the cross-reference table and trailer are
@@ -33,7 +35,9 @@ use crate::pki::cms::{OidFlavour, SignOptions};
 use crate::ses::{self, DataToSign};
 use crate::time::Time;
 
-pub use crate::ofd::{LocalTsaSource, PageSelector, SignKind, Stamp, TimestampSource};
+pub use crate::ofd::{
+    Edge, LocalTsaSource, PageRange, PageSelector, SignKind, Stamp, TimestampSource,
+};
 
 /// The `/Filter` eseal writes for both formats.
 pub(crate) const FILTER: &[u8] = b"Adobe.PPKLite";
@@ -41,6 +45,8 @@ pub(crate) const FILTER: &[u8] = b"Adobe.PPKLite";
 pub(crate) const SUBFILTER_CMS: &[u8] = b"adbe.pkcs7.detached";
 /// The `/SubFilter` of an SES_Signature (docs/pdf.md).
 pub(crate) const SUBFILTER_SES: &[u8] = b"GB.SES_Signature";
+/// The `/SubFilter` of a document timestamp (ISO 32000-2 §12.8.5).
+pub(crate) const SUBFILTER_DOC_TIMESTAMP: &[u8] = b"ETSI.RFC3161";
 
 /// Millimetres to PDF points.
 const PT_PER_MM: f64 = 72.0 / 25.4;
@@ -49,6 +55,44 @@ const BYTE_RANGE_PLACEHOLDER: i32 = 1_000_000_000;
 /// Bytes added to the measured size of the value, for the variation of DER lengths between
 /// the trial and the real value (SM2 signatures, timestamp tokens).
 const CONTENTS_SLACK: usize = 64;
+
+/// The changes a certification signature (DocMDP, ISO 32000-1 §12.8.2.2) permits after it:
+/// the `/P` value of its transform parameters. DSS data and document timestamps are allowed
+/// whatever the value (ETSI EN 319 142-1 §5.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DocMdpPermission {
+    /// `/P 1`: no changes; [`sign_document`] refuses any later signature
+    /// ([`PdfError::Certified`]). What `eseal sign --mode protect` writes.
+    NoChanges,
+    /// `/P 2`: filling in forms and signing.
+    FormFillingAndSigning,
+    /// `/P 3`: as `/P 2`, and creating, deleting and changing annotations.
+    AnnotationsFormsAndSigning,
+}
+
+impl DocMdpPermission {
+    /// The `/P` value.
+    #[must_use]
+    pub fn p(self) -> u8 {
+        match self {
+            Self::NoChanges => 1,
+            Self::FormFillingAndSigning => 2,
+            Self::AnnotationsFormsAndSigning => 3,
+        }
+    }
+
+    /// The permission of a `/P` value; anything but 1 and 3 reads as 2 (the default, ISO
+    /// 32000-1 Table 254).
+    #[must_use]
+    pub fn from_p(p: i64) -> Self {
+        match p {
+            1 => Self::NoChanges,
+            3 => Self::AnnotationsFormsAndSigning,
+            _ => Self::FormFillingAndSigning,
+        }
+    }
+}
 
 /// Everything [`sign_document`] needs besides the PDF: what signs, when, where the seal
 /// appears, an optional timestamp source and the certificates to embed.
@@ -80,6 +124,7 @@ pub struct SignRequest<'a> {
     timestamp: Option<&'a dyn TimestampSource>,
     chain: &'a [Certificate],
     field_name: Option<String>,
+    certify: Option<DocMdpPermission>,
     limits: Limits,
 }
 
@@ -92,6 +137,7 @@ impl fmt::Debug for SignRequest<'_> {
             .field("timestamp", &self.timestamp.is_some())
             .field("chain", &self.chain.len())
             .field("field_name", &self.field_name)
+            .field("certify", &self.certify)
             .finish_non_exhaustive()
     }
 }
@@ -108,6 +154,7 @@ impl<'a> SignRequest<'a> {
             timestamp: None,
             chain: &[],
             field_name: None,
+            certify: None,
             limits: Limits::default(),
         }
     }
@@ -147,8 +194,8 @@ impl<'a> SignRequest<'a> {
         )
     }
 
-    /// Shows the signature at `stamp` (one stamp; riding seals are OFD-only). Without one the
-    /// signature is invisible (a widget with an empty rectangle on the first page).
+    /// Shows the signature at `stamp` (one stamp: on a page, or riding across pages). Without
+    /// one the signature is invisible (a widget with an empty rectangle on the first page).
     #[must_use]
     pub fn stamp(mut self, stamp: Stamp) -> Self {
         self.stamps.push(stamp);
@@ -173,6 +220,16 @@ impl<'a> SignRequest<'a> {
     #[must_use]
     pub fn field_name(mut self, name: impl Into<String>) -> Self {
         self.field_name = Some(name.into());
+        self
+    }
+
+    /// Makes this the document's certification signature (DocMDP) with `permission`: its
+    /// signature dictionary gets `/Reference [<< /TransformMethod /DocMDP /TransformParams
+    /// << /P n >> >>]` and the catalog `/Perms << /DocMDP … >>`. Only the first signature of a
+    /// document may certify it.
+    #[must_use]
+    pub fn certify(mut self, permission: DocMdpPermission) -> Self {
+        self.certify = Some(permission);
         self
     }
 
@@ -299,8 +356,10 @@ fn failed(stage: &'static str, detail: impl fmt::Display) -> PdfError {
 ///
 /// # Errors
 /// The reader's [`PdfError`] for a file that cannot be read (encrypted files included);
-/// [`PdfError::ApiMisuse`] for a page that does not exist, a riding seal or several stamps, a
-/// stamp without size on a digital signature; [`PdfError::BadPicture`] for a seal picture that
+/// [`PdfError::ApiMisuse`] for a page that does not exist, several stamps, a riding seal over
+/// fewer than two pages, a stamp without size on a digital signature, a certification of a
+/// document already signed; [`PdfError::Certified`] for a document certified with
+/// [`DocMdpPermission::NoChanges`]; [`PdfError::BadPicture`] for a seal picture that
 /// is neither PNG nor JPEG; [`PdfError::SigningFailed`] when the SignedData, the seal
 /// signature or the timestamp fails.
 pub fn sign_document(pdf: &[u8], request: &SignRequest<'_>) -> Result<Vec<u8>, PdfError> {
@@ -313,12 +372,12 @@ pub fn sign_document(pdf: &[u8], request: &SignRequest<'_>) -> Result<Vec<u8>, P
 
 fn field_name_for(pdf: &[u8], request: &SignRequest<'_>) -> Result<String, PdfError> {
     let file = PdfFile::parse(pdf, &request.limits)?;
-    choose_field_name(&file, request)
+    choose_field_name(&file, request.field_name.as_deref())
 }
 
-fn choose_field_name(file: &PdfFile<'_>, request: &SignRequest<'_>) -> Result<String, PdfError> {
+fn choose_field_name(file: &PdfFile<'_>, requested: Option<&str>) -> Result<String, PdfError> {
     let existing: Vec<String> = super::verify::all_field_names(file)?;
-    if let Some(name) = &request.field_name {
+    if let Some(name) = requested {
         if name.is_empty() || name.contains('.') || !name.is_ascii() {
             return Err(misuse(format!(
                 "the field name {name:?} must be non-empty ASCII without '.'"
@@ -329,7 +388,7 @@ fn choose_field_name(file: &PdfFile<'_>, request: &SignRequest<'_>) -> Result<St
                 "the document already has a field named {name:?}"
             )));
         }
-        return Ok(name.clone());
+        return Ok(name.to_owned());
     }
     let mut n = 1usize;
     loop {
@@ -391,58 +450,101 @@ pub fn prepare(
     request: &SignRequest<'_>,
     capacity: usize,
 ) -> Result<PreparedSignature, PdfError> {
-    let file = PdfFile::parse(pdf, &request.limits)?;
-    let field_name = choose_field_name(&file, request)?;
+    let update = Update {
+        subfilter: match request.kind {
+            SignKind::Seal { .. } => SUBFILTER_SES,
+            _ => SUBFILTER_CMS,
+        },
+        picture: match request.kind {
+            SignKind::Seal { seal, .. } => Some(seal.picture()),
+            _ => None,
+        },
+        stamps: &request.stamps,
+        field_name: request.field_name.as_deref(),
+        signing_time: Some(request.signing_time),
+        certify: request.certify,
+        limits: &request.limits,
+    };
+    prepare_update(pdf, &update, capacity)
+}
+
+/// Appends an invisible document timestamp's update (`/Type /DocTimeStamp /SubFilter
+/// /ETSI.RFC3161`, ISO 32000-2 §12.8.5) with a `/Contents` placeholder of `capacity` bytes.
+/// The caller hashes [`PreparedSignature::signed_parts`] with the hash its TSA uses (SM3 or
+/// SHA-256), obtains an RFC 3161 token over that imprint and writes it with
+/// [`PreparedSignature::finish`]. Permitted after any certification (ETSI EN 319 142-1).
+///
+/// # Errors
+/// The reader's [`PdfError`] for a file that cannot be read.
+pub fn prepare_document_timestamp(
+    pdf: &[u8],
+    capacity: usize,
+    limits: &Limits,
+) -> Result<PreparedSignature, PdfError> {
+    let update = Update {
+        subfilter: SUBFILTER_DOC_TIMESTAMP,
+        picture: None,
+        stamps: &[],
+        field_name: None,
+        signing_time: None,
+        certify: None,
+        limits,
+    };
+    prepare_update(pdf, &update, capacity)
+}
+
+/// What one signature's update writes, whichever request made it.
+struct Update<'r> {
+    /// `/SubFilter`; [`SUBFILTER_DOC_TIMESTAMP`] makes a document timestamp.
+    subfilter: &'static [u8],
+    /// The seal picture, if the signature shows one.
+    picture: Option<&'r ses::SesEsPictrueInfo>,
+    stamps: &'r [Stamp],
+    field_name: Option<&'r str>,
+    /// `/M` (none for a document timestamp: the token's genTime is the time).
+    signing_time: Option<Time>,
+    certify: Option<DocMdpPermission>,
+    limits: &'r Limits,
+}
+
+fn prepare_update(
+    pdf: &[u8],
+    request: &Update<'_>,
+    capacity: usize,
+) -> Result<PreparedSignature, PdfError> {
+    let doc_timestamp = request.subfilter == SUBFILTER_DOC_TIMESTAMP;
+    let file = PdfFile::parse(pdf, request.limits)?;
+    let field_name = choose_field_name(&file, request.field_name)?;
+    let signed = super::verify::signature_fields(&file)?
+        .into_iter()
+        .filter(|f| f.value.is_some())
+        .collect::<Vec<_>>();
+    if let Some(cert) = signed.iter().filter(|_| !doc_timestamp).find(|f| {
+        f.value
+            .as_ref()
+            .and_then(|(d, _)| super::verify::docmdp(&file, d))
+            == Some(DocMdpPermission::NoChanges)
+    }) {
+        return Err(PdfError::Certified {
+            field: cert.name.clone(),
+        });
+    }
+    if request.certify.is_some() && !signed.is_empty() {
+        return Err(misuse(format!(
+            "a certification signature must be the document's first signature; it has {}",
+            signed.len()
+        )));
+    }
     let pages = file.pages()?;
     if request.stamps.len() > 1 {
         return Err(misuse(
-            "a PDF signature has one appearance: give at most one stamp",
+            "a PDF signature has one appearance: give at most one stamp (a riding seal is one \
+             stamp across pages)",
         ));
     }
-    let picture = match request.kind {
-        SignKind::Seal { seal, .. } => Some(seal.picture()),
-        _ => None,
-    };
-    // Where the widget goes, and its size in points.
-    let (page_index, rect) = match request.stamps.first() {
-        None => (0usize, None),
-        Some(stamp) => {
-            let (page, x_mm, y_mm) = stamp
-                .page_position()
-                .ok_or_else(|| misuse("riding seals are not supported in PDF yet"))?;
-            let index = match page {
-                PageSelector::Index(i) => i,
-                PageSelector::Id(num) => pages
-                    .iter()
-                    .position(|(r, _)| u64::from(r.num) == num)
-                    .ok_or_else(|| misuse(format!("no page is object {num}")))?,
-            };
-            #[allow(clippy::cast_precision_loss)] // picture sizes are small integers
-            let size = stamp
-                .explicit_size()
-                .or(picture.map(|p| (p.width as f64, p.height as f64)))
-                .ok_or_else(|| {
-                    misuse("a stamp of a digital signature needs a size (Stamp::size)")
-                })?;
-            let (w, h) = size;
-            if !(w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0) {
-                return Err(misuse(format!(
-                    "the stamp size {w} × {h} mm is not positive"
-                )));
-            }
-            if !(x_mm.is_finite() && y_mm.is_finite()) {
-                return Err(misuse("the stamp position is not a finite number"));
-            }
-            (index, Some((x_mm, y_mm, w, h)))
-        }
-    };
-    let (page_ref, page_dict) = pages.get(page_index).cloned().ok_or_else(|| {
-        misuse(format!(
-            "page index {page_index} is out of range: the document has {} pages",
-            pages.len()
-        ))
-    })?;
-    let image = match (rect, picture) {
+    let picture = request.picture;
+    let widgets = plan_widgets(&file, &pages, request.stamps.first(), picture)?;
+    let image = match (request.stamps.first(), picture) {
         (Some(_), Some(p)) => {
             Some(
                 DecodedImage::decode(&p.data).map_err(|e| PdfError::BadPicture {
@@ -473,21 +575,23 @@ pub fn prepare(
     };
     let sig_num = alloc();
     let field_num = alloc();
-    let ap_num = alloc();
 
     let mut objects: Vec<(u32, Vec<u8>)> = Vec::new();
 
     // The signature dictionary, with fixed-width placeholders.
-    let (filter, subfilter) = match request.kind {
-        SignKind::Seal { .. } => (FILTER, SUBFILTER_SES),
-        _ => (FILTER, SUBFILTER_CMS),
-    };
     let mut chunk = Chunk::new();
     {
         let mut d = chunk.indirect(pref(sig_num)?).dict();
-        d.pair(Name(b"Type"), Name(b"Sig"));
-        d.pair(Name(b"Filter"), Name(filter));
-        d.pair(Name(b"SubFilter"), Name(subfilter));
+        d.pair(
+            Name(b"Type"),
+            Name(if doc_timestamp {
+                b"DocTimeStamp"
+            } else {
+                b"Sig"
+            }),
+        );
+        d.pair(Name(b"Filter"), Name(FILTER));
+        d.pair(Name(b"SubFilter"), Name(request.subfilter));
         d.insert(Name(b"ByteRange")).array().items([
             0,
             BYTE_RANGE_PLACEHOLDER,
@@ -495,7 +599,19 @@ pub fn prepare(
             BYTE_RANGE_PLACEHOLDER,
         ]);
         d.pair(Name(b"Contents"), Str(&vec![0xffu8; capacity]));
-        d.pair(Name(b"M"), pdf_date(request.signing_time)?);
+        if let Some(time) = request.signing_time {
+            d.pair(Name(b"M"), pdf_date(time)?);
+        }
+        if let Some(permission) = request.certify {
+            let mut refs = d.insert(Name(b"Reference")).array();
+            let mut r = refs.push().dict();
+            r.pair(Name(b"Type"), Name(b"SigRef"));
+            r.pair(Name(b"TransformMethod"), Name(b"DocMDP"));
+            let mut params = r.insert(Name(b"TransformParams")).dict();
+            params.pair(Name(b"Type"), Name(b"TransformParams"));
+            params.pair(Name(b"P"), i32::from(permission.p()));
+            params.pair(Name(b"V"), Name(b"1.2"));
+        }
         d.insert(Name(b"Prop_Build"))
             .dict()
             .insert(Name(b"App"))
@@ -504,87 +620,93 @@ pub fn prepare(
     }
     objects.push((sig_num, chunk.as_bytes().to_vec()));
 
-    // The appearance: the picture scaled to the widget, or nothing (invisible).
-    let page_box = page_box(&file, &page_dict)?;
-    let widget_rect = match rect {
-        Some((x, y, w, h)) => {
-            let x0 = page_box.0 + x * PT_PER_MM;
-            let y1 = page_box.3 - y * PT_PER_MM;
-            [x0, y1 - h * PT_PER_MM, x0 + w * PT_PER_MM, y1]
-        }
-        None => [0.0; 4],
-    };
-    let (bw, bh) = (
-        widget_rect[2] - widget_rect[0],
-        widget_rect[3] - widget_rect[1],
-    );
-    let mut chunk = Chunk::new();
-    match &image {
+    // The picture, shared by every widget's appearance.
+    let image_nums = match &image {
         Some(img) => {
             let img_num = alloc();
             let smask_num = img.alpha.as_ref().map(|_| alloc());
-            let content = format!("q {} 0 0 {} 0 0 cm /Im0 Do Q", fmt_num(bw), fmt_num(bh));
-            let mut form = chunk.form_xobject(pref(ap_num)?, content.as_bytes());
-            form.bbox(pdf_writer::Rect::new(0.0, 0.0, bw as f32, bh as f32));
+            objects.extend(image_objects(img, img_num, smask_num)?);
+            Some(img_num)
+        }
+        None => None,
+    };
+
+    // One widget: merged with the field. Several (a riding seal): kids of the field.
+    let merged = widgets.len() == 1;
+    let mut kids = Vec::new();
+    let mut annots = AnnotUpdates::default();
+    for w in &widgets {
+        let widget_num = if merged { field_num } else { alloc() };
+        let ap_num = alloc();
+        let (page_ref, page_dict) = pages
+            .get(w.page)
+            .ok_or_else(|| internal("a planned widget is on no page"))?;
+        let (bw, bh) = (w.rect[2] - w.rect[0], w.rect[3] - w.rect[1]);
+        let mut chunk = Chunk::new();
+        let content = match image_nums {
+            Some(_) => w.content.as_bytes(),
+            None => b"",
+        };
+        let mut form = chunk.form_xobject(pref(ap_num)?, content);
+        form.bbox(pdf_writer::Rect::new(0.0, 0.0, bw as f32, bh as f32));
+        if let Some(img_num) = image_nums {
             form.resources()
                 .x_objects()
                 .pair(Name(b"Im0"), pref(img_num)?);
-            drop(form);
-            objects.push((ap_num, chunk.as_bytes().to_vec()));
-            objects.extend(image_objects(img, img_num, smask_num)?);
         }
-        None => {
-            let mut form = chunk.form_xobject(pref(ap_num)?, b"");
-            form.bbox(pdf_writer::Rect::new(0.0, 0.0, bw as f32, bh as f32));
-            drop(form);
-            objects.push((ap_num, chunk.as_bytes().to_vec()));
-        }
-    }
+        drop(form);
+        objects.push((ap_num, chunk.as_bytes().to_vec()));
 
-    // The field merged with its widget.
-    let mut chunk = Chunk::new();
-    {
-        let mut d = chunk.indirect(pref(field_num)?).dict();
-        d.pair(Name(b"Type"), Name(b"Annot"));
-        d.pair(Name(b"Subtype"), Name(b"Widget"));
-        d.pair(Name(b"FT"), Name(b"Sig"));
-        d.pair(Name(b"T"), Str(field_name.as_bytes()));
-        d.pair(Name(b"V"), pref(sig_num)?);
-        d.pair(
-            Name(b"Rect"),
-            pdf_writer::Rect::new(
-                widget_rect[0] as f32,
-                widget_rect[1] as f32,
-                widget_rect[2] as f32,
-                widget_rect[3] as f32,
-            ),
-        );
-        // Print (4) + Locked (128).
-        d.pair(Name(b"F"), 132);
-        d.pair(Name(b"P"), gen0(page_ref)?);
-        d.insert(Name(b"AP")).dict().pair(Name(b"N"), pref(ap_num)?);
-    }
-    objects.push((field_num, chunk.as_bytes().to_vec()));
-
-    // The page's /Annots.
-    match page_dict.get(b"Annots") {
-        Some(Object::Ref(r)) => {
-            let mut items = match file.get(*r)? {
-                Object::Array(a) => a,
-                _ => Vec::new(),
-            };
-            items.push(Object::Ref(ObjRef::new(field_num, 0)));
-            objects.push((r.num, copy_object(*r, &Object::Array(items))?));
+        let mut chunk = Chunk::new();
+        {
+            let mut d = chunk.indirect(pref(widget_num)?).dict();
+            d.pair(Name(b"Type"), Name(b"Annot"));
+            d.pair(Name(b"Subtype"), Name(b"Widget"));
+            if merged {
+                d.pair(Name(b"FT"), Name(b"Sig"));
+                d.pair(Name(b"T"), Str(field_name.as_bytes()));
+                d.pair(Name(b"V"), pref(sig_num)?);
+            } else {
+                d.pair(Name(b"Parent"), pref(field_num)?);
+                // poppler takes a kid with /Parent for a field of its own and does not inherit
+                // /V: without it, pdfsig calls each widget an unsigned field.
+                d.pair(Name(b"V"), pref(sig_num)?);
+            }
+            d.pair(
+                Name(b"Rect"),
+                pdf_writer::Rect::new(
+                    w.rect[0] as f32,
+                    w.rect[1] as f32,
+                    w.rect[2] as f32,
+                    w.rect[3] as f32,
+                ),
+            );
+            // Print (4) + Locked (128).
+            d.pair(Name(b"F"), 132);
+            d.pair(Name(b"P"), gen0(*page_ref)?);
+            d.insert(Name(b"AP")).dict().pair(Name(b"N"), pref(ap_num)?);
         }
-        other => {
-            let mut items = other.and_then(Object::as_array).unwrap_or(&[]).to_vec();
-            items.push(Object::Ref(ObjRef::new(field_num, 0)));
-            let mut page = page_dict.clone();
-            page.set(b"Annots", Object::Array(items));
-            objects.push((page_ref.num, copy_object(page_ref, &Object::Dict(page))?));
-        }
+        objects.push((widget_num, chunk.as_bytes().to_vec()));
+        kids.push(widget_num);
+        annots.push(&file, *page_ref, page_dict, ObjRef::new(widget_num, 0))?;
     }
-
+    if !merged {
+        let mut chunk = Chunk::new();
+        {
+            let mut d = chunk.indirect(pref(field_num)?).dict();
+            d.pair(Name(b"FT"), Name(b"Sig"));
+            d.pair(Name(b"T"), Str(field_name.as_bytes()));
+            d.pair(Name(b"V"), pref(sig_num)?);
+            let mut k = d.insert(Name(b"Kids")).array();
+            for n in &kids {
+                k.item(pref(*n)?);
+            }
+        }
+        objects.push((field_num, chunk.as_bytes().to_vec()));
+    }
+    for (r, obj) in annots.rewrites {
+        objects.push((r.num, copy_object(r, &obj)?));
+    }
     // The catalog's /AcroForm: /Fields gains the field, /SigFlags 3 (signatures exist,
     // append only).
     let catalog = file
@@ -593,6 +715,8 @@ pub fn prepare(
         .cloned()
         .ok_or_else(|| internal("the catalog is not a dictionary"))?;
     let field = Object::Ref(ObjRef::new(field_num, 0));
+    let mut cat = catalog.clone();
+    let mut catalog_changed = false;
     match catalog.get(b"AcroForm") {
         Some(Object::Ref(af_ref)) => {
             let mut form = file.dict(*af_ref)?.unwrap_or_default();
@@ -602,10 +726,22 @@ pub fn prepare(
         other => {
             let mut form = other.and_then(Object::as_dict).cloned().unwrap_or_default();
             add_field(&file, &mut form, field, &mut objects)?;
-            let mut cat = catalog.clone();
             cat.set(b"AcroForm", Object::Dict(form));
-            objects.push((root_ref.num, copy_object(root_ref, &Object::Dict(cat))?));
+            catalog_changed = true;
         }
+    }
+    if request.certify.is_some() {
+        // ISO 32000-1 §12.8.4: /Perms /DocMDP names the certification signature.
+        let mut perms = match catalog.get(b"Perms") {
+            Some(p) => file.resolve(p)?.as_dict().cloned().unwrap_or_default(),
+            None => Dict::new(),
+        };
+        perms.set(b"DocMDP", Object::Ref(ObjRef::new(sig_num, 0)));
+        cat.set(b"Perms", Object::Dict(perms));
+        catalog_changed = true;
+    }
+    if catalog_changed {
+        objects.push((root_ref.num, copy_object(root_ref, &Object::Dict(cat))?));
     }
 
     let (bytes, sig_offset) = assemble(&file, objects, next, sig_num)?;
@@ -640,27 +776,237 @@ fn add_field(
     Ok(())
 }
 
-/// The page's visible box (CropBox, else MediaBox, inherited through the page tree):
-/// `(x0, y0, x1, y1)`.
-pub(crate) fn page_box(file: &PdfFile<'_>, page: &Dict) -> Result<(f64, f64, f64, f64), PdfError> {
+/// One widget of the signature field: its page, rectangle and appearance.
+#[derive(Debug, Clone)]
+struct WidgetPlan {
+    /// The page index.
+    page: usize,
+    /// The widget's rectangle in default user space: `[x0, y0, x1, y1]`.
+    rect: [f64; 4],
+    /// The appearance's content stream when there is a picture (`/Im0`).
+    content: String,
+}
+
+/// Where the widgets of `stamp` go (none: one invisible widget on the first page).
+fn plan_widgets(
+    file: &PdfFile<'_>,
+    pages: &[(ObjRef, Dict)],
+    stamp: Option<&Stamp>,
+    picture: Option<&ses::SesEsPictrueInfo>,
+) -> Result<Vec<WidgetPlan>, PdfError> {
+    let Some(stamp) = stamp else {
+        if pages.is_empty() {
+            return Err(misuse("the document has no page"));
+        }
+        return Ok(vec![WidgetPlan {
+            page: 0,
+            rect: [0.0; 4],
+            content: String::new(),
+        }]);
+    };
+    #[allow(clippy::cast_precision_loss)] // picture sizes are small integers
+    let (w, h) = stamp
+        .explicit_size()
+        .or(picture.map(|p| (p.width as f64, p.height as f64)))
+        .ok_or_else(|| misuse("a stamp of a digital signature needs a size (Stamp::size)"))?;
+    if !(w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0) {
+        return Err(misuse(format!(
+            "the stamp size {w} × {h} mm is not positive"
+        )));
+    }
+    let (w, h) = (w * PT_PER_MM, h * PT_PER_MM);
+    let geometry = |i: usize| -> Result<PageGeometry, PdfError> {
+        let (_, dict) = pages.get(i).ok_or_else(|| {
+            misuse(format!(
+                "page index {i} is out of range: the document has {} pages",
+                pages.len()
+            ))
+        })?;
+        PageGeometry::read(file, dict)
+    };
+    if let Some((page, x_mm, y_mm)) = stamp.page_position() {
+        if !(x_mm.is_finite() && y_mm.is_finite()) {
+            return Err(misuse("the stamp position is not a finite number"));
+        }
+        let index = match page {
+            PageSelector::Index(i) => i,
+            PageSelector::Id(num) => pages
+                .iter()
+                .position(|(r, _)| u64::from(r.num) == num)
+                .ok_or_else(|| misuse(format!("no page is object {num}")))?,
+        };
+        let g = geometry(index)?;
+        let (rect, content) = g.widget(x_mm * PT_PER_MM, y_mm * PT_PER_MM, w, h, 0.0, w);
+        return Ok(vec![WidgetPlan {
+            page: index,
+            rect,
+            content,
+        }]);
+    }
+    let (range, edge, y_mm) = stamp
+        .riding_position()
+        .ok_or_else(|| internal("a stamp is neither on a page nor riding"))?;
+    if !y_mm.is_finite() {
+        return Err(misuse("the riding seal position is not a finite number"));
+    }
+    let (first, last) = match range {
+        PageRange::All => (0, pages.len().saturating_sub(1)),
+        PageRange::Indices { first, last } => (first, last),
+    };
+    if first > last || last >= pages.len() {
+        return Err(misuse(format!(
+            "pages {first}..={last} are not a range of the document's {} pages",
+            pages.len()
+        )));
+    }
+    let count = last - first + 1;
+    if count < 2 {
+        return Err(misuse(
+            "a riding seal needs at least two pages (use Stamp::on_page for one)",
+        ));
+    }
+    // As in OFD (standards-notes §5.7): page i of the range shows slice i of the seal (seal
+    // width ÷ page count) at the edge.
+    #[allow(clippy::cast_precision_loss)] // page counts are far below 2^52
+    let slice = w / count as f64;
+    let mut out = Vec::with_capacity(count);
+    for (i, page) in (first..=last).enumerate() {
+        let g = geometry(page)?;
+        let (visible_width, _) = g.visual_size();
+        let u = match edge {
+            Edge::Left => 0.0,
+            _ => visible_width - slice,
+        };
+        #[allow(clippy::cast_precision_loss)]
+        let offset = slice * i as f64;
+        let (rect, content) = g.widget(u, y_mm * PT_PER_MM, slice, h, offset, w);
+        out.push(WidgetPlan {
+            page,
+            rect,
+            content,
+        });
+    }
+    Ok(out)
+}
+
+/// A page's visible box and rotation, and the map from the page as a reader shows it
+/// (origin top-left, y down, in points) to default user space.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PageGeometry {
+    /// The visible box (CropBox within MediaBox, inherited): `(x0, y0, x1, y1)`.
+    pub(crate) bbox: (f64, f64, f64, f64),
+    /// `/Rotate` (inherited) as 0, 90, 180 or 270 degrees clockwise.
+    pub(crate) rotate: u16,
+}
+
+impl PageGeometry {
+    /// The geometry of `page` (inheriting `/CropBox`, `/MediaBox` and `/Rotate` from the page
+    /// tree).
+    pub(crate) fn read(file: &PdfFile<'_>, page: &Dict) -> Result<Self, PdfError> {
+        let media = inherited(file, page, b"MediaBox")?
+            .and_then(|o| rect_of(&o))
+            // ISO 32000-1 requires a MediaBox; US Letter is what readers assume without one.
+            .unwrap_or((0.0, 0.0, 612.0, 792.0));
+        let bbox = match inherited(file, page, b"CropBox")?.and_then(|o| rect_of(&o)) {
+            // The CropBox is clipped to the MediaBox (ISO 32000-1 §14.11.2).
+            Some(c) => {
+                let b = (
+                    c.0.max(media.0),
+                    c.1.max(media.1),
+                    c.2.min(media.2),
+                    c.3.min(media.3),
+                );
+                if b.0 < b.2 && b.1 < b.3 { b } else { media }
+            }
+            None => media,
+        };
+        let rotate = inherited(file, page, b"Rotate")?
+            .and_then(|o| o.as_f64())
+            .filter(|r| r.is_finite() && r.abs() < 1e9)
+            .map_or(0, |r| {
+                // Multiples of 90 only; readers round anything else.
+                #[allow(clippy::cast_possible_truncation)] // bounded above
+                let quarter = (r / 90.0).round() as i64;
+                u16::try_from(quarter.rem_euclid(4) * 90).unwrap_or(0)
+            });
+        Ok(PageGeometry { bbox, rotate })
+    }
+
+    /// The page's size as shown (width, height) in points.
+    pub(crate) fn visual_size(&self) -> (f64, f64) {
+        let (x0, y0, x1, y1) = self.bbox;
+        let (w, h) = (x1 - x0, y1 - y0);
+        if self.rotate % 180 == 90 {
+            (h, w)
+        } else {
+            (w, h)
+        }
+    }
+
+    /// `[a, b, c, d, e, f]` with user `x = a·u + b·v + c`, `y = d·u + e·v + f` for the point
+    /// `(u, v)` points right of and below the shown page's top-left corner.
+    fn shown_to_user(&self) -> [f64; 6] {
+        let (x0, y0, x1, y1) = self.bbox;
+        match self.rotate {
+            // Shown rotated clockwise: the top-left corner shown is the box's bottom-left.
+            90 => [0.0, 1.0, x0, 1.0, 0.0, y0],
+            180 => [-1.0, 0.0, x1, 0.0, 1.0, y0],
+            270 => [0.0, -1.0, x1, -1.0, 0.0, y1],
+            _ => [1.0, 0.0, x0, 0.0, -1.0, y1],
+        }
+    }
+
+    /// The user-space rectangle of the shown box `(u, v, bw, bh)` (points from the shown
+    /// top-left) and an appearance drawing the picture upright in it: clipped to the box, the
+    /// picture `picture_width × bh` with its left edge `offset` left of the box (a riding
+    /// seal's slice; 0 and `bw` for a whole stamp).
+    fn widget(
+        &self,
+        u: f64,
+        v: f64,
+        bw: f64,
+        bh: f64,
+        offset: f64,
+        picture_width: f64,
+    ) -> ([f64; 4], String) {
+        let [a, b, c, d, e, f] = self.shown_to_user();
+        let corners = [(u, v), (u + bw, v), (u, v + bh), (u + bw, v + bh)];
+        let xs = corners.map(|(p, q)| a * p + b * q + c);
+        let ys = corners.map(|(p, q)| d * p + e * q + f);
+        let min = |v: [f64; 4]| v.into_iter().fold(f64::INFINITY, f64::min);
+        let max = |v: [f64; 4]| v.into_iter().fold(f64::NEG_INFINITY, f64::max);
+        let rect = [min(xs), min(ys), max(xs), max(ys)];
+        // The box's own coordinates (origin bottom-left as shown, y up) to the form's (origin
+        // at the rectangle's lower-left in user space): counter-rotates the drawing so that it
+        // is upright on the page as shown.
+        let m = [
+            a,
+            d,
+            -b,
+            -e,
+            a * u + b * (v + bh) + c - rect[0],
+            d * u + e * (v + bh) + f - rect[1],
+        ];
+        let content = format!(
+            "q {} cm 0 0 {} {} re W n {} 0 0 {} {} 0 cm /Im0 Do Q",
+            m.map(fmt_num).join(" "),
+            fmt_num(bw),
+            fmt_num(bh),
+            fmt_num(picture_width),
+            fmt_num(bh),
+            fmt_num(-offset)
+        );
+        (rect, content)
+    }
+}
+
+/// An inheritable page attribute (ISO 32000-1 Table 30): the page's, else the nearest
+/// ancestor's.
+fn inherited(file: &PdfFile<'_>, page: &Dict, key: &[u8]) -> Result<Option<Object>, PdfError> {
     let mut node = page.clone();
     for _ in 0..super::object::MAX_DEPTH {
-        for key in [&b"CropBox"[..], b"MediaBox"] {
-            if let Some(v) = node.get(key) {
-                let v = file.resolve(v)?;
-                if let Some([a, b, c, d]) = v
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .map(|x| x.as_f64().unwrap_or(0.0))
-                            .collect::<Vec<_>>()
-                    })
-                    .as_deref()
-                    .and_then(|v| <&[f64; 4]>::try_from(v).ok())
-                {
-                    return Ok((a.min(*c), b.min(*d), a.max(*c), b.max(*d)));
-                }
-            }
+        if let Some(v) = node.get(key) {
+            return Ok(Some(file.resolve(v)?));
         }
         match node.get(b"Parent").and_then(Object::as_objref) {
             Some(p) => match file.dict(p)? {
@@ -670,8 +1016,70 @@ pub(crate) fn page_box(file: &PdfFile<'_>, page: &Dict) -> Result<(f64, f64, f64
             None => break,
         }
     }
-    // ISO 32000-1 requires a MediaBox; US Letter is what readers assume without one.
-    Ok((0.0, 0.0, 612.0, 792.0))
+    Ok(None)
+}
+
+/// A rectangle array, normalised: `(x0, y0, x1, y1)` with `x0 < x1`, `y0 < y1`.
+fn rect_of(o: &Object) -> Option<(f64, f64, f64, f64)> {
+    let v: Vec<f64> = o
+        .as_array()?
+        .iter()
+        .map(Object::as_f64)
+        .collect::<Option<_>>()?;
+    let [a, b, c, d] = <[f64; 4]>::try_from(v).ok()?;
+    if ![a, b, c, d].iter().all(|x| x.is_finite()) || a == c || b == d {
+        return None;
+    }
+    Some((a.min(c), b.min(d), a.max(c), b.max(d)))
+}
+
+/// The new versions of pages or `/Annots` arrays that gain widgets (several widgets of a
+/// riding seal may share one).
+#[derive(Debug, Default)]
+struct AnnotUpdates {
+    rewrites: std::collections::BTreeMap<ObjRef, Object>,
+}
+
+impl AnnotUpdates {
+    fn push(
+        &mut self,
+        file: &PdfFile<'_>,
+        page_ref: ObjRef,
+        page: &Dict,
+        widget: ObjRef,
+    ) -> Result<(), PdfError> {
+        match page.get(b"Annots") {
+            Some(Object::Ref(r)) => {
+                let entry = match self.rewrites.entry(*r) {
+                    std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        v.insert(match file.get(*r)? {
+                            a @ Object::Array(_) => a,
+                            _ => Object::Array(Vec::new()),
+                        })
+                    }
+                };
+                if let Object::Array(items) = entry {
+                    items.push(Object::Ref(widget));
+                }
+            }
+            other => {
+                let entry = self
+                    .rewrites
+                    .entry(page_ref)
+                    .or_insert_with(|| Object::Dict(page.clone()));
+                if let Object::Dict(d) = entry {
+                    let mut items = match d.get(b"Annots") {
+                        Some(Object::Array(a)) => a.clone(),
+                        _ => other.and_then(Object::as_array).unwrap_or(&[]).to_vec(),
+                    };
+                    items.push(Object::Ref(widget));
+                    d.set(b"Annots", Object::Array(items));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 fn pref(num: u32) -> Result<Ref, PdfError> {
@@ -696,6 +1104,8 @@ fn gen0(r: ObjRef) -> Result<Ref, PdfError> {
 }
 
 fn fmt_num(v: f64) -> String {
+    // Rounded first, so that -0.00001 is not written "-0".
+    let v = (v * 10_000.0).round() / 10_000.0 + 0.0;
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s.is_empty() || s == "-" {

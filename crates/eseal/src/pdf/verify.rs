@@ -8,10 +8,11 @@
 use super::file::PdfFile;
 use super::modification::{self, RevisionChanges};
 use super::object::{Dict, ObjRef, Object};
-use super::sign::{SUBFILTER_CMS, SUBFILTER_SES};
+use super::sign::{DocMdpPermission, SUBFILTER_CMS, SUBFILTER_DOC_TIMESTAMP, SUBFILTER_SES};
 use super::{Limits, PdfError};
 use crate::crypto::sm3::Sm3Hasher;
 use crate::pki::cms::SignedData;
+use crate::pki::{Certificate, Crl};
 use crate::ses::{self, ParseMode};
 use crate::verify::trust::cms::{SignedContent, signed_data, time_and_trust};
 use crate::verify::trust::timestamp::{TimestampOutcome, verify_timestamp};
@@ -142,6 +143,29 @@ pub(crate) fn signature_fields(file: &PdfFile<'_>) -> Result<Vec<SigField>, PdfE
     Ok(out)
 }
 
+/// The DocMDP permission of a certification signature: the `/P` of the `/Reference` entry
+/// whose `/TransformMethod` is `/DocMDP` (ISO 32000-1 §12.8.2.2); `None` for an approval
+/// signature.
+pub(crate) fn docmdp(file: &PdfFile<'_>, sig: &Dict) -> Option<DocMdpPermission> {
+    let refs = file.resolve(sig.get(b"Reference")?).ok()?;
+    refs.as_array()?.iter().find_map(|r| {
+        let r = file.resolve(r).ok()?;
+        let r = r.as_dict()?;
+        if r.name(b"TransformMethod") != Some(b"DocMDP") {
+            return None;
+        }
+        let p = r
+            .get(b"TransformParams")
+            .and_then(|t| file.resolve(t).ok())
+            .and_then(|t| {
+                t.as_dict()
+                    .and_then(|t| t.get(b"P").and_then(Object::as_int))
+            })
+            .unwrap_or(2);
+        Some(DocMdpPermission::from_p(p))
+    })
+}
+
 /// PDF text strings: UTF-16BE with a BOM, else PDFDocEncoding (read as Latin-1).
 pub(crate) fn text_string(bytes: &[u8]) -> String {
     match bytes.strip_prefix(&[0xfe, 0xff]) {
@@ -207,6 +231,21 @@ pub fn verify_document_with_limits(
             return Ok(doc);
         }
     };
+    // The DSS's certificates and CRLs join the caller's: intermediates for path building and
+    // CRLs for revocation, all through the trust engine (unsigned data: a certificate still
+    // has to chain to an anchor, a CRL to verify under its issuer).
+    let dss = read_dss(&file);
+    let (intermediates, crls, with_dss);
+    let options = match &dss {
+        Some(d) => {
+            doc.warn(Warning::new("pdf.dss", d.describe()));
+            intermediates = [options.intermediates, &d.intermediates()].concat();
+            crls = [options.crls, &d.crls].concat();
+            with_dss = options.clone().intermediates(&intermediates).crls(&crls);
+            &with_dss
+        }
+        None => options,
+    };
     let all_signed = fields.iter().filter(|f| f.value.is_some()).count();
     let signed: Vec<&SigField> = fields
         .iter()
@@ -249,6 +288,21 @@ pub fn verify_document_with_limits(
         })
         .collect();
     let changes = modification::analyse(&file, &covered);
+    // The revisions document timestamps cover: their signature objects are allowed after any
+    // certification.
+    let doc_timestamps: Vec<usize> = signed
+        .iter()
+        .zip(&covered)
+        .filter(|(f, _)| f.value.as_ref().is_some_and(|(d, _)| is_doc_timestamp(d)))
+        .filter_map(|(_, rev)| *rev)
+        .collect();
+    let ctx = Context {
+        file: &file,
+        dss_certs: dss.as_ref().map_or(&[], |d| d.certs.as_slice()),
+        changes: &changes,
+        doc_timestamps: &doc_timestamps,
+        options,
+    };
     for (i, field) in signed.iter().enumerate() {
         let Some((dict, vref)) = &field.value else {
             continue;
@@ -260,18 +314,207 @@ pub fn verify_document_with_limits(
             .map(|(f, rev)| (f.name.clone(), *rev))
             .collect();
         let entry = verify_one(
-            &file,
+            &ctx,
             field,
             dict,
             *vref,
             covered.get(i).copied().flatten(),
-            &changes,
             &later,
-            options,
         );
         doc.push_signature(entry);
     }
     Ok(doc)
+}
+
+/// The most certificates, CRLs and OCSP responses read from a DSS.
+const MAX_DSS_ITEMS: usize = 1_000;
+/// The most CA certificates of a DSS added to the intermediates (path validation refuses more
+/// than `pki::Policy::max_intermediates`, 64 by default, in all).
+const MAX_DSS_INTERMEDIATES: usize = 32;
+
+/// The validation data of the catalog's `/DSS` (ETSI EN 319 142-1 §5.4.2; ISO 32000-2
+/// §12.8.4.3): `/Certs`, `/CRLs`, `/OCSPs` and the same entries of every `/VRI` dictionary.
+#[derive(Debug, Default)]
+struct Dss {
+    certs: Vec<Certificate>,
+    crls: Vec<Crl>,
+    /// OCSP responses found (not used: the trust engine checks revocation with CRLs).
+    ocsps: usize,
+    /// Entries that are not a certificate or CRL stream eseal can read.
+    unreadable: Vec<String>,
+}
+
+impl Dss {
+    /// The CA certificates (basicConstraints cA), distinct, at most [`MAX_DSS_INTERMEDIATES`]:
+    /// end-entity certificates cannot be intermediates.
+    fn intermediates(&self) -> Vec<Certificate> {
+        let mut out: Vec<Certificate> = Vec::new();
+        for c in self.cas() {
+            if !out.contains(c) && out.len() < MAX_DSS_INTERMEDIATES {
+                out.push(c.clone());
+            }
+        }
+        out
+    }
+
+    fn cas(&self) -> impl Iterator<Item = &Certificate> {
+        self.certs
+            .iter()
+            .filter(|c| c.basic_constraints().is_some_and(|b| b.ca))
+    }
+
+    fn describe(&self) -> String {
+        let mut s = format!(
+            "the document security store (DSS) carries {} certificate(s) (the CA certificates \
+             among them used to build certificate paths, the others to find signer \
+             certificates a signature does not embed) and {} CRL(s), used for revocation",
+            self.certs.len(),
+            self.crls.len()
+        );
+        let cas = self.cas().count();
+        if cas > MAX_DSS_INTERMEDIATES {
+            s.push_str(&format!(
+                "; only {MAX_DSS_INTERMEDIATES} of its {cas} CA certificates are used"
+            ));
+        }
+        if self.ocsps > 0 {
+            s.push_str(&format!(
+                "; its {} OCSP response(s) are not used (eseal checks revocation with CRLs)",
+                self.ocsps
+            ));
+        }
+        if !self.unreadable.is_empty() {
+            let shown: Vec<&str> = self
+                .unreadable
+                .iter()
+                .take(10)
+                .map(String::as_str)
+                .collect();
+            s.push_str(&format!(
+                "; {} entr(ies) cannot be read and are not used: {}",
+                self.unreadable.len(),
+                shown.join("; ")
+            ));
+        }
+        s
+    }
+}
+
+/// Reads the DSS, if the catalog has one.
+fn read_dss(file: &PdfFile<'_>) -> Option<Dss> {
+    let catalog = file.dict(file.root_ref()?).ok()??;
+    let dss = file.resolve(catalog.get(b"DSS")?).ok()?;
+    let dss = dss.as_dict()?;
+    let mut lists: Vec<(&'static str, Object)> = Vec::new();
+    for (key, kind) in [
+        (&b"Certs"[..], "Cert"),
+        (b"CRLs", "CRL"),
+        (b"OCSPs", "OCSP"),
+    ] {
+        if let Some(v) = dss.get(key) {
+            lists.push((kind, v.clone()));
+        }
+    }
+    if let Some(vri) = dss.get(b"VRI").and_then(|v| file.resolve(v).ok()) {
+        for (_, entry) in vri
+            .as_dict()
+            .map(|d| d.iter().collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
+            if lists.len() > MAX_DSS_ITEMS {
+                break;
+            }
+            let Some(entry) = file.resolve(entry).ok() else {
+                continue;
+            };
+            for kind in ["Cert", "CRL", "OCSP"] {
+                if let Some(v) = entry.as_dict().and_then(|d| d.get(kind.as_bytes())) {
+                    lists.push((kind, v.clone()));
+                }
+            }
+        }
+    }
+    let mut out = Dss::default();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut count = 0usize;
+    for (kind, list) in lists {
+        let Ok(items) = file.resolve(&list) else {
+            out.unreadable.push(format!("the {kind} list"));
+            continue;
+        };
+        for item in items.as_array().unwrap_or(&[]) {
+            // The same stream is usually listed both at the top and in a VRI entry.
+            if let Some(r) = item.as_objref() {
+                if !seen.insert((kind, r)) {
+                    continue;
+                }
+            }
+            count += 1;
+            if count > MAX_DSS_ITEMS {
+                out.unreadable
+                    .push(format!("entries beyond the first {MAX_DSS_ITEMS}"));
+                return Some(out);
+            }
+            let what = match item.as_objref() {
+                Some(r) => format!("{kind} object {} {}", r.num, r.generation),
+                None => format!("{kind} entry"),
+            };
+            if kind == "OCSP" {
+                out.ocsps += 1;
+                continue;
+            }
+            let data = match file.resolve(item) {
+                Ok(Object::Stream(st)) => file.decode(&st),
+                Ok(_) => {
+                    out.unreadable.push(format!("{what}: not a stream"));
+                    continue;
+                }
+                Err(e) => Err(e),
+            };
+            let data = match data {
+                Ok(d) => d,
+                Err(e) => {
+                    out.unreadable.push(format!("{what}: {e}"));
+                    continue;
+                }
+            };
+            let parsed = if kind == "Cert" {
+                Certificate::from_der(&data).map(|c| out.certs.push(c))
+            } else {
+                Crl::from_der(&data).map(|c| out.crls.push(c))
+            };
+            if let Err(e) = parsed {
+                out.unreadable.push(format!("{what}: {e}"));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The GB/T 38540 SES_Signatures of `pdf`'s signed fields, each with its field name (the
+/// report's signature id), in the order [`verify_document`] reports them: what a viewer shows
+/// beside the report (the seal picture). Values that are not an SES_Signature (CMS signatures,
+/// document timestamps, unreadable values) are left out; nothing is verified here.
+///
+/// # Errors
+/// [`PdfError`] when the file cannot be read (as [`verify_document_with_limits`]).
+pub fn seal_signatures(
+    pdf: &[u8],
+    limits: &Limits,
+) -> Result<Vec<(String, ses::Signature)>, PdfError> {
+    let file = PdfFile::parse(pdf, limits)?;
+    Ok(signature_fields(&file)?
+        .into_iter()
+        .filter_map(|f| f.value.map(|(d, _)| (f.name, d)))
+        .take(limits.max_signatures)
+        .filter(|(_, d)| !is_doc_timestamp(d))
+        .filter_map(|(name, d)| {
+            let value = der_value(d.get(b"Contents")?.as_string()?)?;
+            ses::Signature::from_der(value, ParseMode::Lenient)
+                .ok()
+                .map(|s| (name, s))
+        })
+        .collect())
 }
 
 /// `/ByteRange` as four offsets, if it is four non-negative integers.
@@ -320,17 +563,30 @@ fn der_value(bytes: &[u8]) -> Option<&[u8]> {
     bytes.get(..header.checked_add(len)?)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What every signature's verification shares.
+struct Context<'c, 'a> {
+    file: &'c PdfFile<'a>,
+    /// The DSS's certificates, to find signer certificates a SignedData does not embed.
+    dss_certs: &'c [Certificate],
+    changes: &'c [RevisionChanges],
+    doc_timestamps: &'c [usize],
+    options: &'c VerifyOptions<'c>,
+}
+
+/// Whether a signature dictionary is a document timestamp (ISO 32000-2 §12.8.5).
+fn is_doc_timestamp(sig: &Dict) -> bool {
+    sig.has_type(b"DocTimeStamp") || sig.name(b"SubFilter") == Some(SUBFILTER_DOC_TIMESTAMP)
+}
+
 fn verify_one(
-    file: &PdfFile<'_>,
+    ctx: &Context<'_, '_>,
     field: &SigField,
     sig: &Dict,
     vref: Option<ObjRef>,
     revision: Option<usize>,
-    changes: &[RevisionChanges],
     later: &[(String, Option<usize>)],
-    options: &VerifyOptions<'_>,
 ) -> SignatureEntry {
+    let (file, changes, options) = (ctx.file, ctx.changes, ctx.options);
     let location = match (vref, field.field) {
         (Some(r), _) => Some(format!(
             "signature dictionary {} {} obj",
@@ -438,7 +694,7 @@ fn verify_one(
     let mut report = Report::new(ReportKind::Signature, options.validation_time);
 
     // A document timestamp (PAdES, ISO 32000-2 §12.8.5): an RFC 3161 token over the ranges.
-    let doc_timestamp = sig.has_type(b"DocTimeStamp") || subfilter == b"ETSI.RFC3161";
+    let doc_timestamp = is_doc_timestamp(sig);
     let is_ses = !doc_timestamp
         && value.is_some_and(|v| ses::Signature::from_der(v, ParseMode::Lenient).is_ok());
     let is_cms = !is_ses && value.is_some_and(|v| SignedData::from_der(v).is_ok());
@@ -531,7 +787,7 @@ fn verify_one(
                         bytes: None,
                         digest,
                         what: "the signed byte ranges",
-                        certificates: &[],
+                        certificates: ctx.dss_certs,
                         warning_prefix: "pdf",
                     },
                     options,
@@ -561,6 +817,34 @@ fn verify_one(
         _ => modification::unknown_coverage(),
     };
     pdf_checks.push(check);
+    if let Some(permission) = docmdp(file, sig) {
+        pdf_checks.push(match revision {
+            Some(rev) if br_ok => {
+                modification::docmdp_check(rev, changes, permission, ctx.doc_timestamps)
+            }
+            _ => Check::indeterminate(
+                CheckId::PdfDocMdp,
+                CheckCategory::Binding,
+                "a certification signature whose signed revision is unknown (see \
+                 pdf.byte_range): whether later changes are permitted is unknown",
+            ),
+        });
+        let named = file
+            .root_ref()
+            .and_then(|r| file.dict(r).ok().flatten())
+            .and_then(|c| c.get(b"Perms").and_then(|p| file.resolve(p).ok()))
+            .and_then(|p| {
+                p.as_dict()
+                    .and_then(|p| p.get(b"DocMDP").and_then(Object::as_objref))
+            });
+        if named.is_none() || named != vref {
+            report.warn(Warning::new(
+                "pdf.docmdp_perms",
+                "the signature carries a DocMDP transform, but the catalog's /Perms /DocMDP \
+                 does not name it",
+            ));
+        }
+    }
     for w in warnings {
         report.warn(w);
     }

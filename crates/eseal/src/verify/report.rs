@@ -179,6 +179,9 @@ pub enum CheckId {
     /// PDF: what the incremental updates after the signature changed (pages, content,
     /// annotations, form fields, DSS).
     PdfCoverage,
+    /// PDF: the changes after a certification signature are those its DocMDP permissions
+    /// (`/P` 1, 2 or 3) allow.
+    PdfDocMdp,
     /// Document: `OFD.xml`, `Document.xml` and `Signatures.xml` could be read.
     DocumentStructure,
     /// Document: the document carries at least one signature.
@@ -240,6 +243,7 @@ impl CheckId {
             Self::PdfByteRange => "pdf.byte_range",
             Self::PdfSignedValue => "pdf.signed_value",
             Self::PdfCoverage => "pdf.coverage",
+            Self::PdfDocMdp => "pdf.docmdp",
             Self::DocumentStructure => "document.structure",
             Self::DocumentSignatures => "document.signatures",
             Self::DocumentCoverage => "document.coverage",
@@ -287,6 +291,7 @@ impl CheckId {
         Self::PdfByteRange,
         Self::PdfSignedValue,
         Self::PdfCoverage,
+        Self::PdfDocMdp,
         Self::DocumentStructure,
         Self::DocumentSignatures,
         Self::DocumentCoverage,

@@ -5,7 +5,8 @@
     unreachable_pub,
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::panic
+    clippy::panic,
+    clippy::indexing_slicing
 )]
 
 use std::path::Path;
@@ -35,6 +36,15 @@ pub fn simple_pdf(pages: usize) -> Vec<u8> {
             content.len()
         ));
     }
+    pdf_of_objects(
+        &objects,
+        "/Info 4 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>]",
+    )
+}
+
+/// A PDF of `objects` (numbered from 1, the catalog first) with a classic cross-reference
+/// table; `trailer` holds trailer entries besides /Size and /Root.
+pub fn pdf_of_objects(objects: &[String], trailer: &str) -> Vec<u8> {
     let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::new();
     for (i, o) in objects.iter().enumerate() {
@@ -50,12 +60,52 @@ pub fn simple_pdf(pages: usize) -> Vec<u8> {
     }
     out.extend_from_slice(
         format!(
-            "trailer\n<< /Size {} /Root 1 0 R /Info 4 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>] >>\nstartxref\n{xref}\n%%EOF\n",
+            "trailer\n<< /Size {} /Root 1 0 R {trailer} >>\nstartxref\n{xref}\n%%EOF\n",
             objects.len() + 1
         )
         .as_bytes(),
     );
     out
+}
+
+/// Page `page` (from 1) of `pdf` rendered by `pdftoppm` at 72 dpi (1 px = 1 pt), of the
+/// CropBox when `crop_box` (else the MediaBox, pdftoppm's default): width, height and RGB
+/// samples.
+pub fn render_page(dir: &Path, pdf: &[u8], page: usize, crop_box: bool) -> (usize, usize, Vec<u8>) {
+    let input = dir.join("render.pdf");
+    std::fs::write(&input, pdf).unwrap();
+    let n = page.to_string();
+    let mut cmd = Command::new("pdftoppm");
+    cmd.args(["-r", "72", "-f", &n, "-l", &n, "-singlefile"]);
+    if crop_box {
+        cmd.arg("-cropbox");
+    }
+    let out = cmd.arg(&input).arg(dir.join("page")).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ppm = std::fs::read(dir.join("page.ppm")).unwrap();
+    // P6 header: magic, width, height, maxval, each followed by whitespace.
+    let mut fields = Vec::new();
+    let mut pos = 0;
+    while fields.len() < 4 {
+        while ppm[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        let start = pos;
+        while !ppm[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        fields.push(String::from_utf8_lossy(&ppm[start..pos]).into_owned());
+    }
+    assert_eq!(fields[0], "P6");
+    (
+        fields[1].parse().unwrap(),
+        fields[2].parse().unwrap(),
+        ppm[pos + 1..].to_vec(),
+    )
 }
 
 /// Whether a command is on PATH.
@@ -142,4 +192,105 @@ pub fn check_of(
         other => panic!("unknown status {other}"),
     };
     (status, check["message"].as_str().unwrap_or("").to_owned())
+}
+
+/// `pdf` with an incremental update (a classic xref section) that redefines object `num` as
+/// `body` (the trailer keeps /Root and names object 4 as /Info, as in [`simple_pdf`]).
+pub fn redefine(pdf: &[u8], num: usize, body: &str) -> Vec<u8> {
+    append_update(pdf, &[(num, body.as_bytes().to_vec())])
+}
+
+/// `pdf` with an incremental update (a classic xref section) that (re)defines each object
+/// `(num, body)`; the trailer keeps /Root and names object 4 as /Info.
+pub fn append_update(pdf: &[u8], objects: &[(usize, Vec<u8>)]) -> Vec<u8> {
+    let doc = eseal::pdf::PdfDocument::parse(pdf, &eseal::pdf::Limits::default()).unwrap();
+    let size = doc.trailer().get(b"Size").unwrap().as_int().unwrap() as usize;
+    let size = objects.iter().map(|(n, _)| n + 1).fold(size, usize::max);
+    let root = doc.trailer().get(b"Root").unwrap().as_objref().unwrap();
+    let prev = {
+        let at = pdf.windows(9).rposition(|w| w == b"startxref").unwrap();
+        let rest = std::str::from_utf8(&pdf[at + 9..]).unwrap();
+        rest.split_whitespace().next().unwrap().to_owned()
+    };
+    let mut out = pdf.to_vec();
+    let mut xref = String::from("xref\n");
+    for (num, body) in objects {
+        let at = out.len();
+        out.extend_from_slice(format!("{num} 0 obj\n").as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+        xref.push_str(&format!("{num} 1\n{at:010} 00000 n\r\n"));
+    }
+    let at = out.len();
+    out.extend_from_slice(
+        format!(
+            "{xref}trailer\n<< /Size {size} /Root {} 0 R /Info 4 0 R /Prev {prev} >>\nstartxref\n{at}\n%%EOF\n",
+            root.num
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// The text between `N 0 obj` and `endobj` of the newest definition of object `num` written
+/// directly in the file (not in an object stream).
+pub fn newest_object_body(pdf: &[u8], num: usize) -> String {
+    let head = format!("\n{num} 0 obj");
+    let at = pdf
+        .windows(head.len())
+        .rposition(|w| w == head.as_bytes())
+        .unwrap()
+        + head.len();
+    let end = at + pdf[at..].windows(6).position(|w| w == b"endobj").unwrap();
+    String::from_utf8_lossy(&pdf[at..end]).into_owned()
+}
+
+/// The status of check `id` of signature `sig` (panics with the report when it is absent).
+pub fn check_status(
+    report: &eseal::verify::DocumentReport,
+    sig: usize,
+    id: eseal::verify::CheckId,
+) -> eseal::verify::CheckStatus {
+    report.signatures()[sig]
+        .report()
+        .checks()
+        .iter()
+        .find(|c| c.id() == id)
+        .unwrap_or_else(|| panic!("no {id:?} in {}", report.to_json()))
+        .status()
+}
+
+/// `pdf` with an update that adds a DSS to its catalog (written directly in the file, as eseal
+/// and PDFBox write it): the DER `certs`, `crls` and `ocsps` as streams, listed at the top and
+/// (certificates and CRLs) in a VRI entry.
+pub fn add_dss(pdf: &[u8], certs: &[Vec<u8>], crls: &[Vec<u8>], ocsps: &[Vec<u8>]) -> Vec<u8> {
+    let doc = eseal::pdf::PdfDocument::parse(pdf, &eseal::pdf::Limits::default()).unwrap();
+    let mut next = doc.trailer().get(b"Size").unwrap().as_int().unwrap() as usize;
+    let root = doc.trailer().get(b"Root").unwrap().as_objref().unwrap().num as usize;
+    let mut objects = Vec::new();
+    let mut stream = |der: &[u8]| {
+        let num = next;
+        next += 1;
+        let mut body = format!("<< /Length {} >>\nstream\n", der.len()).into_bytes();
+        body.extend_from_slice(der);
+        body.extend_from_slice(b"\nendstream");
+        objects.push((num, body));
+        format!("{num} 0 R")
+    };
+    let mut refs = |items: &[Vec<u8>]| {
+        items
+            .iter()
+            .map(|d| stream(d))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (certs, crls, ocsps) = (refs(certs), refs(crls), refs(ocsps));
+    let mut catalog = newest_object_body(pdf, root);
+    catalog.truncate(catalog.rfind(">>").unwrap());
+    catalog.push_str(&format!(
+        " /DSS << /Certs [{certs}] /CRLs [{crls}] /OCSPs [{ocsps}] /VRI << /ABCDEF << /Cert \
+         [{certs}] /CRL [{crls}] >> >> >> >>"
+    ));
+    objects.push((root, catalog.into_bytes()));
+    append_update(pdf, &objects)
 }

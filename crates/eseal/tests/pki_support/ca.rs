@@ -85,3 +85,22 @@ pub fn chain() -> Chain {
         leaf_key,
     }
 }
+
+/// A local TSA whose certificate (profile `Tsa`, "eseal Test TSA") `ca` issues; policy
+/// `1.2.3.4.5`.
+pub fn tsa(ca: &CertificateAuthority<SoftwareSigner>) -> eseal::pki::tsp::LocalTsa<SoftwareSigner> {
+    let tsa_key = key();
+    let cert = ca
+        .issue(
+            &template(CertificateProfile::Tsa, "eseal Test TSA"),
+            &eseal::pki::Signer::public_key_spki(&tsa_key).unwrap(),
+            &mut rng(),
+        )
+        .unwrap();
+    eseal::pki::tsp::LocalTsa::new(
+        cert,
+        tsa_key,
+        der::asn1::ObjectIdentifier::new_unwrap("1.2.3.4.5"),
+    )
+    .unwrap()
+}

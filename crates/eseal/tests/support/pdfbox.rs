@@ -112,6 +112,8 @@ pub struct VerifyOutcome {
     pub exit_code: Option<i32>,
     /// One entry per signature field with a signature, in document order.
     pub signatures: Vec<SignatureOutcome>,
+    /// The `docmdp` line: the certification's `/P` as PDFBox reads it, `None` for "none".
+    pub docmdp: Option<u8>,
     /// The raw output, for assertion messages.
     pub stdout: String,
     /// Errors printed by the tool.
@@ -257,10 +259,15 @@ pub fn pdfbox_verify_with(pdf: &Path, opts: &VerifyOpts) -> VerifyOutcome {
         .filter(|l| l.starts_with("signature "))
         .map(parse_signature_line)
         .collect();
+    let docmdp = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("docmdp\t"))
+        .and_then(|p| p.trim().parse().ok());
     VerifyOutcome {
         ok: out.status.success(),
         exit_code: out.status.code(),
         signatures,
+        docmdp,
         stdout,
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }

@@ -53,6 +53,10 @@ pub(crate) fn verify_timestamp(
     };
     let tsa = info.tsa_certificate.subject_string();
     let gen_time = info.gen_time;
+    let imprint = match info.imprint_algorithm {
+        crate::pki::tsp::ImprintAlgorithm::Sha256 => "SHA-256",
+        _ => "SM3",
+    };
     let Some(anchors) = opts.tsa_store() else {
         return TimestampOutcome::Indeterminate(format!(
             "the token by {tsa} (genTime {gen_time}) covers the signature value, but no trust anchors were given for its TSA, so its time is not used"
@@ -74,7 +78,7 @@ pub(crate) fn verify_timestamp(
         Ok(_) => TimestampOutcome::Verified {
             gen_time,
             detail: format!(
-                "the token by {tsa} covers the signature value (SM3 imprint), its signature \
+                "the token by {tsa} covers the signature value ({imprint} imprint), its signature \
                  verifies and the TSA certificate chains to a trusted anchor at genTime \
                  {gen_time}"
             ),
