@@ -28,7 +28,7 @@ mod verify;
 
 use crate::error::ErrorCode;
 
-pub use embedded::{EmbeddedFileInfo, MAX_EMBEDDED_FILES_READ};
+pub use embedded::{EmbeddedFileInfo, MAX_EMBEDDED_FILES_READ, SignedField};
 pub use object::{Dict, ObjRef, Object};
 pub use sign::{
     LocalTsaSource, PageSelector, PreparedSignature, SignKind, SignRequest, Stamp, TimestampSource,
@@ -290,12 +290,12 @@ impl PdfDocument<'_> {
         embedded::embedded_files(&self.file, &table)
     }
 
-    /// Each signed signature field's name with the revision (0-based) its `/ByteRange` covers
-    /// (`None`: not the end of a revision). [`verify_document`] checks the ranges themselves.
+    /// The signed signature fields: name, the revision (0-based) each `/ByteRange` covers and
+    /// the signature value. [`verify_document`] checks the ranges and values themselves.
     ///
     /// # Errors
     /// [`PdfError`] when the form cannot be read.
-    pub fn signed_revisions(&self) -> Result<Vec<(String, Option<usize>)>, PdfError> {
-        embedded::signed_revisions(&self.file)
+    pub fn signed_fields(&self) -> Result<Vec<SignedField>, PdfError> {
+        embedded::signed_fields(&self.file)
     }
 }

@@ -11,6 +11,8 @@
 
 #[path = "support/cross.rs"]
 mod cross;
+#[path = "pdf_support/increment.rs"]
+mod increment;
 
 use eseal::ErrorCode;
 use eseal::pdf::render::{
@@ -144,70 +146,14 @@ print(json.dumps({
     assert_eq!(v["subtype"], "/application/xml");
 }
 
-/// `pdf` with an incremental update redefining object `num` as `body`.
 fn update(pdf: &[u8], num: u32, body: &str) -> Vec<u8> {
-    let text = String::from_utf8_lossy(pdf);
-    let prev = text
-        .rfind("startxref")
-        .map(|i| text[i + 9..].split_whitespace().next().unwrap().to_owned())
-        .unwrap();
-    let size = text
-        .rsplit("/Size ")
-        .next()
-        .unwrap()
-        .split(|c: char| !c.is_ascii_digit())
-        .next()
-        .unwrap()
-        .to_owned();
-    let root = text
-        .rsplit("/Root ")
-        .next()
-        .unwrap()
-        .split(" R")
-        .next()
-        .unwrap()
-        .to_owned();
-    let mut out = pdf.to_vec();
-    out.extend_from_slice(b"\n");
-    let offset = out.len();
-    out.extend_from_slice(format!("{num} 0 obj\n{body}\nendobj\n").as_bytes());
-    let xref = out.len();
-    out.extend_from_slice(
-        format!(
-            "xref\n{num} 1\n{offset:010} 00000 n \ntrailer\n<< /Size {size} /Root {root} R /Prev {prev} >>\nstartxref\n{xref}\n%%EOF\n"
-        )
-        .as_bytes(),
-    );
-    out
-}
-
-/// The object number of the embedded file stream of `name`.
-fn stream_number(pdf: &[u8], name: &str) -> u32 {
-    let doc = PdfDocument::parse(pdf, &Limits::default()).unwrap();
-    let spec = doc
-        .embedded_files()
-        .unwrap()
-        .into_iter()
-        .find(|f| f.name == name)
-        .unwrap()
-        .spec
-        .unwrap();
-    let obj = doc.object(spec).unwrap();
-    let ef = obj
-        .as_dict()
-        .unwrap()
-        .get(b"EF")
-        .unwrap()
-        .as_dict()
-        .unwrap()
-        .clone();
-    ef.get(b"F").unwrap().as_objref().unwrap().num
+    increment::update_one(pdf, num, body)
 }
 
 #[test]
 fn a_later_revision_that_replaces_a_file_is_told_apart() {
     let pdf = document();
-    let num = stream_number(&pdf, "DZZZ.xml");
+    let num = increment::embedded_stream(&pdf, "DZZZ.xml");
     let forged = "<DZZZ><CZZT>另一公司</CZZT></DZZZ>";
     let updated = update(
         &pdf,

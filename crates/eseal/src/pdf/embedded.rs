@@ -238,11 +238,22 @@ fn read_spec(
     })
 }
 
-/// Each signed signature field's name and the revision (0-based) its `/ByteRange` ends with,
-/// `None` when the range ends elsewhere or is not four non-negative integers.
-pub(crate) fn signed_revisions(
-    file: &PdfFile<'_>,
-) -> Result<Vec<(String, Option<usize>)>, PdfError> {
+/// A signed signature field ([`super::PdfDocument::signed_fields`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignedField {
+    /// The field's fully qualified name (the id of its entry in the verification report).
+    pub name: String,
+    /// The revision (0-based) whose end the `/ByteRange` reaches; `None` when it reaches no
+    /// revision's end or is not four non-negative integers.
+    pub revision: Option<usize>,
+    /// The signature value in `/Contents`, without the placeholder's zero padding (a DER
+    /// SES_Signature or CMS SignedData; as found when its length cannot be read).
+    pub value: Vec<u8>,
+}
+
+/// Every signed signature field of `file`.
+pub(crate) fn signed_fields(file: &PdfFile<'_>) -> Result<Vec<SignedField>, PdfError> {
     Ok(super::verify::signature_fields(file)?
         .into_iter()
         .filter_map(|f| {
@@ -255,12 +266,21 @@ pub(crate) fn signed_revisions(
                     _ => None,
                 })
                 .and_then(|(c, d)| usize::try_from(c.checked_add(d)?).ok());
-            let rev = end.and_then(|end| {
+            let revision = end.and_then(|end| {
                 file.revisions
                     .iter()
                     .position(|r| end == r.eof_end || end == r.end_with_eol)
             });
-            Some((f.name, rev))
+            let raw = sig
+                .get(b"Contents")
+                .and_then(Object::as_string)
+                .unwrap_or(&[]);
+            let value = super::verify::der_value(raw).unwrap_or(raw).to_vec();
+            Some(SignedField {
+                name: f.name,
+                revision,
+                value,
+            })
         })
         .collect())
 }
