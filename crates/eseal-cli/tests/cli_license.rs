@@ -81,24 +81,14 @@ fn issue_verify_show_and_audit_a_license() {
     // A new license from the demo's metadata, issuer and seal, with the URL form.
     let out = run(
         dir,
-        &[
-            "license",
-            "issue",
-            "--metadata",
-            "demo/license.json",
-            "--seal",
-            "demo/seal-v4.esl",
-            "--key",
-            "demo/signer.key",
-            "--cert",
-            "demo/signer.pem",
+        &demo_issue(&[
             "--url",
             "https://verify.example.gov.cn/l/",
             "--out",
             "mine.ofd",
             "--code-png",
             "mine.png",
-        ],
+        ]),
     );
     assert_code(&out, 0);
     let code = stdout(&out).trim().to_owned();
@@ -219,25 +209,7 @@ fn issue_verify_show_and_audit_a_pdf_license() {
         "{}",
         stdout(&out)
     );
-    let out = run(
-        dir,
-        &[
-            "license",
-            "issue",
-            "--format",
-            "pdf",
-            "--metadata",
-            "demo/license.json",
-            "--seal",
-            "demo/seal-v4.esl",
-            "--key",
-            "demo/signer.key",
-            "--cert",
-            "demo/signer.pem",
-            "--out",
-            "mine.pdf",
-        ],
-    );
+    let out = run(dir, &demo_issue(&["--format", "pdf", "--out", "mine.pdf"]));
     assert_code(&out, 0);
     let code = stdout(&out).trim().to_owned();
     assert!(code.starts_with("DZZZ:"), "{code}");
@@ -263,22 +235,7 @@ fn issue_verify_show_and_audit_a_pdf_license() {
     // --font is for PDF only.
     let out = run(
         dir,
-        &[
-            "license",
-            "issue",
-            "--metadata",
-            "demo/license.json",
-            "--seal",
-            "demo/seal-v4.esl",
-            "--key",
-            "demo/signer.key",
-            "--cert",
-            "demo/signer.pem",
-            "--font",
-            "demo/license.json",
-            "--out",
-            "x.ofd",
-        ],
+        &demo_issue(&["--font", "demo/license.json", "--out", "x.ofd"]),
     );
     assert_code(&out, 3);
     // show reads the embedded metadata.
@@ -313,4 +270,22 @@ fn issue_verify_show_and_audit_a_pdf_license() {
             .iter()
             .all(|f| f["format"] == "license" && f["status"] == "valid")
     );
+}
+
+/// `eseal license issue` with the demo's metadata, seal and issuer, then `extra`.
+fn demo_issue<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "license",
+        "issue",
+        "--metadata",
+        "demo/license.json",
+        "--seal",
+        "demo/seal-v4.esl",
+        "--key",
+        "demo/signer.key",
+        "--cert",
+        "demo/signer.pem",
+    ];
+    args.extend_from_slice(extra);
+    args
 }
