@@ -122,8 +122,18 @@ fn issued_pdf_license_verifies_valid_with_the_issuing_ca() {
     let code = String::from_utf8(embedded(&issued.pdf, CODE_FILE)).unwrap();
     assert!(code.contains(&issued.code_text), "{code}");
     assert_eq!(issued.code_text, issued.payload.to_text());
-    // Through the entry point every front end uses.
+    // Through the entry point every front end uses; its seal, as the page lists seals.
     let opts = DocumentVerifyOptions::new(opts_at(&store, t(40)));
+    let seals = document::seals(&issued.pdf, &opts).unwrap();
+    assert_eq!(seals.len(), 1);
+    assert_eq!(
+        seals[0].signature_id.as_deref(),
+        report.signatures()[0].id()
+    );
+    assert_eq!(
+        seals[0].seal.picture().data,
+        make_seal(&pki, SesVersion::V4).picture().data
+    );
     assert_eq!(
         document::verify(&issued.pdf, &opts).unwrap().status(),
         Status::Valid
