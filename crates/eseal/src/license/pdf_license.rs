@@ -193,14 +193,12 @@ fn pdf_protection(
         issuer: None,
     };
     let mut code_protected = found.code.as_ref().map(|_| false);
-    for field in fields {
-        let Some(entry) = report
-            .signatures()
-            .iter()
-            .find(|e| e.id() == Some(field.name.as_str()))
-        else {
+    // The verifier reports the signed fields in this order, at most `Limits::max_signatures`
+    // of them: pairing bounds the revisions read (each one's name tree) by that limit.
+    for (field, entry) in fields.iter().zip(report.signatures()) {
+        if entry.id() != Some(field.name.as_str()) {
             continue;
-        };
+        }
         let (Some(rev), false) = (field.revision, entry.report().status() == Status::Invalid)
         else {
             continue;
