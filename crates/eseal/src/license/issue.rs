@@ -433,15 +433,7 @@ pub fn issue_ofd(request: &IssueRequest<'_>) -> Result<IssuedLicense, LicenseErr
         .map(|(format, data)| doc.add_image(format, data.to_vec()));
     {
         let mut page = doc.add_page(PageSize::new(t.page_width, t.page_height));
-        if let Some(frame) = frame_rect(t) {
-            page.rect(frame, Some((FRAME_WIDTH, FRAME_COLOR)), None);
-        }
-        for line in face_lines(meta, t) {
-            page.text(font, line.size, line.x, line.y, &line.text, Color::BLACK);
-        }
-        if let (Some(image), Some(area)) = (photo, t.photo) {
-            page.image(image, Rect::new(area.x, area.y, area.width, area.height));
-        }
+        draw_face(&mut page, font, photo, meta, t);
         let (cx, cy, cs) = t.code;
         qr.draw(&mut page, cx, cy, cs);
     }
@@ -475,13 +467,13 @@ pub fn issue_ofd(request: &IssueRequest<'_>) -> Result<IssuedLicense, LicenseErr
     })
 }
 
-/// The frame's line width (mm) and colour, in both renditions.
-pub(super) const FRAME_WIDTH: f64 = 0.8;
+/// The frame's line width (mm), in both renditions.
+const FRAME_WIDTH: f64 = 0.8;
 /// The frame's colour.
-pub(super) const FRAME_COLOR: Color = Color::rgb(160, 30, 30);
+const FRAME_COLOR: Color = Color::rgb(160, 30, 30);
 
 /// The frame around the page, if the template has one.
-pub(super) fn frame_rect(t: &FaceTemplate) -> Option<Rect> {
+fn frame_rect(t: &FaceTemplate) -> Option<Rect> {
     t.frame.map(|inset| {
         Rect::new(
             inset,
@@ -492,18 +484,83 @@ pub(super) fn frame_rect(t: &FaceTemplate) -> Option<Rect> {
     })
 }
 
+/// A page of either writer (OFD, PDF), as the face draws on it.
+pub(super) trait FacePage {
+    /// The writer's font handle.
+    type Font: Copy;
+    /// The writer's image handle.
+    type Image: Copy;
+    /// A stroked rectangle.
+    fn stroke_rect(&mut self, rect: Rect, width: f64, color: Color);
+    /// One line of text in black.
+    fn line(&mut self, font: Self::Font, line: &FaceLine);
+    /// An image scaled into `rect`.
+    fn picture(&mut self, image: Self::Image, rect: Rect);
+}
+
+/// Both writers' page builders share these methods (the PDF renderer mirrors the OFD writer).
+macro_rules! face_page {
+    ($writer:path) => {
+        impl FacePage for $writer {
+            type Font = FontId;
+            type Image = ImageId;
+            fn stroke_rect(&mut self, rect: Rect, width: f64, color: Color) {
+                self.rect(rect, Some((width, color)), None);
+            }
+            fn line(&mut self, font: Self::Font, l: &FaceLine) {
+                self.text(font, l.size, l.x, l.y, &l.text, Color::BLACK);
+            }
+            fn picture(&mut self, image: Self::Image, rect: Rect) {
+                self.image(image, rect);
+            }
+        }
+    };
+}
+
+mod ofd_face {
+    use super::{Color, FaceLine, FacePage, Rect};
+    use crate::ofd::{FontId, ImageId, PageBuilder};
+    face_page!(PageBuilder<'_>);
+}
+
+mod pdf_face {
+    use super::{Color, FaceLine, FacePage, Rect};
+    use crate::pdf::render::{FontId, ImageId, PageBuilder};
+    face_page!(PageBuilder<'_>);
+}
+
+/// The face without the 2D code (each rendition draws that its own way): the frame, every
+/// line of text, the photo.
+pub(super) fn draw_face<P: FacePage>(
+    page: &mut P,
+    font: P::Font,
+    photo: Option<P::Image>,
+    meta: &LicenseMetadata,
+    t: &FaceTemplate,
+) {
+    if let Some(frame) = frame_rect(t) {
+        page.stroke_rect(frame, FRAME_WIDTH, FRAME_COLOR);
+    }
+    for line in face_lines(meta, t) {
+        page.line(font, &line);
+    }
+    if let (Some(image), Some(area)) = (photo, t.photo) {
+        page.picture(image, Rect::new(area.x, area.y, area.width, area.height));
+    }
+}
+
 /// A line of text placed on the face: top-left corner and character height, mm.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct FaceLine {
-    pub(super) x: f64,
-    pub(super) y: f64,
-    pub(super) size: f64,
-    pub(super) text: String,
+    x: f64,
+    y: f64,
+    size: f64,
+    text: String,
 }
 
 /// Every line of text of the face (title, then each field with its label, wrapped), the same
 /// for the OFD and the PDF rendition.
-pub(super) fn face_lines(meta: &LicenseMetadata, t: &FaceTemplate) -> Vec<FaceLine> {
+fn face_lines(meta: &LicenseMetadata, t: &FaceTemplate) -> Vec<FaceLine> {
     let mut out = Vec::new();
     if let Some((text, b)) = &t.title {
         let title = text

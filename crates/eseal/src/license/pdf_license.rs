@@ -4,15 +4,12 @@
 //! [`crate::pdf::sign_document`].
 
 use super::error::LicenseError;
-use super::issue::{
-    CODE_FILE, FRAME_COLOR, FRAME_WIDTH, IssueRequest, METADATA_FILE, code_xml, face_lines,
-    frame_rect,
-};
+use super::issue::{CODE_FILE, IssueRequest, METADATA_FILE, code_xml, draw_face};
 use super::payload::Payload;
 use super::qr::QrMatrix;
 use super::verify::{Embedded, LicenseForm, Protection, cert_public_key, license_checks};
 use crate::pdf::render::{
-    Color, DocumentBuilder, DocumentMeta, EmbeddedFile, FileRelationship, PageSize, Rect,
+    DocumentBuilder, DocumentMeta, EmbeddedFile, FileRelationship, PageSize, Rect,
 };
 use crate::pdf::{
     EmbeddedFileInfo, Limits, PageSelector, PdfDocument, PdfError, SignRequest, SignedField, Stamp,
@@ -86,15 +83,7 @@ pub fn issue_pdf(request: &IssueRequest<'_>) -> Result<IssuedPdfLicense, License
     let code = doc.add_image(&qr.to_png(QR_PIXELS_PER_MODULE))?;
     {
         let mut page = doc.add_page(PageSize::new(t.page_width, t.page_height));
-        if let Some(frame) = frame_rect(t) {
-            page.rect(frame, Some((FRAME_WIDTH, FRAME_COLOR)), None);
-        }
-        for line in face_lines(meta, t) {
-            page.text(font, line.size, line.x, line.y, &line.text, Color::BLACK);
-        }
-        if let (Some(image), Some(area)) = (photo, t.photo) {
-            page.image(image, Rect::new(area.x, area.y, area.width, area.height));
-        }
+        draw_face(&mut page, font, photo, meta, t);
         let (cx, cy, cs) = t.code;
         page.image(code, Rect::new(cx, cy, cs, cs));
     }
