@@ -20,8 +20,8 @@ pub struct FoundSeal {
 }
 
 /// Every seal `bytes` carries, in the order of the report's signatures: a bare seal itself, the
-/// seal of an SES_Signature, the seal of each OFD `Type="Seal"` signature and of each PDF
-/// signature whose value is an SES_Signature. Signatures whose
+/// seal of an SES_Signature, the seal of each OFD `Type="Seal"` signature, the seal of each PDF
+/// signature whose value is an SES_Signature (the report's id: the field name). Signatures whose
 /// seal cannot be read are left out (their report says why); formats without seals give none.
 ///
 /// # Errors
@@ -57,20 +57,20 @@ pub fn seals(
                 .seal()
                 .clone(),
         )),
-        // An e-license is an OFD: its seals are the OFD's.
+        // A PDF (or PDF e-license): its /GB.SES_Signature values, under their field names (the
+        // report's ids).
+        DocumentFormat::Pdf | DocumentFormat::License if super::is_pdf(bytes) => Ok(
+            crate::pdf::seal_signatures(bytes, &crate::pdf::Limits::default())
+                .map_err(|source| DocumentError::Pdf { source })?
+                .into_iter()
+                .map(|(name, signature)| FoundSeal {
+                    signature_id: Some(name),
+                    seal: signature.seal().clone(),
+                })
+                .collect(),
+        ),
+        // An OFD e-license: its seals are the OFD's.
         DocumentFormat::Ofd | DocumentFormat::License => ofd_seals(bytes, options),
-        // The /GB.SES_Signature values, under their field names (the report's ids).
-        DocumentFormat::Pdf => Ok(crate::pdf::seal_signatures(
-            bytes,
-            &crate::pdf::Limits::default(),
-        )
-        .map_err(|source| DocumentError::Pdf { source })?
-        .into_iter()
-        .map(|(name, signature)| FoundSeal {
-            signature_id: Some(name),
-            seal: signature.seal().clone(),
-        })
-        .collect()),
         // Formats added later list no seals until they are taught to here.
         #[allow(unreachable_patterns)]
         _ => Ok(Vec::new()),
