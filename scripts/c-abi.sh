@@ -81,8 +81,26 @@ run_all() { # PREFIX... : runs every test and the examples with a command prefix
   fi
 }
 
+say "eseal demo (keys, certificates, seals, a TSA and documents for tests/test_pdf_tsa.c)"
+"$target/eseal" demo --out "$work/demo" >"$work/demo.log"
+
 say "run"
 suffix="" run_all
+
+say "PDFs signed through the C ABI: qpdf --check, pdfsig sees every field"
+for f in "$work"/c-*.pdf; do
+  qpdf --check "$f" >/dev/null || { echo "qpdf --check fails on $f" >&2; exit 1; }
+done
+pdfsig "$work/c-ses-twice.pdf" >"$work/pdfsig.out" 2>&1 || true
+grep -q "Signature Field Name: Signature1" "$work/pdfsig.out" &&
+  grep -q "Signature Field Name: Approval" "$work/pdfsig.out" ||
+  { cat "$work/pdfsig.out" >&2; echo "pdfsig does not list both signatures" >&2; exit 1; }
+for f in c-ses c-cms c-cms-ts c-cms-prepared; do
+  pdfsig "$work/$f.pdf" >"$work/pdfsig.out" 2>&1 || true
+  grep -q "Total document signed" "$work/pdfsig.out" ||
+    { cat "$work/pdfsig.out" >&2; echo "pdfsig: $f.pdf is not wholly signed" >&2; exit 1; }
+done
+grep -q "adbe.pkcs7.detached" "$work/pdfsig.out" || { echo "pdfsig: no CMS signature" >&2; exit 1; }
 say "run under valgrind"
 # bindings/c/tests/valgrind.supp says why each suppressed report is no bug of eseal.
 suffix="" run_all valgrind -q --suppressions=bindings/c/tests/valgrind.supp --leak-check=full \

@@ -38,6 +38,10 @@
 // (a changed signature, a renumbered enum value); additions keep it.
 #define ESEAL_ABI_VERSION 1
 
+// The room a timestamp callback gets for its token: 64 KiB, the core's cap on a
+// TimeStampToken with its certificates.
+#define ESEAL_TIMESTAMP_CAPACITY (64 * 1024)
+
 // The outcome of every function.
 //
 // `1`–`14` are the stable error codes of the core library (see `docs/error-codes.md`); the
@@ -171,6 +175,13 @@ typedef struct eseal_certificate eseal_certificate;
 // thread signs (the callback must allow that).
 typedef struct eseal_key eseal_key;
 
+// A PDF signature waiting for the signer's value: made by [`eseal_pdf_prepare`], completed by
+// [`eseal_pdf_prepared_finish`], freed by [`eseal_pdf_prepared_free`]. Immutable: its
+// functions may share it read-only between threads; the bytes it hands out live until it is
+// freed. It keeps copies of the seal, certificates and options, not the handles; its TSA
+// handle (if any) must stay live until finish.
+typedef struct eseal_pdf_prepared eseal_pdf_prepared;
+
 // A validation policy (a preset or a policy file), made by [`eseal_policy_preset`] or
 // [`eseal_policy_from_json`], freed by [`eseal_policy_free`]. Immutable once made.
 typedef struct eseal_policy eseal_policy;
@@ -205,6 +216,13 @@ typedef struct eseal_seal_builder eseal_seal_builder;
 // freed by [`eseal_trust_store_free`]. Verification only reads it.
 typedef struct eseal_trust_store eseal_trust_store;
 
+// A source of RFC 3161 timestamp tokens for signing: an in-process TSA
+// ([`eseal_tsa_new_local`]) or a callback to a real TSA ([`eseal_tsa_from_callback`]).
+// Freed by [`eseal_tsa_free`]. Immutable: it may be shared read-only between threads, except
+// that a callback TSA (or a local TSA whose key is a callback key) runs its callback on
+// whatever thread signs.
+typedef struct eseal_tsa eseal_tsa;
+
 // A byte buffer the library made and the caller owns: `len` bytes at `ptr`, or `ptr` NULL
 // and `len` 0 for no bytes. Free it with [`eseal_bytes_free`] (never with `free`); do not
 // change `ptr` or `len`. Functions that fill an `eseal_bytes` set it to `{NULL, 0}` first, so
@@ -238,6 +256,40 @@ typedef int (*eseal_sign_callback)(void *user_data,
                                    size_t signature_capacity,
                                    size_t *signature_len);
 
+// How a PDF signature is made, for [`eseal_pdf_sign`] and [`eseal_pdf_prepare`]. All zero
+// (`{0}` in C) is the default: signed now, invisible, field `Signature<n>`, no chain, no
+// timestamp. Pass NULL for the defaults.
+typedef struct {
+  // Seconds since 1970 UTC (the `/M` entry and the signature's claimed time); 0 for now.
+  uint64_t signing_time;
+  // `true`: show the signature at `page`, (`x_mm`, `y_mm`); `false`: invisible (an empty
+  // widget rectangle on the first page).
+  bool visible;
+  // The page of a visible signature, 0-based.
+  size_t page;
+  // The distance of the stamp's left edge from the page's left edge, in mm.
+  double x_mm;
+  // The distance of the stamp's top edge from the page's top edge, in mm.
+  double y_mm;
+  // The stamp's width in mm; with `height_mm` both 0 for the seal picture's size (a visible
+  // CMS signature, which has no picture, needs a size).
+  double width_mm;
+  // The stamp's height in mm.
+  double height_mm;
+  // The signature field's name (`/T`, ASCII without `.`), `field_name_len` bytes; NULL for
+  // the first free `Signature<n>`.
+  const char *field_name;
+  // The length of `field_name`.
+  size_t field_name_len;
+  // Intermediate certificates embedded after the signer's in a CMS signature: an array of
+  // `chain_len` certificate handles (read during the call only), or NULL.
+  const eseal_certificate *const *chain;
+  // The number of handles in `chain`.
+  size_t chain_len;
+  // A TSA whose token timestamps the signature value, or NULL for none.
+  const eseal_tsa *tsa;
+} eseal_pdf_options;
+
 // One check of a report, as [`eseal_report_check`] hands it out. The strings are
 // NUL-terminated UTF-8 owned by the report: valid until the report is freed.
 typedef struct {
@@ -255,6 +307,53 @@ typedef struct {
   // document as a whole.
   int64_t signature_index;
 } eseal_check;
+
+// Where and how [`eseal_ofd_sign`] signs an OFD document. All zero (`{0}` in C) is: signed
+// now, continue-sign mode, no appearance, no timestamp. Pass NULL for the defaults.
+typedef struct {
+  // Seconds since 1970 UTC; 0 for now.
+  uint64_t signing_time;
+  // An [`eseal_sign_mode`].
+  uint32_t mode;
+  // 0: no appearance; 1: a stamp on `page` at (`x_mm`, `y_mm`); 2: a riding seal across
+  // every page at `edge`, its top at `y_mm`.
+  uint32_t placement;
+  // The page of a stamp, 0-based.
+  size_t page;
+  // The [`eseal_edge`] of a riding seal.
+  uint32_t edge;
+  // The stamp's left edge from the page's left edge, in mm.
+  double x_mm;
+  // The stamp's top edge from the page's top edge, in mm.
+  double y_mm;
+  // The appearance's width in mm; with `height_mm` both 0 for the seal picture's size.
+  double width_mm;
+  // The appearance's height in mm.
+  double height_mm;
+  // A TSA whose token timestamps the signature value, or NULL for none.
+  const eseal_tsa *tsa;
+} eseal_ofd_options;
+
+// A callback that obtains an RFC 3161 timestamp from a TSA, given to
+// [`eseal_tsa_from_callback`].
+//
+// It is called during a signing function, on the calling thread, with the `user_data` given
+// when the TSA handle was made, the bytes to stamp (`data`, `data_len`: the signature value)
+// and `digest`, their 32-byte SM3 hash: the message imprint to send to the TSA (a
+// `TimeStampReq` with hashAlgorithm SM3 `1.2.156.10197.1.401` and certReq true). It writes
+// the DER `TimeStampToken` (or the whole DER `TimeStampResp`) to `token` (room for
+// `token_capacity` bytes, [`ESEAL_TIMESTAMP_CAPACITY`]), its length to `*token_len`, and
+// returns 0; any other return value is a refusal (the signing function then fails with
+// `ESEAL_CRYPTO` and says so in its message). The library checks that what comes back is a
+// token over `digest`. The pointers are valid during the call only. The callback must return
+// normally (no `longjmp`, no C++ exception through the library).
+typedef int (*eseal_timestamp_callback)(void *user_data,
+                                        const uint8_t *data,
+                                        size_t data_len,
+                                        const uint8_t *digest,
+                                        uint8_t *token,
+                                        size_t token_capacity,
+                                        size_t *token_len);
 
 #ifdef __cplusplus
 extern "C" {
@@ -507,6 +606,88 @@ void eseal_certificate_free(eseal_certificate *cert);
 // # Safety
 // `text_ptr` must be valid for reading `len` bytes (UTF-8, no NUL needed).
 eseal_result eseal_license_id_validate(const char *text_ptr, size_t len);
+
+// Signs the PDF `pdf` by incremental update into a new document in `*out` (free it with
+// [`eseal_bytes_free`]; `pdf` is not changed): with `seal` (a seal signature, SES form) as
+// the holder of `signer_certificate` and `key`, or with `seal` NULL a CMS signature
+// (`adbe.pkcs7.detached`, SM2/SM3, embedding `signer_certificate` and `options->chain`). `key`
+// may be a callback key (USB key, HSM). `options` as [`eseal_pdf_options`] says, NULL for the
+// defaults. Verify the result with [`eseal_verify`].
+//
+// Refused with the core's code: an unreadable or encrypted PDF (`ESEAL_MALFORMED`,
+// `ESEAL_UNSUPPORTED`), a page the document does not have, a taken field name or a visible
+// CMS signature without a size (`ESEAL_INVALID_ARGUMENT`), a signer the seal does not list, a
+// signing time outside the seal's or certificate's validity, a key that cannot sign or a
+// TSA that gives no token over the value (`ESEAL_CRYPTO`, with the step in the message).
+//
+// # Safety
+// `pdf` readable for `pdf_len` bytes; `seal` NULL or a live handle; `key` and
+// `signer_certificate` live handles; `options` NULL or valid as documented; `out` valid for
+// writing an `eseal_bytes`.
+eseal_result eseal_pdf_sign(const uint8_t *pdf,
+                            size_t pdf_len,
+                            const eseal_seal *seal,
+                            const eseal_key *key,
+                            const eseal_certificate *signer_certificate,
+                            const eseal_pdf_options *options,
+                            eseal_bytes *out);
+
+// The first half of [`eseal_pdf_sign`] for a key the library cannot call (a signing server,
+// a device used asynchronously): lays out the signed document with room for the value and
+// makes `*prepared`. Then have the key sign [`eseal_pdf_prepared_message`] (SM2 with SM3 and
+// the default ID; for the SES form the DER `TBS_Sign`, for the CMS form the DER signed
+// attributes), or its digest [`eseal_pdf_prepared_digest`], and pass the value to
+// [`eseal_pdf_prepared_finish`]. Arguments as for [`eseal_pdf_sign`], without the key. With
+// a TSA in `options`, the TSA is asked once here (to size the placeholder) and once at
+// finish.
+//
+// # Safety
+// As for [`eseal_pdf_sign`]; `prepared` valid for writing a pointer; the TSA handle of
+// `options`, if any, live until [`eseal_pdf_prepared_finish`] returns.
+eseal_result eseal_pdf_prepare(const uint8_t *pdf,
+                               size_t pdf_len,
+                               const eseal_seal *seal,
+                               const eseal_certificate *signer_certificate,
+                               const eseal_pdf_options *options,
+                               eseal_pdf_prepared **prepared);
+
+// The bytes the signer signs: `*message` points to `*message_len` bytes owned by
+// `prepared`, valid until it is freed.
+//
+// # Safety
+// `prepared` must be live; `message` and `message_len` valid for writing.
+eseal_result eseal_pdf_prepared_message(const eseal_pdf_prepared *prepared,
+                                        const uint8_t **message,
+                                        size_t *message_len);
+
+// The 32-byte digest `e = SM3(Z ‖ message)` (the signer certificate's key, default ID) into
+// `out` (`out_len` at least 32, else `ESEAL_BUFFER_TOO_SMALL`), for devices that sign digests.
+//
+// # Safety
+// `prepared` must be live; `out` valid for writing `out_len` bytes.
+eseal_result eseal_pdf_prepared_digest(const eseal_pdf_prepared *prepared,
+                                       uint8_t *out,
+                                       size_t out_len);
+
+// Completes a prepared PDF signature with the signer's value (DER `SM2Signature` or raw
+// 64-byte `r ‖ s`), timestamps it when the options named a TSA, and writes the signed
+// document to `*out` (free it with [`eseal_bytes_free`]). A value that does not verify with
+// the signer certificate gives `ESEAL_VERIFICATION_FAILED`. `prepared` stays usable (another
+// value may be tried) until freed.
+//
+// # Safety
+// `prepared` must be live (with its TSA handle, if any); `value` readable for `value_len`
+// bytes; `out` valid for writing an `eseal_bytes`.
+eseal_result eseal_pdf_prepared_finish(const eseal_pdf_prepared *prepared,
+                                       const uint8_t *value,
+                                       size_t value_len,
+                                       eseal_bytes *out);
+
+// Frees a prepared PDF signature; NULL is ignored.
+//
+// # Safety
+// `prepared` must be NULL or from this library, not freed before and not in use elsewhere.
+void eseal_pdf_prepared_free(eseal_pdf_prepared *prepared);
 
 // Verifies a file of any format the core recognises by content (an OFD document, an
 // electronic seal, a detached SES signature without its data) into a report handle in
@@ -973,6 +1154,25 @@ eseal_result eseal_ofd_sign_digital(const uint8_t *ofd,
                                     uint32_t mode,
                                     eseal_bytes *out);
 
+// Signs the OFD package `ofd` as `options` says, into a new package in `*out` (free it with
+// [`eseal_bytes_free`]): with `seal` a seal signature (`Type="Seal"`) by the holder of
+// `signer_certificate` and `key`, with `seal` NULL a digital signature (`Type="Sign"`). The
+// general form of [`eseal_ofd_stamp`], [`eseal_ofd_stamp_riding`] and
+// [`eseal_ofd_sign_digital`], with a timestamp. Refused as they are; an unknown placement,
+// mode or edge gives `ESEAL_INVALID_ARGUMENT`.
+//
+// # Safety
+// `ofd` readable for `ofd_len` bytes; `seal` NULL or a live handle; `key` and
+// `signer_certificate` live handles; `options` NULL or valid for reading, its TSA NULL or
+// live; `out` valid for writing an `eseal_bytes`.
+eseal_result eseal_ofd_sign(const uint8_t *ofd,
+                            size_t ofd_len,
+                            const eseal_seal *seal,
+                            const eseal_key *key,
+                            const eseal_certificate *signer_certificate,
+                            const eseal_ofd_options *options,
+                            eseal_bytes *out);
+
 // Makes an empty trust store into `*out` (free it with [`eseal_trust_store_free`]).
 //
 // # Safety
@@ -1040,6 +1240,62 @@ eseal_result eseal_policy_from_json(const char *json, size_t len, eseal_policy *
 // `policy` must be NULL or a policy from this library not freed before; it must not be used
 // afterwards.
 void eseal_policy_free(eseal_policy *policy);
+
+// An in-process TSA into `*out`: tokens signed by `key` under `certificate` (which must carry
+// the critical id-kp-timeStamping extended key usage, else `ESEAL_UNTRUSTED`), policy
+// `1.3.6.1.4.1.32473.1` (eseal's local TSA policy), genTime `gen_time` (seconds since 1970
+// UTC) or, with 0, the system clock at each token. The key and certificate are copied (their
+// handles may be freed afterwards); a callback key keeps calling its callback. The
+// verifier trusts the tokens when the certificate chains to an anchor of its trust store.
+//
+// # Safety
+// `key` and `certificate` must be live handles; `out` valid for writing a pointer.
+eseal_result eseal_tsa_new_local(const eseal_key *key,
+                                 const eseal_certificate *certificate,
+                                 uint64_t gen_time,
+                                 eseal_tsa **out);
+
+// A TSA whose tokens come from `callback` (see [`eseal_timestamp_callback`]), called with
+// `user_data`, which the library never reads and which must stay valid as long as the
+// handle is used.
+//
+// # Safety
+// `callback` must be a function of the documented type; `out` valid for writing a pointer.
+eseal_result eseal_tsa_from_callback(eseal_timestamp_callback callback,
+                                     void *user_data,
+                                     eseal_tsa **out);
+
+// A DER TimeStampToken from `tsa` over `data` (its imprint is SM3 of `data`) into `*token`
+// (free it with [`eseal_bytes_free`]): for a callback TSA, what its callback returned, checked.
+//
+// # Safety
+// `tsa` must be a live handle; `data` readable for `data_len` bytes; `token` valid for
+// writing an `eseal_bytes`.
+eseal_result eseal_tsa_timestamp(const eseal_tsa *tsa,
+                                 const uint8_t *data,
+                                 size_t data_len,
+                                 eseal_bytes *token);
+
+// Timestamps a detached SES_Signature (from [`eseal_sign_data`] or
+// [`eseal_prepared_finish_signature`]): asks `tsa` for a token over the signature value and
+// writes the signature with it in `SES_Signature.timeStamp` to `*out` (free it with
+// [`eseal_bytes_free`]). A GM/T 0031-2014 (v1) signature has no timestamp field
+// (`ESEAL_UNSUPPORTED`); a token from a callback that is not one over the value fails with
+// `ESEAL_INVALID_ARGUMENT`.
+//
+// # Safety
+// `signature` readable for `signature_len` bytes; `tsa` a live handle; `out` valid for
+// writing an `eseal_bytes`.
+eseal_result eseal_signature_add_timestamp(const uint8_t *signature,
+                                           size_t signature_len,
+                                           const eseal_tsa *tsa,
+                                           eseal_bytes *out);
+
+// Frees a TSA handle; NULL is ignored.
+//
+// # Safety
+// `tsa` must be NULL or from this library, not freed before and not in use elsewhere.
+void eseal_tsa_free(eseal_tsa *tsa);
 
 #ifdef __cplusplus
 }  // extern "C"
