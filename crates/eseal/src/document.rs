@@ -8,6 +8,7 @@
 //! |---|---|---|
 //! | OFD document | a ZIP local header (`PK\x03\x04`) and an `OFD.xml` entry name | [`ofd::verify_document`] |
 //! | e-license (电子证照) | an OFD whose entry names include the metadata file `DZZZ.xml` ([`license::METADATA_FILE`]) | [`license::verify_license`] |
+//! | e-license as PDF | a PDF whose `/EmbeddedFiles` name `DZZZ.xml` ([`license::is_pdf_license`]) | [`license::verify_pdf_license`] |
 //! | 2D-code payload of a license | text starting with `DZZZ:` or an `http(s)://` URL carrying `DZZZ:` | [`license::verify_payload`], issuer certificates from [`DocumentVerifyOptions::signer_certificates`] |
 //! | bare seal (SESeal, `.esl`) | parses as a seal of any version (leniently) | [`ses::verify_seal`] |
 //! | detached signature (SES_Signature DER) | parses as a signature of any version (leniently) | [`ses::verify_signature`], over the detached data if given |
@@ -41,7 +42,11 @@ const OFD_NAME_SCAN: usize = 64 * 1024;
 #[must_use]
 pub fn sniff(bytes: &[u8]) -> Option<DocumentFormat> {
     if is_pdf(bytes) {
-        return Some(DocumentFormat::Pdf);
+        return Some(if license::is_pdf_license(bytes) {
+            DocumentFormat::License
+        } else {
+            DocumentFormat::Pdf
+        });
     }
     if bytes.starts_with(b"PK\x03\x04") {
         if !is_ofd_zip(bytes) {
@@ -303,6 +308,10 @@ pub fn verify(
             let text = String::from_utf8_lossy(bytes);
             license::verify_payload(&text, &options.ses, options.signer_certificates)
                 .map_err(|source| DocumentError::LicensePayload { source })
+        }
+        DocumentFormat::License if is_pdf(bytes) => {
+            license::verify_pdf_license(bytes, &options.ses, &pdf::Limits::default())
+                .map_err(|source| DocumentError::Pdf { source })
         }
         DocumentFormat::License => {
             let ofd_options = OfdVerifyOptions::new(options.ses.clone())

@@ -48,6 +48,7 @@ mod identifier;
 mod issue;
 mod metadata;
 mod payload;
+mod pdf_license;
 mod qr;
 mod verify;
 
@@ -63,5 +64,6 @@ pub use metadata::{
     MAX_FACE_ITEMS, MAX_METADATA_LEN, MAX_NAME_LEN, MAX_VALUE_LEN, ValidUntil, XML_NAMESPACE,
 };
 pub use payload::{MAX_PAYLOAD_TEXT, MAX_PAYLOAD_URL, PAYLOAD_PREFIX, PAYLOAD_VERSION, Payload};
+pub use pdf_license::{IssuedPdfLicense, is_pdf_license, issue_pdf, verify_pdf_license};
 pub use qr::{QUIET_ZONE, QrMatrix};
 pub use verify::{verify_license, verify_payload};

@@ -18,6 +18,7 @@
 //!
 //! [`DocumentReport`]: crate::verify::DocumentReport
 
+mod embedded;
 mod file;
 mod modification;
 pub mod object;
@@ -27,6 +28,7 @@ mod verify;
 
 use crate::error::ErrorCode;
 
+pub use embedded::{EmbeddedFileInfo, MAX_EMBEDDED_FILES_READ, SignedField};
 pub use object::{Dict, ObjRef, Object};
 pub use sign::{
     LocalTsaSource, PageSelector, PreparedSignature, SignKind, SignRequest, Stamp, TimestampSource,
@@ -249,5 +251,51 @@ impl<'a> PdfDocument<'a> {
             .into_iter()
             .map(|f| f.name)
             .collect())
+    }
+}
+
+impl PdfDocument<'_> {
+    /// The files embedded in the final state (`/Names /EmbeddedFiles`), in name-tree order,
+    /// with their decoded content.
+    ///
+    /// # Errors
+    /// [`PdfError::Malformed`] for a broken tree or file specification,
+    /// [`PdfError::LimitExceeded`] beyond [`MAX_EMBEDDED_FILES_READ`] files, the tree's depth or
+    /// node bound, or the decoding limits; [`PdfError::Unsupported`] for a stream filter other
+    /// than Flate.
+    pub fn embedded_files(&self) -> Result<Vec<EmbeddedFileInfo>, PdfError> {
+        embedded::embedded_files(&self.file, &self.file.table)
+    }
+
+    /// The files embedded in revision `revision` (0-based, see [`Self::revision_count`]): what
+    /// a signature of that revision signed.
+    ///
+    /// # Errors
+    /// As [`Self::embedded_files`]; [`PdfError::ApiMisuse`] for a revision past the last.
+    pub fn embedded_files_in_revision(
+        &self,
+        revision: usize,
+    ) -> Result<Vec<EmbeddedFileInfo>, PdfError> {
+        let rev = self
+            .file
+            .revisions
+            .get(revision)
+            .ok_or_else(|| PdfError::ApiMisuse {
+                detail: format!(
+                    "revision {revision} of a file with {} revision(s)",
+                    self.file.revisions.len()
+                ),
+            })?;
+        let table = self.file.read_chain(rev.xref)?;
+        embedded::embedded_files(&self.file, &table)
+    }
+
+    /// The signed signature fields: name, the revision (0-based) each `/ByteRange` covers and
+    /// the signature value. [`verify_document`] checks the ranges and values themselves.
+    ///
+    /// # Errors
+    /// [`PdfError`] when the form cannot be read.
+    pub fn signed_fields(&self) -> Result<Vec<SignedField>, PdfError> {
+        embedded::signed_fields(&self.file)
     }
 }

@@ -88,6 +88,12 @@ pub enum LicenseError {
     /// Writing or stamping the OFD file failed.
     #[error("license OFD: {0}")]
     Ofd(#[from] OfdError),
+    /// Stamping or reading the PDF file failed.
+    #[error("license PDF: {0}")]
+    Pdf(#[from] crate::pdf::PdfError),
+    /// Drawing the PDF face failed (a font or photo the renderer refuses).
+    #[error("license PDF face: {0}")]
+    Render(#[from] crate::pdf::render::RenderError),
 }
 
 impl LicenseError {
@@ -106,6 +112,8 @@ impl LicenseError {
             Self::Template { .. } => ErrorCode::InvalidArgument,
             Self::Signing { .. } => ErrorCode::Crypto,
             Self::Ofd(e) => e.code(),
+            Self::Pdf(e) => e.code(),
+            Self::Render(e) => e.code(),
         }
     }
 

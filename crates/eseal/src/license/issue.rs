@@ -7,8 +7,8 @@ use super::metadata::{Field, LicenseMetadata, XML_NAMESPACE};
 use super::payload::Payload;
 use super::qr::QrMatrix;
 use crate::ofd::{
-    Color, CustomTag, DocumentBuilder, DocumentMeta, FontId, ImageFormat, PageBuilder,
-    PageSelector, PageSize, Rect, SignMode, SignRequest, Stamp, TimestampSource, sign_document,
+    Color, CustomTag, DocumentBuilder, DocumentMeta, ImageFormat, PageSelector, PageSize, Rect,
+    SignMode, SignRequest, Stamp, TimestampSource, sign_document,
 };
 use crate::pki::{Certificate, Signer};
 use crate::ses::Seal;
@@ -269,7 +269,7 @@ impl FaceTemplate {
         Ok(template)
     }
 
-    fn check(&self) -> Result<(), LicenseError> {
+    pub(super) fn check(&self) -> Result<(), LicenseError> {
         let bad = |reason: String| LicenseError::Template { reason };
         if self.page_width < 10.0 || self.page_height < 10.0 {
             return Err(bad("the page must be at least 10 × 10 mm".into()));
@@ -296,19 +296,20 @@ impl FaceTemplate {
     }
 }
 
-/// What [`issue_ofd`] needs: the metadata, the face, the issuer's seal, key and certificate,
+/// What [`issue_ofd`] and [`super::issue_pdf`] need: the metadata, the face, the issuer's seal, key and certificate,
 /// the signing time, and options.
 #[derive(Clone)]
 pub struct IssueRequest<'a> {
-    metadata: &'a LicenseMetadata,
-    template: &'a FaceTemplate,
-    seal: &'a Seal,
-    signer_certificate: &'a Certificate,
-    signer: &'a dyn Signer,
-    signing_time: Time,
-    photo: Option<(ImageFormat, &'a [u8])>,
-    url_base: Option<&'a str>,
-    timestamp: Option<&'a dyn TimestampSource>,
+    pub(super) metadata: &'a LicenseMetadata,
+    pub(super) template: &'a FaceTemplate,
+    pub(super) seal: &'a Seal,
+    pub(super) signer_certificate: &'a Certificate,
+    pub(super) signer: &'a dyn Signer,
+    pub(super) signing_time: Time,
+    pub(super) photo: Option<(ImageFormat, &'a [u8])>,
+    pub(super) url_base: Option<&'a str>,
+    pub(super) timestamp: Option<&'a dyn TimestampSource>,
+    pub(super) pdf_font: Option<(&'a [u8], u32)>,
 }
 
 impl core::fmt::Debug for IssueRequest<'_> {
@@ -343,7 +344,17 @@ impl<'a> IssueRequest<'a> {
             photo: None,
             url_base: None,
             timestamp: None,
+            pdf_font: None,
         }
+    }
+
+    /// For [`super::issue_pdf`]: an OpenType font (`.ttf`/`.otf`, or face `index` of a
+    /// collection) to embed as a subset instead of the standard, not embedded `STSong-Light`.
+    /// The OFD rendition names [`FaceTemplate::font`] and embeds nothing.
+    #[must_use]
+    pub fn pdf_font(mut self, data: &'a [u8], index: u32) -> Self {
+        self.pdf_font = Some((data, index));
+        self
     }
 
     /// The photo or image for the template's photo box (PNG or JPEG bytes).
@@ -380,8 +391,8 @@ pub struct IssuedLicense {
     pub code_text: String,
 }
 
-/// The XML of the 2D-code custom tag.
-fn code_xml(text: &str) -> String {
+/// The XML of the 2D-code custom tag (and of the PDF's embedded code file).
+pub(super) fn code_xml(text: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DZZZCode xmlns=\"{CODE_NAMESPACE}\">{}</DZZZCode>\n",
         crate::ofd::xml::escape(text)
@@ -422,40 +433,11 @@ pub fn issue_ofd(request: &IssueRequest<'_>) -> Result<IssuedLicense, LicenseErr
         .map(|(format, data)| doc.add_image(format, data.to_vec()));
     {
         let mut page = doc.add_page(PageSize::new(t.page_width, t.page_height));
-        if let Some(inset) = t.frame {
-            page.rect(
-                Rect::new(
-                    inset,
-                    inset,
-                    t.page_width - 2.0 * inset,
-                    t.page_height - 2.0 * inset,
-                ),
-                Some((0.8, Color::rgb(160, 30, 30))),
-                None,
-            );
+        if let Some(frame) = frame_rect(t) {
+            page.rect(frame, Some((FRAME_WIDTH, FRAME_COLOR)), None);
         }
-        if let Some((text, b)) = &t.title {
-            let title = text
-                .clone()
-                .or_else(|| meta.title.clone())
-                .unwrap_or_else(|| meta.type_name.clone());
-            page.text(font, b.size, b.x, b.y, &title, Color::BLACK);
-        }
-        let core = meta.core_values();
-        for f in &t.fields {
-            let value = match &f.source {
-                FieldSource::Core(field) => core
-                    .iter()
-                    .find(|(c, _)| c == field)
-                    .map(|(_, v)| v.clone()),
-                FieldSource::Face(name) => meta
-                    .face
-                    .iter()
-                    .find(|i| &i.name == name)
-                    .map(|i| i.value.clone()),
-            };
-            let Some(value) = value else { continue };
-            draw_text(&mut page, font, &f.text, &format!("{}{value}", f.label));
+        for line in face_lines(meta, t) {
+            page.text(font, line.size, line.x, line.y, &line.text, Color::BLACK);
         }
         if let (Some(image), Some(area)) = (photo, t.photo) {
             page.image(image, Rect::new(area.x, area.y, area.width, area.height));
@@ -493,11 +475,80 @@ pub fn issue_ofd(request: &IssueRequest<'_>) -> Result<IssuedLicense, LicenseErr
     })
 }
 
-/// One line, or lines wrapped at `b.width` by the writer's advance model (CJK = size, ASCII =
+/// The frame's line width (mm) and colour, in both renditions.
+pub(super) const FRAME_WIDTH: f64 = 0.8;
+/// The frame's colour.
+pub(super) const FRAME_COLOR: Color = Color::rgb(160, 30, 30);
+
+/// The frame around the page, if the template has one.
+pub(super) fn frame_rect(t: &FaceTemplate) -> Option<Rect> {
+    t.frame.map(|inset| {
+        Rect::new(
+            inset,
+            inset,
+            t.page_width - 2.0 * inset,
+            t.page_height - 2.0 * inset,
+        )
+    })
+}
+
+/// A line of text placed on the face: top-left corner and character height, mm.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct FaceLine {
+    pub(super) x: f64,
+    pub(super) y: f64,
+    pub(super) size: f64,
+    pub(super) text: String,
+}
+
+/// Every line of text of the face (title, then each field with its label, wrapped), the same
+/// for the OFD and the PDF rendition.
+pub(super) fn face_lines(meta: &LicenseMetadata, t: &FaceTemplate) -> Vec<FaceLine> {
+    let mut out = Vec::new();
+    if let Some((text, b)) = &t.title {
+        let title = text
+            .clone()
+            .or_else(|| meta.title.clone())
+            .unwrap_or_else(|| meta.type_name.clone());
+        wrap(
+            &mut out,
+            &TextBox {
+                width: None,
+                ..b.clone()
+            },
+            &title,
+        );
+    }
+    let core = meta.core_values();
+    for f in &t.fields {
+        let value = match &f.source {
+            FieldSource::Core(field) => core
+                .iter()
+                .find(|(c, _)| c == field)
+                .map(|(_, v)| v.clone()),
+            FieldSource::Face(name) => meta
+                .face
+                .iter()
+                .find(|i| &i.name == name)
+                .map(|i| i.value.clone()),
+        };
+        let Some(value) = value else { continue };
+        wrap(&mut out, &f.text, &format!("{}{value}", f.label));
+    }
+    out
+}
+
+/// One line, or lines wrapped at `b.width` by the writers' advance model (CJK = size, ASCII =
 /// size / 2); at most 12 lines.
-fn draw_text(page: &mut PageBuilder<'_>, font: FontId, b: &TextBox, text: &str) {
+fn wrap(out: &mut Vec<FaceLine>, b: &TextBox, text: &str) {
+    let line_at = |i: usize, text: String| FaceLine {
+        x: b.x,
+        y: b.y + i as f64 * b.size * 1.4,
+        size: b.size,
+        text,
+    };
     let Some(width) = b.width else {
-        page.text(font, b.size, b.x, b.y, text, Color::BLACK);
+        out.push(line_at(0, text.to_owned()));
         return;
     };
     let mut lines = Vec::new();
@@ -512,14 +563,11 @@ fn draw_text(page: &mut PageBuilder<'_>, font: FontId, b: &TextBox, text: &str) 
         used += adv;
     }
     lines.push(line);
-    for (i, l) in lines.iter().take(12).enumerate() {
-        page.text(
-            font,
-            b.size,
-            b.x,
-            b.y + i as f64 * b.size * 1.4,
-            l,
-            Color::BLACK,
-        );
-    }
+    out.extend(
+        lines
+            .into_iter()
+            .take(12)
+            .enumerate()
+            .map(|(i, l)| line_at(i, l)),
+    );
 }

@@ -33,10 +33,12 @@ fn china_date(t: Time) -> Option<Date> {
     Date::new(dt.year(), dt.month(), dt.day())
 }
 
-/// The files a license carries besides its face, found through `CustomTags.xml`.
-struct Embedded {
-    metadata: Option<(String, Vec<u8>)>,
-    code: Option<(String, Vec<u8>)>,
+/// The files a license carries besides its face (path or name, bytes): found through
+/// `CustomTags.xml` in an OFD, among the embedded files of a PDF.
+#[derive(Default)]
+pub(super) struct Embedded {
+    pub(super) metadata: Option<(String, Vec<u8>)>,
+    pub(super) code: Option<(String, Vec<u8>)>,
 }
 
 fn embedded(pkg: &OfdPackage) -> Result<Embedded, String> {
@@ -80,9 +82,9 @@ fn embedded(pkg: &OfdPackage) -> Result<Embedded, String> {
 
 /// The issuer certificate of the first seal signature that protects `path`, and whether one
 /// that is not invalid protects it.
-struct Protection {
-    protected: bool,
-    issuer: Option<Certificate>,
+pub(super) struct Protection {
+    pub(super) protected: bool,
+    pub(super) issuer: Option<Certificate>,
 }
 
 fn protection(pkg: &OfdPackage, doc: &DocumentReport, path: &str) -> Protection {
@@ -122,7 +124,7 @@ fn protection(pkg: &OfdPackage, doc: &DocumentReport, path: &str) -> Protection 
     out
 }
 
-fn cert_public_key(cert: &Certificate) -> Option<PublicKey> {
+pub(super) fn cert_public_key(cert: &Certificate) -> Option<PublicKey> {
     cert.sm2_public_key()
         .ok()
         .and_then(|p| PublicKey::from_sec1_bytes(p).ok())
@@ -346,36 +348,38 @@ fn payload_against(
     }
 }
 
-/// Verifies a license OFD: the OFD verification ([`ofd::verify_document`]) plus the
-/// `license.*` document checks. The report's format is [`DocumentFormat::License`].
-///
-/// # Errors
-/// As [`ofd::verify_document`]: only when the bytes are not a readable OFD at all.
-pub fn verify_license(
-    bytes: &[u8],
-    options: &OfdVerifyOptions<'_>,
-) -> Result<DocumentReport, OfdError> {
-    let mut doc = ofd::verify_document(bytes, options)?;
-    doc.set_format(DocumentFormat::License);
-    let ses = &options.ses;
-    let pkg = OfdPackage::from_bytes(bytes, &options.limits)?;
+/// How one rendition (OFD, PDF) names what the shared checks report.
+pub(super) struct LicenseForm {
+    /// `license.metadata`'s message when the file has no metadata file.
+    pub(super) missing: String,
+    /// What protects the metadata, for `license.metadata_protected`'s message.
+    pub(super) protector: &'static str,
+}
+
+/// The `license.*` checks of a license file, from what was found in it: the metadata and code
+/// files (path, bytes), why they could not be looked for (`error`), whether a signature that
+/// holds protects them (`guard`, `code_guard`) and the issuer certificate it names.
+pub(super) fn license_checks(
+    found: &Embedded,
+    error: Option<String>,
+    guard: &Protection,
+    code_guard: Option<bool>,
+    form: &LicenseForm,
+    ses: &VerifyOptions<'_>,
+) -> Vec<Check> {
     let mut checks = Vec::new();
-    let found = embedded(&pkg);
-    let (metadata, code) = match found {
-        Ok(e) => (e.metadata, e.code),
-        Err(why) => {
-            checks.push(Check::failed(
-                CheckId::LicenseMetadata,
-                CheckCategory::Format,
-                why,
-            ));
-            (None, None)
-        }
-    };
+    if let Some(why) = error {
+        checks.push(Check::failed(
+            CheckId::LicenseMetadata,
+            CheckCategory::Format,
+            why,
+        ));
+    }
+    let (metadata, code) = (&found.metadata, &found.code);
     let parsed = metadata
         .as_ref()
         .map(|(_, bytes)| LicenseMetadata::from_xml(bytes));
-    match (&metadata, &parsed) {
+    match (metadata, &parsed) {
         (Some((path, _)), Some(Ok(_))) => checks.push(Check::passed(
             CheckId::LicenseMetadata,
             CheckCategory::Format,
@@ -389,21 +393,11 @@ pub fn verify_license(
         _ if checks.is_empty() => checks.push(Check::failed(
             CheckId::LicenseMetadata,
             CheckCategory::Format,
-            format!(
-                "no custom tag of namespace {XML_NAMESPACE}: the file carries no license metadata"
-            ),
+            form.missing.clone(),
         )),
         _ => {}
     }
-    let guard = protection(
-        &pkg,
-        &doc,
-        metadata.as_ref().map_or("", |(p, _)| p.as_str()),
-    );
-    let code_guard = code
-        .as_ref()
-        .map(|(p, _)| protection(&pkg, &doc, p).protected);
-    checks.push(match (&metadata, guard.protected, code_guard) {
+    checks.push(match (metadata, guard.protected, code_guard) {
         (None, ..) => Check::indeterminate(
             CheckId::LicenseMetadataProtected,
             CheckCategory::Binding,
@@ -420,7 +414,7 @@ pub fn verify_license(
         (Some((path, _)), true, _) => Check::passed(
             CheckId::LicenseMetadataProtected,
             CheckCategory::Binding,
-            format!("the metadata {path} is protected by a seal signature that is not invalid"),
+            format!("the metadata {path} is protected by {}", form.protector),
         ),
         (Some((path, _)), false, _) => Check::failed(
             CheckId::LicenseMetadataProtected,
@@ -472,8 +466,50 @@ pub fn verify_license(
             }
         }
     }
+    checks.into_iter().map(|c| leveled(c, ses)).collect()
+}
+
+/// Verifies a license OFD: the OFD verification ([`ofd::verify_document`]) plus the
+/// `license.*` document checks. The report's format is [`DocumentFormat::License`].
+///
+/// # Errors
+/// As [`ofd::verify_document`]: only when the bytes are not a readable OFD at all.
+pub fn verify_license(
+    bytes: &[u8],
+    options: &OfdVerifyOptions<'_>,
+) -> Result<DocumentReport, OfdError> {
+    let mut doc = ofd::verify_document(bytes, options)?;
+    doc.set_format(DocumentFormat::License);
+    let ses = &options.ses;
+    let pkg = OfdPackage::from_bytes(bytes, &options.limits)?;
+    let (found, error) = match embedded(&pkg) {
+        Ok(e) => (e, None),
+        Err(why) => (Embedded::default(), Some(why)),
+    };
+    let guard = protection(
+        &pkg,
+        &doc,
+        found.metadata.as_ref().map_or("", |(p, _)| p.as_str()),
+    );
+    let code_guard = found
+        .code
+        .as_ref()
+        .map(|(p, _)| protection(&pkg, &doc, p).protected);
+    let checks = license_checks(
+        &found,
+        error,
+        &guard,
+        code_guard,
+        &LicenseForm {
+            missing: format!(
+                "no custom tag of namespace {XML_NAMESPACE}: the file carries no license metadata"
+            ),
+            protector: "a seal signature that is not invalid",
+        },
+        ses,
+    );
     for check in checks {
-        doc.push_check(leveled(check, ses));
+        doc.push_check(check);
     }
     Ok(doc)
 }

@@ -1,6 +1,7 @@
 //! Rendering simple PDF documents with [`pdf_writer`]: pages of a given size, Chinese and Latin
-//! text, lines, rectangles, PNG and JPEG images, and document metadata (the information
-//! dictionary and an XMP packet). `docs/pdf-render.md` describes the output.
+//! text, lines, rectangles, PNG and JPEG images, document metadata (the information
+//! dictionary and an XMP packet) and embedded files ([`DocumentBuilder::embed_file`], read back
+//! with [`super::PdfDocument::embedded_files`]). `docs/pdf-render.md` describes the output.
 //!
 //! Text uses one of two fonts:
 //! - the **standard CJK font** `STSong-Light` ([`DocumentBuilder::standard_font`]), a Type0
@@ -60,6 +61,13 @@ pub const MAX_DECODED_IMAGE_SIZE: usize = 128 * 1024 * 1024;
 /// The largest page side in millimetres: 14 400 PDF units (200 inches), the limit
 /// PDF 32000-1 Annex C gives for page sizes.
 pub const MAX_PAGE_SIDE_MM: f64 = 5080.0;
+
+/// The largest file [`DocumentBuilder::embed_file`] embeds: 64 MiB.
+pub const MAX_EMBEDDED_FILE_SIZE: usize = 64 * 1024 * 1024;
+/// The most files one document embeds.
+pub const MAX_EMBEDDED_FILES: usize = 256;
+/// The longest embedded file name, in bytes.
+pub const MAX_EMBEDDED_NAME_LEN: usize = 255;
 
 /// Millimetres to PDF units (1/72 inch).
 const PT_PER_MM: f64 = 72.0 / 25.4;
@@ -157,6 +165,113 @@ pub struct DocumentMeta {
     pub creation_date: Option<Time>,
 }
 
+/// How an embedded file relates to the document: `/AFRelationship` of its file specification
+/// (PDF/A-3, ISO 19005-3 §6.8; ISO 32000-2 §14.13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum FileRelationship {
+    /// The document was made from this file.
+    Source,
+    /// The file holds data the document presents (an e-invoice's or e-license's XML).
+    Data,
+    /// An alternative representation of the document.
+    Alternative,
+    /// A supplement to the document.
+    Supplement,
+    /// No stated relationship.
+    #[default]
+    Unspecified,
+}
+
+impl FileRelationship {
+    /// The PDF name (`Data`, `Source`, …).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Source => "Source",
+            Self::Data => "Data",
+            Self::Alternative => "Alternative",
+            Self::Supplement => "Supplement",
+            Self::Unspecified => "Unspecified",
+        }
+    }
+
+    fn kind(self) -> pdf_writer::types::AssociationKind {
+        use pdf_writer::types::AssociationKind as K;
+        match self {
+            Self::Source => K::Source,
+            Self::Data => K::Data,
+            Self::Alternative => K::Alternative,
+            Self::Supplement => K::Supplement,
+            Self::Unspecified => K::Unspecified,
+        }
+    }
+}
+
+/// A file to embed ([`DocumentBuilder::embed_file`]): listed in the catalog's
+/// `/Names /EmbeddedFiles` name tree and, as PDF/A-3 associates files with a document, in the
+/// catalog's `/AF` array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EmbeddedFile {
+    /// The file name (`/F` and `/UF`, and the name tree's key).
+    pub name: String,
+    /// The content (stored Flate-compressed).
+    pub data: Vec<u8>,
+    /// Its MIME type (`/Subtype`), e.g. `application/xml`.
+    pub mime_type: Option<String>,
+    /// `/Desc`: what the file is, for a reader's attachment list.
+    pub description: Option<String>,
+    /// `/AFRelationship`.
+    pub relationship: FileRelationship,
+    /// `/Params /ModDate` (UTC). The crate reads no clock: pass it in.
+    pub modified: Option<Time>,
+}
+
+impl EmbeddedFile {
+    /// A file `name` with `data`, no MIME type, description or date, relationship
+    /// `Unspecified`.
+    #[must_use]
+    pub fn new(name: impl Into<String>, data: Vec<u8>) -> Self {
+        Self {
+            name: name.into(),
+            data,
+            mime_type: None,
+            description: None,
+            relationship: FileRelationship::Unspecified,
+            modified: None,
+        }
+    }
+
+    /// Sets the MIME type.
+    #[must_use]
+    pub fn mime_type(mut self, mime: impl Into<String>) -> Self {
+        self.mime_type = Some(mime.into());
+        self
+    }
+
+    /// Sets the description.
+    #[must_use]
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(text.into());
+        self
+    }
+
+    /// Sets the relationship to the document.
+    #[must_use]
+    pub fn relationship(mut self, relationship: FileRelationship) -> Self {
+        self.relationship = relationship;
+        self
+    }
+
+    /// Sets the modification date.
+    #[must_use]
+    pub fn modified(mut self, at: Time) -> Self {
+        self.modified = Some(at);
+        self
+    }
+}
+
 /// A font of one [`DocumentBuilder`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FontId(usize);
@@ -207,6 +322,7 @@ pub struct DocumentBuilder {
     fonts: Vec<FontDef>,
     images: Vec<DecodedImage>,
     pages: Vec<PageDef>,
+    files: Vec<EmbeddedFile>,
 }
 
 impl core::fmt::Debug for DocumentBuilder {
@@ -216,6 +332,7 @@ impl core::fmt::Debug for DocumentBuilder {
             .field("fonts", &self.fonts.len())
             .field("images", &self.images.len())
             .field("pages", &self.pages.len())
+            .field("files", &self.files.len())
             .finish()
     }
 }
@@ -310,7 +427,64 @@ impl DocumentBuilder {
             fonts: Vec::new(),
             images: Vec::new(),
             pages: Vec::new(),
+            files: Vec::new(),
         }
+    }
+
+    /// Embeds `file` in the document (see [`EmbeddedFile`]). Files are listed in the name tree
+    /// in the byte order of their encoded names, as PDF requires.
+    ///
+    /// # Errors
+    ///
+    /// [`RenderError::TooLarge`] beyond [`MAX_EMBEDDED_FILE_SIZE`] or [`MAX_EMBEDDED_FILES`];
+    /// [`RenderError::InvalidArgument`] for an empty name, one longer than
+    /// [`MAX_EMBEDDED_NAME_LEN`] or with control characters or `/`, a name already embedded,
+    /// or a MIME type that is not `type/subtype` in printable ASCII.
+    pub fn embed_file(&mut self, file: EmbeddedFile) -> Result<(), RenderError> {
+        if file.data.len() > MAX_EMBEDDED_FILE_SIZE {
+            return Err(RenderError::TooLarge {
+                what: "embedded file (bytes)",
+                actual: file.data.len() as u64,
+                limit: MAX_EMBEDDED_FILE_SIZE as u64,
+            });
+        }
+        if self.files.len() >= MAX_EMBEDDED_FILES {
+            return Err(RenderError::TooLarge {
+                what: "number of embedded files",
+                actual: self.files.len() as u64 + 1,
+                limit: MAX_EMBEDDED_FILES as u64,
+            });
+        }
+        let name = &file.name;
+        if name.is_empty()
+            || name.len() > MAX_EMBEDDED_NAME_LEN
+            || name
+                .chars()
+                .any(|c| c.is_control() || c == '/' || c == '\\')
+        {
+            return Err(invalid(format!(
+                "embedded file name {name:?}: 1 to {MAX_EMBEDDED_NAME_LEN} bytes without control \
+                 characters or path separators"
+            )));
+        }
+        if self.files.iter().any(|f| &f.name == name) {
+            return Err(invalid(format!("the file {name:?} is already embedded")));
+        }
+        if let Some(mime) = &file.mime_type {
+            let ok = mime.split_once('/').is_some_and(|(t, s)| {
+                !t.is_empty()
+                    && !s.is_empty()
+                    && mime.len() <= 127
+                    && mime.bytes().all(|b| b.is_ascii_graphic())
+            });
+            if !ok {
+                return Err(invalid(format!(
+                    "MIME type {mime:?} is not type/subtype in printable ASCII"
+                )));
+            }
+        }
+        self.files.push(file);
+        Ok(())
     }
 
     /// The width in mm of `text` set in `font` at `size` mm, as [`PageBuilder::text`] lays it
@@ -468,9 +642,33 @@ impl DocumentBuilder {
             p.finish();
         }
 
-        pdf.catalog(catalog_id)
-            .pages(pages_id)
-            .metadata(metadata_id);
+        let file_refs = self.write_files(&mut pdf, &mut alloc, &mut id_hasher)?;
+        let mut catalog = pdf.catalog(catalog_id);
+        catalog.pages(pages_id).metadata(metadata_id);
+        if !file_refs.is_empty() {
+            // The name tree in one leaf (at most MAX_EMBEDDED_FILES entries), keys sorted.
+            let mut sorted: Vec<(Vec<u8>, Ref)> = self
+                .files
+                .iter()
+                .zip(&file_refs)
+                .map(|(f, r)| (text_string_bytes(&f.name), *r))
+                .collect();
+            sorted.sort();
+            let mut names = catalog.names();
+            let mut tree = names.embedded_files();
+            let mut entries = tree.names();
+            for (key, r) in &sorted {
+                entries.insert(Str(key), *r);
+            }
+            entries.finish();
+            tree.finish();
+            names.finish();
+            catalog
+                .insert(Name(b"AF"))
+                .array()
+                .items(file_refs.iter().copied());
+        }
+        catalog.finish();
         let count = i32::try_from(page_ids.len()).map_err(|_| invalid("too many pages"))?;
         pdf.pages(pages_id)
             .kids(page_ids.iter().map(|(p, _)| *p))
@@ -486,6 +684,49 @@ impl DocumentBuilder {
         let id = digest.get(..16).unwrap_or(&digest).to_vec();
         pdf.set_file_id((id.clone(), id));
         Ok(pdf.finish())
+    }
+
+    /// Writes each embedded file's stream and file specification; returns the specifications'
+    /// references in the order the files were added.
+    fn write_files(
+        &self,
+        pdf: &mut Pdf,
+        alloc: &mut impl FnMut() -> Ref,
+        id_hasher: &mut crate::crypto::sm3::Sm3Hasher,
+    ) -> Result<Vec<Ref>, RenderError> {
+        let mut refs = Vec::with_capacity(self.files.len());
+        for f in &self.files {
+            let (spec_ref, stream_ref) = (alloc(), alloc());
+            id_hasher.update(f.name.as_bytes());
+            id_hasher.update(&f.data);
+            let compressed = deflate(&f.data)?;
+            let size =
+                i32::try_from(f.data.len()).map_err(|_| invalid("embedded file too large"))?;
+            let mut stream = pdf.embedded_file(stream_ref, &compressed);
+            stream.filter(pdf_writer::Filter::FlateDecode);
+            if let Some(mime) = &f.mime_type {
+                // pdf-writer writes the `/` of the MIME type as `#2F` (PDF 32000-1 §7.3.5).
+                stream.subtype(Name(mime.as_bytes()));
+            }
+            let mut params = stream.params();
+            params.size(size);
+            if let Some(date) = f.modified.and_then(pdf_date) {
+                params.modification_date(date);
+            }
+            params.finish();
+            stream.finish();
+            let mut spec = pdf.file_spec(spec_ref);
+            spec.path(Str(&text_string_bytes(&f.name)))
+                .unic_file(TextStr(&f.name))
+                .embedded_file_with_unicode(stream_ref)
+                .association_kind(f.relationship.kind());
+            if let Some(d) = &f.description {
+                spec.description(TextStr(d));
+            }
+            spec.finish();
+            refs.push(spec_ref);
+        }
+        Ok(refs)
     }
 
     /// Every character shown in `font`, in order of appearance.
@@ -781,6 +1022,19 @@ fn pdf_date(t: Time) -> Option<Date> {
             .utc_offset_hour(0)
             .utc_offset_minute(0),
     )
+}
+
+/// A PDF text string's bytes: ASCII as it is, anything else UTF-16BE with a byte order mark
+/// (PDF 32000-1 §7.9.2.2), the encoding `TextStr` writes; the name tree sorts by these bytes.
+fn text_string_bytes(s: &str) -> Vec<u8> {
+    if s.bytes().all(|b| matches!(b, 32..=126)) {
+        return s.as_bytes().to_vec();
+    }
+    let mut out = vec![0xfe, 0xff];
+    for unit in s.encode_utf16() {
+        out.extend_from_slice(&unit.to_be_bytes());
+    }
+    out
 }
 
 /// XML text without the control characters XML 1.0 cannot carry.

@@ -293,7 +293,7 @@ fn revision_ending_at(file: &PdfFile<'_>, end: usize) -> Option<usize> {
 
 /// The DER value in `/Contents`: the first TLV, without the zero padding (BER with an
 /// indefinite length: the whole placeholder, padding included).
-fn der_value(bytes: &[u8]) -> Option<&[u8]> {
+pub(crate) fn der_value(bytes: &[u8]) -> Option<&[u8]> {
     let (&tag, rest) = bytes.split_first()?;
     if tag != 0x30 {
         return None;
