@@ -101,6 +101,13 @@ for f in c-ses c-cms c-cms-ts c-cms-prepared; do
     { cat "$work/pdfsig.out" >&2; echo "pdfsig: $f.pdf is not wholly signed" >&2; exit 1; }
 done
 grep -q "adbe.pkcs7.detached" "$work/pdfsig.out" || { echo "pdfsig: no CMS signature" >&2; exit 1; }
+
+say "the license 2D code drawn through the C ABI decodes (zbarimg) to the text it was given"
+decoded=$(zbarimg -q --raw "$work/c-license-code.png" 2>/dev/null | tr -d '\n')
+if [ "$decoded" != "$(cat "$work/c-license-code.txt")" ]; then
+  echo "zbarimg reads '$decoded' from c-license-code.png, not the license's code text" >&2
+  exit 1
+fi
 say "run under valgrind"
 # bindings/c/tests/valgrind.supp says why each suppressed report is no bug of eseal.
 suffix="" run_all valgrind -q --suppressions=bindings/c/tests/valgrind.supp --leak-check=full \

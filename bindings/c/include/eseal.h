@@ -9,7 +9,7 @@
  * length 0 means empty. Panics never cross the boundary (ESEAL_PANIC).
  *
  * Handles (eseal_trust_store, eseal_policy, eseal_report, eseal_key, eseal_certificate,
- * eseal_seal_builder, eseal_seal, eseal_prepared) are opaque, owned by the caller
+ * eseal_seal_builder, eseal_seal, eseal_prepared, eseal_tsa, eseal_pdf_prepared) are opaque, owned by the caller
  * and released with their *_free function, which accepts NULL. A handle is not synchronised:
  * use it from one thread at a time, or share it read-only (const functions) while nothing
  * modifies or frees it. Distinct handles may be used on different threads concurrently.
@@ -18,8 +18,9 @@
  * handle they came from and live until it is freed (strings in an eseal_check, a
  * certificate's subject, a seal's name, ...). `char *` outputs belong to the caller
  * (eseal_string_free); eseal_bytes outputs belong to the caller (eseal_bytes_free). Input
- * buffers and handles are only read during the call and never kept (an external key keeps
- * its user_data pointer, unread, until it is freed). A failed call leaves handle
+ * buffers and handles are only read during the call and never kept (an external key and a
+ * callback TSA keep their user_data pointer, unread, until freed; an eseal_pdf_prepared keeps
+ * the TSA handle of its options until freed). A failed call leaves handle
  * out-pointers NULL and eseal_bytes outputs {NULL, 0}.
  */
 
@@ -163,6 +164,23 @@ typedef enum {
   ESEAL_EDGE_LEFT = 1,
 } eseal_edge;
 
+// The kind of a holder or issuer code, for [`eseal_license_code_validate`].
+typedef enum {
+  // A unified social credit code (统一社会信用代码, GB 32100): 18 characters, check character.
+  ESEAL_CODE_USCC = 0,
+  // A citizen identity number (公民身份号码, GB 11643): 18 characters, birth date, check.
+  ESEAL_CODE_CITIZEN_ID = 1,
+} eseal_code_kind;
+
+// The file format of an issued license, for [`eseal_license_issue`].
+typedef enum {
+  // OFD (GB/T 33190), the format of GB/T 36905.
+  ESEAL_LICENSE_OFD = 0,
+  // PDF: the same face, the metadata and code text as associated files, the seal as an
+  // SES_Signature (`docs/license.md`, "The PDF rendition").
+  ESEAL_LICENSE_PDF = 1,
+} eseal_license_format;
+
 // An X.509 certificate with an SM2 key, made by [`eseal_certificate_load`] or handed out by
 // other functions, freed by [`eseal_certificate_free`]. Immutable: it may be shared read-only
 // between threads. Its strings live until it is freed.
@@ -182,8 +200,11 @@ typedef struct eseal_key eseal_key;
 // handle (if any) must stay live until finish.
 typedef struct eseal_pdf_prepared eseal_pdf_prepared;
 
-// A validation policy (a preset or a policy file), made by [`eseal_policy_preset`] or
-// [`eseal_policy_from_json`], freed by [`eseal_policy_free`]. Immutable once made.
+// A validation policy (a preset or a policy file) and the limits on untrusted input that
+// [`eseal_verify`] applies with it (the library defaults until [`eseal_policy_set_limits`] or
+// [`eseal_policy_set_max_input`] tightens them), made by [`eseal_policy_preset`] or
+// [`eseal_policy_from_json`], freed by [`eseal_policy_free`]. Only the two setters change it:
+// call them before sharing the policy between threads, never while another thread uses it.
 typedef struct eseal_policy eseal_policy;
 
 // A signature or a seal waiting for its signer's value (prepare → sign elsewhere → finish):
@@ -255,6 +276,20 @@ typedef int (*eseal_sign_callback)(void *user_data,
                                    uint8_t *signature,
                                    size_t signature_capacity,
                                    size_t *signature_len);
+
+// Options of [`eseal_license_issue`]. All zero (`{0}`) or NULL: signed now, the plain 2D-code
+// text, no timestamp.
+typedef struct {
+  // Seconds since 1970 UTC; 0 for now.
+  uint64_t signing_time;
+  // The base of the URL form of the 2D code (e.g. `https://verify.example.gov.cn/c?`),
+  // `url_base_len` bytes; NULL for the plain `DZZZ:` text.
+  const char *url_base;
+  // The length of `url_base`.
+  size_t url_base_len;
+  // A TSA whose token timestamps the seal signature, or NULL.
+  const eseal_tsa *tsa;
+} eseal_license_options;
 
 // How a PDF signature is made, for [`eseal_pdf_sign`] and [`eseal_pdf_prepare`]. All zero
 // (`{0}` in C) is the default: signed now, invisible, field `Signature<n>`, no chain, no
@@ -601,11 +636,83 @@ void eseal_certificate_free(eseal_certificate *cert);
 
 // Validates an e-license identifier (GB/T 36903: prefix, parts and check character):
 // `ESEAL_OK` when valid, otherwise its error code (`ESEAL_MALFORMED`, ...) with the reason
-// in [`eseal_last_error`].
+// in [`eseal_last_error`](crate::eseal_last_error).
 //
 // # Safety
 // `text_ptr` must be valid for reading `len` bytes (UTF-8, no NUL needed).
 eseal_result eseal_license_id_validate(const char *text_ptr, size_t len);
+
+// Builds an e-license identifier from its parts, computing the check character (as
+// `eseal license id build`): `type_code` (the defining authority's USCC and 3 digits),
+// `issuer` (the issuer's USCC), `serial` (0-9, A-Z), `version` (3 digits; NULL with length 0
+// for `002`). The identifier goes to `*id` (NUL-terminated; free it with
+// [`eseal_string_free`](crate::eseal_string_free)) and its length to `*id_len`. A part that
+// is wrong gives `ESEAL_MALFORMED` naming it.
+//
+// # Safety
+// Each (pointer, length) pair readable (UTF-8); `id` and `id_len` valid for writing.
+eseal_result eseal_license_id_build(const char *type_code,
+                                    size_t type_code_len,
+                                    const char *issuer,
+                                    size_t issuer_len,
+                                    const char *serial,
+                                    size_t serial_len,
+                                    const char *version,
+                                    size_t version_len,
+                                    char **id,
+                                    size_t *id_len);
+
+// Validates a holder or issuer code of `kind` (an [`eseal_code_kind`]): `ESEAL_OK` when
+// valid, else `ESEAL_MALFORMED` with the reason (length, a character, the check character,
+// the birth date); an unknown kind gives `ESEAL_INVALID_ARGUMENT`.
+//
+// # Safety
+// `code` must be valid for reading `len` bytes.
+eseal_result eseal_license_code_validate(uint32_t kind, const char *code, size_t len);
+
+// Issues an e-license as `format` (an [`eseal_license_format`]) into `*out` (free it with
+// [`eseal_bytes_free`](crate::eseal_bytes_free)): the metadata `metadata` (JSON or XML,
+// GB/T 36903 elements, `docs/license.md`) laid out by the face template `template` (JSON;
+// NULL with length 0 for the generic landscape A4 face), with `photo` (PNG or JPEG; NULL for
+// none) in its photo box, the 2D code signed by `key`, and stamped with the issuer's `seal`
+// as the holder of `issuer_certificate` and `key`. The exact 2D-code text goes to
+// `*code_text` (NUL-terminated, length in `*code_text_len`; free it with
+// [`eseal_string_free`](crate::eseal_string_free)); pass NULL for both when not needed.
+//
+// Refused with the core's code: metadata or a template that is invalid or does not fit, a
+// photo that is neither PNG nor JPEG (`ESEAL_MALFORMED`/`ESEAL_INVALID_ARGUMENT`, naming the
+// element), a signer the seal does not list or a time outside its validity.
+//
+// # Safety
+// Each (pointer, length) pair readable; `seal`, `key` and `issuer_certificate` live handles;
+// `options` NULL or valid (its TSA NULL or live); `out` valid for writing an `eseal_bytes`;
+// `code_text` and `code_text_len` NULL or valid for writing.
+eseal_result eseal_license_issue(uint32_t format,
+                                 const uint8_t *metadata,
+                                 size_t metadata_len,
+                                 const uint8_t *template_,
+                                 size_t template_len,
+                                 const uint8_t *photo,
+                                 size_t photo_len,
+                                 const eseal_seal *seal,
+                                 const eseal_key *key,
+                                 const eseal_certificate *issuer_certificate,
+                                 const eseal_license_options *options,
+                                 eseal_bytes *out,
+                                 char **code_text,
+                                 size_t *code_text_len);
+
+// The QR symbol of a 2D-code text (as [`eseal_license_issue`] hands out) as a PNG image into
+// `*png` (free it with [`eseal_bytes_free`](crate::eseal_bytes_free)): `scale` pixels per
+// module (1 to 32), with the quiet zone. Text a QR symbol cannot hold gives
+// `ESEAL_INVALID_ARGUMENT` or `ESEAL_LIMIT_EXCEEDED`.
+//
+// # Safety
+// `code_text` readable for `len` bytes; `png` valid for writing an `eseal_bytes`.
+eseal_result eseal_license_code_png(const char *code_text,
+                                    size_t len,
+                                    size_t scale,
+                                    eseal_bytes *png);
 
 // Signs the PDF `pdf` by incremental update into a new document in `*out` (free it with
 // [`eseal_bytes_free`]; `pdf` is not changed): with `seal` (a seal signature, SES form) as
@@ -696,7 +803,8 @@ void eseal_pdf_prepared_free(eseal_pdf_prepared *prepared);
 // `trust` may be NULL (or empty) for no trust anchors: trust checks then stay
 // indeterminate, as with `eseal verify` without `--trust`. `policy` may be NULL for the
 // default policy. `validation_time` is seconds since 1970 UTC, or `0` for now (the system
-// clock). A readable file always gets a report, however broken its signatures: the verdict
+// clock). The policy's limits (see [`eseal_policy_set_limits`]) bound the work on the file.
+// A readable file always gets a report, however broken its signatures: the verdict
 // is in the report, not in the result code. A file that cannot be verified at all gives an
 // error code (`ESEAL_MALFORMED` for unrecognised or unreadable content, `ESEAL_UNSUPPORTED`
 // for an encrypted PDF) and `*report` is NULL.
@@ -1240,6 +1348,29 @@ eseal_result eseal_policy_from_json(const char *json, size_t len, eseal_policy *
 // `policy` must be NULL or a policy from this library not freed before; it must not be used
 // afterwards.
 void eseal_policy_free(eseal_policy *policy);
+
+// Sets the limits `policy` verifies under from the JSON text of a limits description
+// (schema `eseal.limits/1`, see `docs/limits.md`): e.g. `{"schema": "eseal.limits/1",
+// "max_input_bytes": 33554432, "ofd": {"max_entries": 2000}, "pdf": {"max_objects": 100000}}`.
+// Fields left out keep the library defaults (and replace earlier settings). Each value may
+// only tighten its default: a larger one gives `ESEAL_INVALID_ARGUMENT` naming the field, an
+// unknown field `ESEAL_INVALID_ARGUMENT`, broken JSON or another schema `ESEAL_MALFORMED`,
+// text over 16 KiB `ESEAL_LIMIT_EXCEEDED`; on failure the policy is unchanged. Files beyond
+// a limit are then refused by [`eseal_verify`] with `ESEAL_LIMIT_EXCEEDED` (or reported
+// indeterminate, for signatures over `pdf.max_signatures`).
+//
+// # Safety
+// `policy` must be a live policy no other thread uses during the call; `json` valid for
+// reading `len` bytes.
+eseal_result eseal_policy_set_limits(eseal_policy *policy, const char *json, size_t len);
+
+// Sets the largest file `policy` lets [`eseal_verify`] read, in bytes (the
+// `max_input_bytes` of the limits; each format's own limits still apply), refusing larger
+// buffers with `ESEAL_LIMIT_EXCEEDED` before they are parsed. 0 refuses every file.
+//
+// # Safety
+// `policy` must be a live policy no other thread uses during the call.
+eseal_result eseal_policy_set_max_input(eseal_policy *policy, size_t max_bytes);
 
 // An in-process TSA into `*out`: tokens signed by `key` under `certificate` (which must carry
 // the critical id-kp-timeStamping extended key usage, else `ESEAL_UNTRUSTED`), policy

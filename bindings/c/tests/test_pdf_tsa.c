@@ -423,13 +423,7 @@ static void test_tsa(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: %s VECTORS_DIR WORK_DIR\n", argv[0]);
-    return 2;
-  }
-  static char demo_dir[4096];
-  snprintf(demo_dir, sizeof demo_dir, "%s/demo", argv[2]);
-  demo = demo_dir;
+  demo = demo_dir(argc, argv);
   work = argv[2];
   key = load("signer.key", 0);
   cert = load("signer.pem", 1);
@@ -437,11 +431,7 @@ int main(int argc, char **argv) {
   tsa_cert = load("tsa.pem", 1);
   root = load("root.pem", 1);
   seal = load("seal-v4.esl", 2);
-  size_t len = 0;
-  unsigned char *root_pem = read_file(demo, "root.pem", &len);
-  CHECK_RC(eseal_trust_store_new(&store), ESEAL_OK);
-  CHECK_RC(eseal_trust_store_add_anchors(store, root_pem, len), ESEAL_OK);
-  free(root_pem);
+  store = trust_from(demo, "root.pem");
   pdf = read_file(demo, "document.pdf", &pdf_len);
   ofd = read_file(demo, "document.ofd", &ofd_len);
 

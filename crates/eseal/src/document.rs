@@ -310,7 +310,7 @@ pub fn verify(
                 .map_err(|source| DocumentError::LicensePayload { source })
         }
         DocumentFormat::License if is_pdf(bytes) => {
-            license::verify_pdf_license(bytes, &options.ses, &pdf::Limits::default())
+            license::verify_pdf_license(bytes, &options.ses, &options.pdf_limits)
                 .map_err(|source| DocumentError::Pdf { source })
         }
         DocumentFormat::License => {
