@@ -136,6 +136,7 @@ static void issue(const char *work) {
       f = fopen(path, "wb");
       CHECK(f != NULL && fwrite(code, 1, code_len, f) == code_len);
       if (f != NULL) fclose(f);
+      eseal_bytes_free(&png);
       CHECK_RC(eseal_license_code_png(code, code_len, 0, &png), ESEAL_INVALID_ARGUMENT);
       CHECK(png.ptr == NULL);
       /* A tampered payload is not valid. */

@@ -126,6 +126,7 @@ impl Slot<'_> {
     }
 
     /// Sets `value`, which is at most the current value (so it fits).
+    #[cfg(feature = "serde")]
     fn set(&mut self, value: u64) {
         match self {
             Slot::Usize(v) => **v = usize::try_from(value).unwrap_or(**v),
