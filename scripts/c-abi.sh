@@ -84,6 +84,17 @@ run_all() { # PREFIX... : runs every test and the examples with a command prefix
 say "eseal demo (keys, certificates, seals, a TSA and documents for tests/test_pdf_tsa.c)"
 "$target/eseal" demo --out "$work/demo" >"$work/demo.log"
 
+say "a TimeStampResp from OpenSSL's TSA (it cannot sign with SM2, so it answers a rejection) for tests/test_pdf_tsa.c"
+printf 'data' >"$work/tsa-data"
+openssl ts -query -data "$work/tsa-data" -sm3 -cert -out "$work/tsa.tsq" 2>/dev/null
+printf '[tsa]\ndefault_tsa = t\n[t]\nserial = %s\ndefault_policy = 1.3.6.1.4.1.32473.1\ndigests = sm3\nsigner_digest = sm3\n' \
+  "$work/tsa-serial" >"$work/tsa.cnf"
+echo 01 >"$work/tsa-serial"
+openssl ts -reply -config "$work/tsa.cnf" -queryfile "$work/tsa.tsq" -inkey "$work/demo/tsa.key" \
+  -signer "$work/demo/tsa.pem" -out "$work/openssl-rejected.tsr" 2>/dev/null || true
+openssl ts -reply -in "$work/openssl-rejected.tsr" -text 2>/dev/null | grep -q "Status: Rejected" ||
+  { echo "openssl ts did not answer a rejection" >&2; exit 1; }
+
 say "run"
 suffix="" run_all
 

@@ -113,11 +113,14 @@ static void *load(const char *name, int what) {
 
 /* A TSA callback: tokens from the local TSA in user_data (a real system asks its TSA over
  * HTTP with the digest). mode: 0 good, 1 garbage, 2 refuse, 3 a length beyond the buffer,
- * 4 a valid token over other data. */
+ * 4 a valid token over other data, 5 a TimeStampResp with status rejection. */
 struct tsa_state {
   const eseal_tsa *local;
   int mode;
   int calls;
+  /* Mode 5: a whole TimeStampResp (OpenSSL's rejection, made by scripts/c-abi.sh). */
+  const unsigned char *response;
+  size_t response_len;
 };
 
 static int tsa_callback(void *user_data, const uint8_t *data, size_t data_len,
@@ -138,6 +141,13 @@ static int tsa_callback(void *user_data, const uint8_t *data, size_t data_len,
     return 5;
   case 3:
     *token_len = capacity + 1;
+    return 0;
+  case 5:
+    if (state->response_len > capacity) {
+      return 1;
+    }
+    memcpy(token, state->response, state->response_len);
+    *token_len = state->response_len;
     return 0;
   default:
     break;
@@ -333,7 +343,9 @@ static void test_tsa(void) {
   CHECK_RC(eseal_tsa_new_local(NULL, tsa_cert, 0, &bad), ESEAL_NULL_POINTER);
   CHECK_RC(eseal_tsa_from_callback(NULL, NULL, &bad), ESEAL_NULL_POINTER);
   CHECK(bad == NULL);
-  struct tsa_state state = {local, 0, 0};
+  size_t rejected_len = 0;
+  unsigned char *rejected = read_file(work, "openssl-rejected.tsr", &rejected_len);
+  struct tsa_state state = {local, 0, 0, rejected, rejected_len};
   CHECK_RC(eseal_tsa_from_callback(tsa_callback, &state, &callback), ESEAL_OK);
 
   /* Raw data: sign, then timestamp the signature. */
@@ -355,8 +367,8 @@ static void test_tsa(void) {
   eseal_bytes_free(&token);
 
   /* A callback TSA that misbehaves: a clear error, nothing written. */
-  const char *wants[] = {"", "TimeStampToken", "refused", "beyond", "other data"};
-  for (int mode = 1; mode <= 4; mode++) {
+  const char *wants[] = {"", "TimeStampToken", "refused", "beyond", "other data", "granted"};
+  for (int mode = 1; mode <= 5; mode++) {
     state.mode = mode;
     eseal_bytes out = {(uint8_t *)1, 1};
     CHECK_RC(eseal_signature_add_timestamp(sig.ptr, sig.len, callback, &out),
@@ -420,6 +432,7 @@ static void test_tsa(void) {
   eseal_tsa_free(callback);
   eseal_tsa_free(local);
   eseal_tsa_free(NULL);
+  free(rejected);
 }
 
 int main(int argc, char **argv) {
