@@ -113,6 +113,19 @@ for f in c-ses c-cms c-cms-ts c-cms-prepared; do
 done
 grep -q "adbe.pkcs7.detached" "$work/pdfsig.out" || { echo "pdfsig: no CMS signature" >&2; exit 1; }
 
+say "PDFs signed through the C ABI: eseal verify --json says valid with the demo root"
+for f in "$work"/c-*.pdf; do
+  got=$("$target/eseal" verify "$f" --trust "$work/demo/root.pem" --json |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])') || true
+  [ "$got" = valid ] || { echo "eseal verify says '$got' for $f" >&2; exit 1; }
+done
+
+say "eseal license id build gives the identifier tests/test_license.c builds"
+id=$("$target/eseal" license id build --type-code 11100000000013338W011 --issuer 11430000006122244L \
+  --serial 20230000403)
+[ "$id" = "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.002.S" ] ||
+  { echo "eseal license id build printed '$id'" >&2; exit 1; }
+
 say "the license 2D code drawn through the C ABI decodes (zbarimg) to the text it was given"
 decoded=$(zbarimg -q --raw "$work/c-license-code.png" 2>/dev/null | tr -d '\n')
 if [ "$decoded" != "$(cat "$work/c-license-code.txt")" ]; then
