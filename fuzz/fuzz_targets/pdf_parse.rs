@@ -1,5 +1,5 @@
 //! The PDF reader: cross-reference tables and streams, `/Prev` chains, object streams, the page
-//! tree, the form's signature fields, every listed object and stream. Must never panic, and
+//! tree, the form's signature fields, the embedded files, every listed object and stream. Must never panic, and
 //! must stay within the limits.
 #![no_main]
 
@@ -18,6 +18,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = doc.page_count();
     let _ = doc.page_sizes_mm();
     let _ = doc.signature_fields();
+    // The embedded files (name tree, file specifications, per revision) and signed fields.
+    let _ = doc.embedded_files();
+    let _ = doc.embedded_files_in_revision(0);
+    let _ = doc.signed_fields();
     let count = u32::try_from(doc.object_count())
         .unwrap_or(u32::MAX)
         .min(2_000);

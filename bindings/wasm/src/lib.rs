@@ -11,6 +11,7 @@
 //! | `sniff(bytes)` | the format `verify` would take the file for, or `null` |
 //! | `inspectSeal(bytes)` | a seal (or the seal inside an SES signature): its facts and picture bytes |
 //! | `documentSeals(bytes, options?)` | the seals of any file `verify` takes, matched to its report's signatures |
+//! | `licenseInfo(bytes)` | an e-license's metadata (OFD or PDF license, metadata XML/JSON) or a 2D-code payload's fields, not verified |
 //! | `readCertificates(bytes)` | the certificates of a PEM bundle or DER file, described (for listing trust anchors) |
 //! | `sm2Verify`, `sm3`, `hmacSm3`, `sm4*` | the algorithms; `sm2Sign`, `sm2GenerateKeyPair` in the `sign` build only |
 //!
@@ -21,6 +22,7 @@
 
 mod crypto;
 mod error;
+mod license;
 mod options;
 mod seal;
 mod types;
@@ -28,6 +30,7 @@ mod types;
 use wasm_bindgen::prelude::*;
 
 pub use crypto::*;
+pub use license::license_info;
 pub use seal::{document_seals, inspect_seal, read_certificates};
 
 use crate::error::{JsResult, throw};

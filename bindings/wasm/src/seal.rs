@@ -136,7 +136,7 @@ fn mime_type(format: PictureFormat) -> Option<&'static str> {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     bytes.iter().fold(String::new(), |mut s, b| {
         let _ = write!(s, "{b:02x}");
@@ -144,17 +144,17 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-fn get(object: &JsValue, key: &str) -> JsResult<JsValue> {
+pub(crate) fn get(object: &JsValue, key: &str) -> JsResult<JsValue> {
     js_sys::Reflect::get(object, &key.into()).map_err(|_| internal())
 }
 
-fn set(object: &JsValue, key: &str, value: &JsValue) -> JsResult<()> {
+pub(crate) fn set(object: &JsValue, key: &str, value: &JsValue) -> JsResult<()> {
     js_sys::Reflect::set(object, &key.into(), value)
         .map(|_| ())
         .map_err(|_| internal())
 }
 
-fn internal() -> JsValue {
+pub(crate) fn internal() -> JsValue {
     throw(&eseal::Error::new(
         eseal::ErrorCode::Internal,
         "building the result object failed",

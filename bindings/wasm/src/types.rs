@@ -182,6 +182,54 @@ export interface CertificateInfo {
   der: Uint8Array;
 }
 
+/** The fields of a license 2D-code payload (docs/license.md, "The 2D code"). */
+export interface LicensePayloadInfo {
+  /** The license identifier (电子证照标识), with its prefix. */
+  identifier: string;
+  /** YYYY-MM-DD. */
+  issueDate: string;
+  validFrom: string | null;
+  /** YYYY-MM-DD, or "长期" (long-term). */
+  validUntil: string | null;
+  /** First 8 bytes of SM3 over the issuer's public key, hex. */
+  keyId: string;
+  /** SM3 of the key fields, hex. */
+  keyFieldsDigest: string;
+  /** Length of the binary payload. */
+  bytes: number;
+}
+
+/**
+ * What `licenseInfo` reads (nothing verified: call `verify` for a verdict).
+ * `kind` "license": a license file (`container` "ofd" or "pdf") with its `metadata`, and the
+ * 2D-code text embedded beside it (`code`, `payload`) when present; "metadata": a metadata
+ * file (XML or JSON); "payload": a 2D-code text (`metadata` null).
+ */
+export interface LicenseInfo {
+  kind: "license" | "metadata" | "payload";
+  container: "ofd" | "pdf" | null;
+  /** The metadata's JSON form (docs/license.md, "Metadata"): `license_id`, `holder_name`, …, `face`. */
+  metadata: {
+    version: number;
+    license_id: string;
+    type_name: string;
+    type_code: string;
+    number: string;
+    holder_name: string;
+    holder_code: string;
+    issuer_name: string;
+    issuer_code: string;
+    issue_date: string;
+    valid_from?: string;
+    valid_until?: string;
+    face?: Array<{ name: string; value: string }>;
+    [element: string]: unknown;
+  } | null;
+  /** The exact 2D-code text (`DZZZ:…` or its URL form). */
+  code: string | null;
+  payload: LicensePayloadInfo | null;
+}
+
 /**
  * Every function throws an `EsealError`: a JS `Error` whose `code` is the core's stable error
  * code name and `codeNumber` its number (docs/error-codes.md).
@@ -206,4 +254,7 @@ extern "C" {
     /// TypeScript `CertificateInfo`.
     #[wasm_bindgen(typescript_type = "CertificateInfo")]
     pub type JsCertificateInfo;
+    /// TypeScript `LicenseInfo`.
+    #[wasm_bindgen(typescript_type = "LicenseInfo")]
+    pub type JsLicenseInfo;
 }

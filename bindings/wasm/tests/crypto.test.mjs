@@ -151,8 +151,12 @@ test("the signing build signs (hedged RFC 6979) what sm-crypto and the verify-on
 });
 
 test("documentSeals: the seals of any file, matched to the report's signatures", () => {
-  for (const name of ["SESV4SignDoc.ofd", "allprotected.ofd", "signedFile.ofd", "UserV4.esl", "SignedValueV4.dat", "DigitalSign.ofd"]) {
-    const bytes = readFileSync(path.join(vectors(), name));
+  const files = ["SESV4SignDoc.ofd", "allprotected.ofd", "signedFile.ofd", "UserV4.esl", "SignedValueV4.dat", "DigitalSign.ofd"]
+    .map((n) => path.join(vectors(), n))
+    // PDFs: the seals of their SES signatures, by field name (the demo's PDF and PDF license).
+    .concat(["signed.pdf", "license.pdf"].map((n) => path.join(fixtureDir(), "demo", n)));
+  for (const name of files) {
+    const bytes = readFileSync(name);
     const report = lib.verify(bytes);
     const seals = lib.documentSeals(bytes);
     const sealed = report.signatures.filter((s) => s.report.seal);

@@ -50,6 +50,7 @@ test("the CLI's demo: valid documents (OFD, PDF, e-license), seals and a detache
     "seal-v1.esl": "valid", "seal-v4.esl": "valid", "seal-v5.esl": "valid",
     // A PDF and an e-license made by eseal, and the unsigned PDF (nothing vouches for it).
     "signed.pdf": "valid", "document.pdf": "indeterminate", "license.ofd": "valid",
+    "license.pdf": "valid",
   };
   for (const [name, status] of Object.entries(want)) {
     const file = path.join(demo, name);

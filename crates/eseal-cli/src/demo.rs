@@ -292,10 +292,15 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         "the license's 2D-code text (what a phone scans)",
     );
     made.add("license-code.png", "the license's 2D code as a PNG");
+    made.add(
+        "license.pdf",
+        "the same e-license as PDF: metadata as an embedded file, the same seal",
+    );
     println!(
         "  license.ofd      e-license (营业执照) with a {}-character verification 2D code",
         code_text.len()
     );
+    println!("  license.pdf      the same e-license as PDF");
 
     // 4. Tampering.
     step(
@@ -321,7 +326,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     )
     .signer_certificates(&issuers);
     let mut all_as_expected = true;
-    let cases: [(&str, Option<&[u8]>, Status); 11] = [
+    let cases: [(&str, Option<&[u8]>, Status); 12] = [
         ("seal-v4.esl", None, Status::Valid),
         ("seal-v1.esl", None, Status::Valid),
         ("seal-v5.esl", None, Status::Valid),
@@ -330,6 +335,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         ("signed.ofd", None, Status::Valid),
         ("tampered.ofd", None, Status::Invalid),
         ("license.ofd", None, Status::Valid),
+        ("license.pdf", None, Status::Valid),
         ("license-code.txt", None, Status::Valid),
         ("document.pdf", None, Status::Indeterminate),
         ("signed.pdf", None, Status::Valid),
@@ -383,7 +389,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     println!("  {eseal} seal show {d}/seal-v4.esl --picture-out {d}/seal-picture.png");
     println!("  {eseal} audit --trust {d}/root.pem {d} --html {d}/audit.html");
     println!(
-        "  {eseal} license verify --trust {d}/root.pem {d}/license.ofd {d}/license-code.txt --issuer-cert {d}/signer.pem"
+        "  {eseal} license verify --trust {d}/root.pem {d}/license.ofd {d}/license.pdf {d}/license-code.txt --issuer-cert {d}/signer.pem"
     );
     println!("  {eseal} license show {d}/license.ofd");
     if let Invocation::Path(_) = eseal {
@@ -450,16 +456,20 @@ fn demo_license(
     )?;
     let meta = crate::license::read_metadata(&dir.join("license.json"))?;
     let template = FaceTemplate::standard(&meta);
-    let issued = eseal::license::issue_ofd(&IssueRequest::new(
+    let request = IssueRequest::new(
         &meta,
         &template,
         seal,
         &issuer.certificate,
         &issuer.signer,
         now,
-    ))
-    .context("cannot issue the demo license")?;
+    );
+    let issued = eseal::license::issue_ofd(&request).context("cannot issue the demo license")?;
     files::write(&dir.join("license.ofd"), &issued.ofd, true, Secrecy::Public)?;
+    // The same license as PDF (its own 2D-code signature; the same metadata).
+    let as_pdf =
+        eseal::license::issue_pdf(&request).context("cannot issue the demo PDF license")?;
+    files::write(&dir.join("license.pdf"), &as_pdf.pdf, true, Secrecy::Public)?;
     files::write(
         &dir.join("license-code.txt"),
         issued.code_text.as_bytes(),

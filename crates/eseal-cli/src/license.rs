@@ -3,11 +3,13 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 use eseal::license::{
     FaceTemplate, IssueRequest, LicenseId, LicenseMetadata, Payload, QrMatrix, issue_ofd,
+    issue_pdf, read_license,
 };
-use eseal::ofd::{ImageFormat, Limits, LocalTsaSource, OfdPackage};
+use eseal::ofd::{ImageFormat, LocalTsaSource};
+use eseal::verify::DocumentFormat;
 use serde_json::{Value, json};
 
 use crate::exit::Exit;
@@ -18,17 +20,19 @@ use crate::password::{PasswordArgs, Source};
 /// `eseal license …`
 #[derive(Debug, Subcommand)]
 pub(crate) enum LicenseCommand {
-    /// Issue a license as OFD: the face from a template, the verification 2D code, the
-    /// metadata embedded, stamped with the issuer's seal.
+    /// Issue a license as OFD (default) or PDF: the face from a template, the verification 2D
+    /// code, the metadata embedded, stamped with the issuer's seal.
     #[command(after_help = "\
 The metadata is JSON or XML (docs/license.md); without --template a generic landscape A4 face
 shows every element. The signing time is now. Exit 0 when written, 3 on any error.
 
-Example:
+Examples:
   eseal license issue --metadata license.json --seal issuer.esl --key issuer.key --cert issuer.pem \\
-      --out license.ofd --code-png code.png")]
+      --out license.ofd --code-png code.png
+  eseal license issue --format pdf --metadata license.json --seal issuer.esl --key issuer.key \\
+      --cert issuer.pem --out license.pdf")]
     Issue(Box<IssueArgs>),
-    /// Verify license files (OFD) and 2D-code payloads (files holding the scanned text, or
+    /// Verify license files (OFD or PDF) and 2D-code payloads (files holding the scanned text, or
     /// --code TEXT): signatures, metadata, identifier, codes, validity, 2D code.
     #[command(after_help = "\
 A payload is checked with the issuer certificates given by --issuer-cert (matched by key id)
@@ -42,7 +46,8 @@ Examples:
     /// Build or check a license identifier (GB/T 36904).
     #[command(subcommand)]
     Id(IdCommand),
-    /// Show a license's metadata (from a license OFD, a metadata XML/JSON file or a payload).
+    /// Show a license's metadata (from a license OFD or PDF, a metadata XML/JSON file or a
+    /// payload).
     Show(ShowArgs),
 }
 
@@ -81,12 +86,28 @@ pub(crate) struct IssueArgs {
     /// Also write the 2D code as a PNG (for screens and phones).
     #[arg(long, value_name = "FILE")]
     code_png: Option<PathBuf>,
-    /// Where to write the license OFD.
+    /// The file format of the license.
+    #[arg(long, value_enum, default_value_t = LicenseFormat::Ofd)]
+    format: LicenseFormat,
+    /// PDF only: an OpenType font (.ttf/.otf/.ttc, first face) to embed instead of the
+    /// standard, not embedded STSong-Light.
+    #[arg(long, value_name = "FILE")]
+    font: Option<PathBuf>,
+    /// Where to write the license (OFD or PDF, per --format).
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
     /// Replace existing output files.
     #[arg(long)]
     force: bool,
+}
+
+/// The file format `eseal license issue` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LicenseFormat {
+    /// OFD (GB/T 36905; metadata as a custom tag).
+    Ofd,
+    /// PDF (metadata as an embedded associated file).
+    Pdf,
 }
 
 /// `eseal license verify`
@@ -133,7 +154,7 @@ pub(crate) enum IdCommand {
 /// `eseal license show`
 #[derive(Debug, Args)]
 pub(crate) struct ShowArgs {
-    /// A license OFD, a metadata file (XML or JSON) or a file holding a 2D-code text.
+    /// A license OFD or PDF, a metadata file (XML or JSON) or a file holding a 2D-code text.
     file: PathBuf,
     /// Print JSON: the metadata's JSON form (docs/license.md), or the payload's fields.
     #[arg(long)]
@@ -252,21 +273,42 @@ fn issue(args: &IssueArgs) -> anyhow::Result<Exit> {
     if let Some(source) = &tsa_source {
         request = request.timestamp(source);
     }
-    let issued = issue_ofd(&request).context("cannot issue the license")?;
-    files::write(&args.out, &issued.ofd, args.force, Secrecy::Public)?;
+    let font = args.font.as_deref().map(files::read).transpose()?;
+    if font.is_some() && args.format != LicenseFormat::Pdf {
+        bail!("--font applies to --format pdf only (the OFD names its font and embeds none)");
+    }
+    if let Some(data) = &font {
+        request = request.pdf_font(data, 0);
+    }
+    let (bytes, code_text) = match args.format {
+        LicenseFormat::Ofd => {
+            let issued = issue_ofd(&request).context("cannot issue the license")?;
+            (issued.ofd, issued.code_text)
+        }
+        LicenseFormat::Pdf => {
+            let issued = issue_pdf(&request).context("cannot issue the license")?;
+            (issued.pdf, issued.code_text)
+        }
+    };
+    files::write(&args.out, &bytes, args.force, Secrecy::Public)?;
     if let Some(path) = &args.code_png {
-        let png = QrMatrix::encode(&issued.code_text)?.to_png(4);
+        let png = QrMatrix::encode(&code_text)?.to_png(4);
         files::write(path, &png, args.force, Secrecy::Public)?;
     }
     eprintln!(
-        "eseal: issued license {} to {} ({} bytes), stamped with seal \"{}\" at {now}; 2D code: {} characters",
+        "eseal: issued license {} as {} to {} ({} bytes), stamped with seal \"{}\" at {now}; 2D code: {} characters",
         meta.id,
+        if args.format == LicenseFormat::Pdf {
+            "PDF"
+        } else {
+            "OFD"
+        },
         args.out.display(),
-        issued.ofd.len(),
+        bytes.len(),
         seal.name(),
-        issued.code_text.len()
+        code_text.len()
     );
-    println!("{}", issued.code_text);
+    println!("{code_text}");
     Ok(Exit::Valid)
 }
 
@@ -316,16 +358,13 @@ fn verify(args: &VerifyLicenseArgs) -> anyhow::Result<Exit> {
 fn show(args: &ShowArgs) -> anyhow::Result<Exit> {
     let bytes = files::read(&args.file)?;
     let name = args.file.display();
-    if bytes.starts_with(b"PK\x03\x04") {
-        let pkg = OfdPackage::from_bytes(&bytes, &Limits::default())
-            .with_context(|| format!("{name} is not a readable OFD file"))?;
-        let path = format!("Doc_0/Tags/{}", eseal::license::METADATA_FILE);
-        let Some(xml) = pkg.get(&path) else {
-            bail!("{name} carries no license metadata ({path})");
-        };
-        let meta = LicenseMetadata::from_xml(xml)
-            .with_context(|| format!("the metadata in {name} is not usable"))?;
-        print_metadata(&meta, args.json)?;
+    if matches!(
+        eseal::document::sniff(&bytes),
+        Some(DocumentFormat::License | DocumentFormat::Ofd | DocumentFormat::Pdf)
+    ) {
+        let file = read_license(&bytes)
+            .with_context(|| format!("{name} carries no usable license metadata"))?;
+        print_metadata(&file.metadata, args.json)?;
         return Ok(Exit::Valid);
     }
     let text = String::from_utf8_lossy(&bytes);

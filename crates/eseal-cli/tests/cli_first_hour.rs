@@ -239,7 +239,7 @@ fn audit_pairs_detached_signatures_and_names_skipped_files() {
     assert_code(&out, 1);
     let text = stdout(&out);
     assert!(
-        text.contains("Audited 10 file(s), 1 detached signature(s) with their data"),
+        text.contains("Audited 11 file(s), 1 detached signature(s) with their data"),
         "{text}"
     );
     assert!(
@@ -291,8 +291,9 @@ fn audit_pairs_detached_signatures_and_names_skipped_files() {
     let summary = &lines.last().unwrap()["summary"];
     assert_eq!(summary["skipped"], skipped_names.len());
     assert_eq!(summary["paired"], 1);
-    // signed.pdf is valid, document.pdf (unsigned) indeterminate, like the OFD pair.
-    assert_eq!(summary["by_status"]["valid"], 7);
+    // signed.pdf is valid, document.pdf (unsigned) indeterminate, like the OFD pair; the
+    // license is valid as OFD and as PDF.
+    assert_eq!(summary["by_status"]["valid"], 8);
     assert_eq!(summary["by_status"]["indeterminate"], 2);
     assert_eq!(summary["by_status"]["invalid"], 1);
     let html = std::fs::read_to_string(d.join("audit.html")).unwrap();
@@ -312,9 +313,9 @@ fn audit_pairs_detached_signatures_and_names_skipped_files() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.iter().filter(|l| l["type"] == "file").count(), 10);
+    assert_eq!(lines.iter().filter(|l| l["type"] == "file").count(), 11);
     assert!(
-        stderr(&out).contains("Audited 10 file(s)"),
+        stderr(&out).contains("Audited 11 file(s)"),
         "{}",
         stderr(&out)
     );
@@ -714,7 +715,7 @@ fn audit_shows_progress_with_the_time_left_on_a_terminal() {
         .unwrap();
     let text = stdout(&out);
     assert!(text.contains("verifying ["), "{text}");
-    assert!(text.contains("/10 files ("), "{text}");
+    assert!(text.contains("/11 files ("), "{text}");
     assert!(text.contains(" left)"), "{text}");
-    assert!(text.contains("Audited 10 file(s)"), "{text}");
+    assert!(text.contains("Audited 11 file(s)"), "{text}");
 }

@@ -81,24 +81,14 @@ fn issue_verify_show_and_audit_a_license() {
     // A new license from the demo's metadata, issuer and seal, with the URL form.
     let out = run(
         dir,
-        &[
-            "license",
-            "issue",
-            "--metadata",
-            "demo/license.json",
-            "--seal",
-            "demo/seal-v4.esl",
-            "--key",
-            "demo/signer.key",
-            "--cert",
-            "demo/signer.pem",
+        &demo_issue(&[
             "--url",
             "https://verify.example.gov.cn/l/",
             "--out",
             "mine.ofd",
             "--code-png",
             "mine.png",
-        ],
+        ]),
     );
     assert_code(&out, 0);
     let code = stdout(&out).trim().to_owned();
@@ -195,4 +185,107 @@ fn issue_verify_show_and_audit_a_license() {
     assert_eq!(summary["by_status"]["invalid"], 1);
     assert_eq!(summary["slowest"].as_array().unwrap().len(), 4);
     assert!(String::from_utf8_lossy(&out.stderr).contains("Slowest files"));
+}
+
+#[test]
+fn issue_verify_show_and_audit_a_pdf_license() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    assert_code(&run(dir, &["demo", "--out", "demo"]), 0);
+    // The demo issues the license as PDF too, and it verifies.
+    let out = run(
+        dir,
+        &[
+            "license",
+            "verify",
+            "--trust",
+            "demo/root.pem",
+            "demo/license.pdf",
+        ],
+    );
+    assert_code(&out, 0);
+    assert!(
+        stdout(&out).contains("license.metadata_protected"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(dir, &demo_issue(&["--format", "pdf", "--out", "mine.pdf"]));
+    assert_code(&out, 0);
+    let code = stdout(&out).trim().to_owned();
+    assert!(code.starts_with("DZZZ:"), "{code}");
+    assert!(
+        std::fs::read(dir.join("mine.pdf"))
+            .unwrap()
+            .starts_with(b"%PDF-")
+    );
+    let out = run(
+        dir,
+        &[
+            "license",
+            "verify",
+            "--trust",
+            "demo/root.pem",
+            "mine.pdf",
+            "--json",
+        ],
+    );
+    assert_code(&out, 0);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["format"], "license");
+    // --font is for PDF only.
+    let out = run(
+        dir,
+        &demo_issue(&["--font", "demo/license.json", "--out", "x.ofd"]),
+    );
+    assert_code(&out, 3);
+    // show reads the embedded metadata.
+    let out = run(dir, &["license", "show", "mine.pdf", "--json"]);
+    assert_code(&out, 0);
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(meta["holder_code"], "91350100M000100Y43");
+    // eseal verify and audit sniff it.
+    let out = run(dir, &["verify", "--trust", "demo/root.pem", "mine.pdf"]);
+    assert_code(&out, 0);
+    let out = run(
+        dir,
+        &[
+            "audit",
+            "--trust",
+            "demo/root.pem",
+            "mine.pdf",
+            "demo/license.pdf",
+            "--json",
+            "-",
+        ],
+    );
+    assert_code(&out, 0);
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let files: Vec<&serde_json::Value> = lines.iter().filter(|l| l["type"] == "file").collect();
+    assert_eq!(files.len(), 2);
+    assert!(
+        files
+            .iter()
+            .all(|f| f["format"] == "license" && f["status"] == "valid")
+    );
+}
+
+/// `eseal license issue` with the demo's metadata, seal and issuer, then `extra`.
+fn demo_issue<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "license",
+        "issue",
+        "--metadata",
+        "demo/license.json",
+        "--seal",
+        "demo/seal-v4.esl",
+        "--key",
+        "demo/signer.key",
+        "--cert",
+        "demo/signer.pem",
+    ];
+    args.extend_from_slice(extra);
+    args
 }

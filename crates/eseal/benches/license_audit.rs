@@ -5,7 +5,8 @@
 //! core; then the process's peak memory (VmHWM).
 //!
 //! Run: `cargo bench -p eseal --bench license_audit` (10,000 licenses), `-- --quick` (1,000)
-//! or `-- --count N`.
+//! or `-- --count N`; `-- --pdf` issues and audits the PDF rendition instead (each a PDF with
+//! the same face, the metadata as an embedded file and an SES seal signature).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -21,7 +22,7 @@ mod sample;
 use std::time::Instant;
 
 use eseal::document::{self, DocumentVerifyOptions};
-use eseal::license::{FaceTemplate, IssueRequest, issue_ofd};
+use eseal::license::{FaceTemplate, IssueRequest, issue_ofd, issue_pdf};
 use eseal::verify::{DocumentFormat, Status, VerifyOptions};
 use fixture::{Fixture, t};
 
@@ -38,6 +39,11 @@ fn count() -> usize {
     } else {
         10_000
     }
+}
+
+/// Whether `--pdf` asks for the PDF rendition.
+fn pdf() -> bool {
+    std::env::args().any(|a| a == "--pdf")
 }
 
 /// Runs `f` over `0..n` on `threads` threads (contiguous chunks); results in order.
@@ -76,23 +82,21 @@ fn main() {
         seal,
     } = Fixture::new();
     let started = Instant::now();
+    let as_pdf = pdf();
     let licenses: Vec<Vec<u8>> = parallel(n, cores, |i| {
         let meta = sample::business_license(&format!("2024{i:07}"));
         let template = FaceTemplate::standard(&meta);
-        issue_ofd(&IssueRequest::new(
-            &meta,
-            &template,
-            &seal,
-            &signer_cert,
-            &signer_key,
-            t(30),
-        ))
-        .unwrap()
-        .ofd
+        let request = IssueRequest::new(&meta, &template, &seal, &signer_cert, &signer_key, t(30));
+        if as_pdf {
+            issue_pdf(&request).unwrap().pdf
+        } else {
+            issue_ofd(&request).unwrap().ofd
+        }
     });
     let bytes: usize = licenses.iter().map(Vec::len).sum();
     println!(
-        "issued {n} licenses in {:.1} s ({} KiB each on average), {cores} core(s)",
+        "issued {n} {} licenses in {:.1} s ({} KiB each on average), {cores} core(s)",
+        if as_pdf { "PDF" } else { "OFD" },
         started.elapsed().as_secs_f64(),
         bytes / n.max(1) / 1024
     );

@@ -66,4 +66,4 @@ pub use metadata::{
 pub use payload::{MAX_PAYLOAD_TEXT, MAX_PAYLOAD_URL, PAYLOAD_PREFIX, PAYLOAD_VERSION, Payload};
 pub use pdf_license::{IssuedPdfLicense, is_pdf_license, issue_pdf, verify_pdf_license};
 pub use qr::{QUIET_ZONE, QrMatrix};
-pub use verify::{verify_license, verify_payload};
+pub use verify::{LicenseContainer, LicenseFile, read_license, verify_license, verify_payload};

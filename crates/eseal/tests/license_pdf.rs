@@ -122,8 +122,18 @@ fn issued_pdf_license_verifies_valid_with_the_issuing_ca() {
     let code = String::from_utf8(embedded(&issued.pdf, CODE_FILE)).unwrap();
     assert!(code.contains(&issued.code_text), "{code}");
     assert_eq!(issued.code_text, issued.payload.to_text());
-    // Through the entry point every front end uses.
+    // Through the entry point every front end uses; its seal, as the page lists seals.
     let opts = DocumentVerifyOptions::new(opts_at(&store, t(40)));
+    let seals = document::seals(&issued.pdf, &opts).unwrap();
+    assert_eq!(seals.len(), 1);
+    assert_eq!(
+        seals[0].signature_id.as_deref(),
+        report.signatures()[0].id()
+    );
+    assert_eq!(
+        seals[0].seal.picture().data,
+        make_seal(&pki, SesVersion::V4).picture().data
+    );
     assert_eq!(
         document::verify(&issued.pdf, &opts).unwrap().status(),
         Status::Valid
@@ -390,4 +400,97 @@ fn a_plain_pdf_is_not_a_license() {
     let r = verify_pdf_license(&pdf, &VerifyOptions::new(), &Limits::default()).unwrap();
     assert_eq!(check(&r, CheckId::LicenseMetadata), "failed");
     assert_eq!(r.status(), Status::Invalid);
+}
+
+#[test]
+fn a_caller_font_is_embedded_and_the_photo_drawn() {
+    const WQY: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+    let Ok(font) = std::fs::read(WQY) else {
+        eprintln!("SKIPPED: {WQY} is not installed (fonts-wqy-microhei)");
+        return;
+    };
+    let pki = Pki::new();
+    let store = pki.store();
+    let meta = sample::business_license("20240000106");
+    let seal = make_seal(&pki, SesVersion::V4);
+    let mut template = FaceTemplate::standard(&meta);
+    template.photo = Some(eseal::license::Area {
+        x: 235.0,
+        y: 80.0,
+        width: 30.0,
+        height: 40.0,
+    });
+    let photo = fixture::tiny_png();
+    let request = IssueRequest::new(
+        &meta,
+        &template,
+        &seal,
+        &pki.signer.cert,
+        &pki.signer.key,
+        t(30),
+    )
+    .photo(eseal::ofd::ImageFormat::Png, &photo)
+    .pdf_font(&font, 0);
+    let issued = issue_pdf(&request).unwrap();
+    let report = verify_at(&issued.pdf, &store, 40);
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
+    if !cross::tool_available("poppler-utils", &["pdffonts", "-v"]) {
+        return;
+    }
+    let dir = cross::temp_dir();
+    let path = dir.path().join("font.pdf");
+    std::fs::write(&path, &issued.pdf).unwrap();
+    let p = path.to_str().unwrap();
+    let fonts = String::from_utf8(cross::run("pdffonts", &[p], None)).unwrap();
+    let face = fonts
+        .lines()
+        .find(|l| l.contains("WenQuanYi"))
+        .unwrap_or_else(|| panic!("{fonts}"));
+    assert!(face.contains("yes"), "{fonts}");
+    assert!(!fonts.contains("STSong"), "{fonts}");
+    let text =
+        String::from_utf8(cross::run("pdftotext", &["-enc", "UTF-8", p, "-"], None)).unwrap();
+    assert!(text.contains("持证主体：福州示例科技有限公司"), "{text}");
+    let images = String::from_utf8(cross::run("pdfimages", &["-list", p], None)).unwrap();
+    // The photo (1 × 1), the 2D code and the seal picture.
+    assert!(
+        images.lines().filter(|l| l.contains("image")).count() >= 3,
+        "{images}"
+    );
+}
+
+#[test]
+fn two_metadata_files_are_refused() {
+    let pki = Pki::new();
+    let store = pki.store();
+    let issued = issue(&pki, &sample::business_license("20240000107"), None);
+    let doc = PdfDocument::parse(&issued.pdf, &Limits::default()).unwrap();
+    let spec = doc
+        .embedded_files()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.name == METADATA_FILE)
+        .unwrap()
+        .spec
+        .unwrap();
+    let root = doc.trailer().get(b"Root").unwrap().as_objref().unwrap();
+    // The newest catalog as written, its name tree listing the metadata twice (the form stays,
+    // so the seal is still found and verified).
+    let text = String::from_utf8_lossy(&issued.pdf);
+    let head = format!("\n{} 0 obj", root.num);
+    let start = text.rfind(&head).unwrap() + head.len();
+    let end = start + text[start..].find("endobj").unwrap();
+    let entry = format!("(DZZZ.xml) {} 0 R", spec.num);
+    let catalog = text[start..end].replace(&entry, &format!("{entry} {entry}"));
+    assert!(catalog.contains(&format!("{entry} {entry}")), "{catalog}");
+    let forged = increment::update_one(&issued.pdf, root.num, &catalog);
+    let r = verify_at(&forged, &store, 40);
+    assert_eq!(
+        check(&r, CheckId::LicenseMetadata),
+        "failed",
+        "{}",
+        r.to_json()
+    );
+    assert_eq!(r.signatures().len(), 1);
+    assert_eq!(r.status(), Status::Invalid, "{}", r.to_json());
 }

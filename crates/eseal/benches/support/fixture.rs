@@ -81,8 +81,11 @@ impl Fixture {
         };
         let (maker_key, maker_cert) = party(CertificateProfile::SealMaker, "bench maker");
         let (signer_key, signer_cert) = party(CertificateProfile::Signer, "bench signer");
-        // The PNG signature and IHDR header: all the picture check reads.
-        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\0\0\0\0".to_vec();
+        // A complete 1×1 grey PNG: the picture check reads the header, the PDF signer (the
+        // license_audit bench's --pdf) decodes the image to draw the stamp.
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\0\0\0\0\x3a\x7e\x9b\x55\
+            \0\0\0\x0aIDAT\x78\x9c\x63\x68\0\0\0\x82\0\x81\x77\xcd\x72\xb6\0\0\0\0IEND\xae\x42\x60\x82"
+            .to_vec();
         let picture = SealPicture::new(PictureFormat::Png, png, 40, 40).unwrap();
         let mut builder = SealBuilder::new(
             "33010600000001",

@@ -20,7 +20,8 @@ pub struct FoundSeal {
 }
 
 /// Every seal `bytes` carries, in the order of the report's signatures: a bare seal itself, the
-/// seal of an SES_Signature, the seal of each OFD `Type="Seal"` signature. Signatures whose
+/// seal of an SES_Signature, the seal of each OFD `Type="Seal"` signature, the seal of each PDF
+/// signature whose value is an SES_Signature (the report's id: the field name). Signatures whose
 /// seal cannot be read are left out (their report says why); formats without seals give none.
 ///
 /// # Errors
@@ -56,12 +57,31 @@ pub fn seals(
                 .seal()
                 .clone(),
         )),
-        // An e-license is an OFD: its seals are the OFD's.
+        // An e-license is an OFD or a PDF: its seals are the container's.
+        DocumentFormat::Pdf | DocumentFormat::License if super::is_pdf(bytes) => pdf_seals(bytes),
         DocumentFormat::Ofd | DocumentFormat::License => ofd_seals(bytes, options),
         // Formats added later list no seals until they are taught to here.
         #[allow(unreachable_patterns)]
         _ => Ok(Vec::new()),
     }
+}
+
+fn pdf_seals(bytes: &[u8]) -> Result<Vec<FoundSeal>, DocumentError> {
+    let pdf_error = |source| DocumentError::Pdf { source };
+    let doc =
+        crate::pdf::PdfDocument::parse(bytes, &crate::pdf::Limits::default()).map_err(pdf_error)?;
+    Ok(doc
+        .signed_fields()
+        .map_err(pdf_error)?
+        .into_iter()
+        .filter_map(|field| {
+            let signature = ses::Signature::from_der(&field.value, ParseMode::Lenient).ok()?;
+            Some(FoundSeal {
+                signature_id: Some(field.name),
+                seal: signature.seal().clone(),
+            })
+        })
+        .collect())
 }
 
 fn ofd_seals(

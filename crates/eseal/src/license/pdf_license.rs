@@ -165,6 +165,20 @@ fn signer_certificate(value: &[u8], subject: Option<&str>) -> Option<Certificate
         .cloned()
 }
 
+/// The license files a PDF embeds (default [`Limits`]).
+pub(super) fn embedded_files(bytes: &[u8]) -> Result<Embedded, LicenseError> {
+    let doc = PdfDocument::parse(bytes, &Limits::default())?;
+    let files = doc.embedded_files()?;
+    let dup = |reason: String| LicenseError::Invalid {
+        field: super::Field::Document,
+        reason,
+    };
+    Ok(Embedded {
+        metadata: one_named(&files, METADATA_FILE).map_err(dup)?,
+        code: one_named(&files, CODE_FILE).map_err(dup)?,
+    })
+}
+
 /// Which signatures that hold cover the files as they are now: each signature's revision must
 /// carry the same bytes under the same names (an incremental update that replaced a file after
 /// signing is not covered).
@@ -179,14 +193,12 @@ fn pdf_protection(
         issuer: None,
     };
     let mut code_protected = found.code.as_ref().map(|_| false);
-    for field in fields {
-        let Some(entry) = report
-            .signatures()
-            .iter()
-            .find(|e| e.id() == Some(field.name.as_str()))
-        else {
+    // The verifier reports the signed fields in this order, at most `Limits::max_signatures`
+    // of them: pairing bounds the revisions read (each one's name tree) by that limit.
+    for (field, entry) in fields.iter().zip(report.signatures()) {
+        if entry.id() != Some(field.name.as_str()) {
             continue;
-        };
+        }
         let (Some(rev), false) = (field.revision, entry.report().status() == Status::Invalid)
         else {
             continue;

@@ -268,6 +268,76 @@ fn certificate_names_other_code(cert: &Certificate, code: &str) -> Option<String
     ))
 }
 
+/// The 2D code's text in a `DZZZCode` XML file, if it is one.
+fn code_text(code: &[u8]) -> Option<String> {
+    ofd::xml::parse(CODE_FILE, code, &ofd::Limits::default())
+        .ok()
+        .filter(|el| el.name == "DZZZCode" && el.children.is_empty())
+        .map(|el| el.text)
+}
+
+/// The file format a license comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LicenseContainer {
+    /// An OFD package (metadata as a custom tag).
+    Ofd,
+    /// A PDF (metadata as an embedded file).
+    Pdf,
+}
+
+impl LicenseContainer {
+    /// `ofd` or `pdf`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ofd => "ofd",
+            Self::Pdf => "pdf",
+        }
+    }
+}
+
+/// What a license file carries, read without verifying anything ([`read_license`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LicenseFile {
+    /// OFD or PDF.
+    pub container: LicenseContainer,
+    /// The embedded metadata.
+    pub metadata: LicenseMetadata,
+    /// The 2D code's text as embedded beside it, if the file has it.
+    pub code_text: Option<String>,
+}
+
+/// Reads the metadata (and the 2D code's text) of a license OFD or PDF, **without verifying**
+/// anything: for showing a license; [`verify_license`] / [`super::verify_pdf_license`] judge it.
+///
+/// # Errors
+/// [`LicenseError::Ofd`] / [`LicenseError::Pdf`] when the file cannot be read as either,
+/// [`LicenseError::Missing`] (field `Document`) when it carries no metadata, and the metadata's
+/// own errors.
+pub fn read_license(bytes: &[u8]) -> Result<LicenseFile, LicenseError> {
+    let missing = || LicenseError::Missing {
+        field: Field::Document,
+    };
+    let (container, found) = if bytes.starts_with(b"PK\x03\x04") {
+        let pkg = OfdPackage::from_bytes(bytes, &ofd::Limits::default())?;
+        let found = embedded(&pkg).map_err(|_| missing())?;
+        (LicenseContainer::Ofd, found)
+    } else {
+        (
+            LicenseContainer::Pdf,
+            super::pdf_license::embedded_files(bytes)?,
+        )
+    };
+    let (_, xml) = found.metadata.ok_or_else(missing)?;
+    Ok(LicenseFile {
+        container,
+        metadata: LicenseMetadata::from_xml(&xml)?,
+        code_text: found.code.and_then(|(_, c)| code_text(&c)),
+    })
+}
+
 /// `license.payload` for a file: the embedded code text against the metadata and the issuer.
 fn payload_against(
     code: Option<&[u8]>,
@@ -282,11 +352,7 @@ fn payload_against(
             format!("the license carries no 2D-code text ({CODE_FILE})"),
         );
     };
-    let text = ofd::xml::parse(CODE_FILE, code, &ofd::Limits::default())
-        .ok()
-        .filter(|el| el.name == "DZZZCode" && el.children.is_empty())
-        .map(|el| el.text);
-    let Some(text) = text else {
+    let Some(text) = code_text(code) else {
         return Check::failed(
             id,
             CheckCategory::Binding,
