@@ -5,7 +5,10 @@
 # pkg-config file against the shared library, compares examples/c/verify's verdicts with
 # `eseal verify --json` on the ofdrw sample documents, and checks that the OFD
 # examples/c/stamp makes verifies the same with the CLI. The C tests also call the openssl CLI
-# (SM2 and SM4 cross-checks).
+# (SM2 and SM4 cross-checks). The PDF, timestamp, license and limits tests work on the files of
+# `eseal demo` (made in the work directory); the PDFs they sign are checked with qpdf --check,
+# pdfsig and eseal verify, the license 2D code with zbarimg, and a TSA callback is fed the
+# TimeStampResp rejection of `openssl ts -reply`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
