@@ -9,7 +9,7 @@
  * length 0 means empty. Panics never cross the boundary (ESEAL_PANIC).
  *
  * Handles (eseal_trust_store, eseal_policy, eseal_report, eseal_key, eseal_certificate,
- * eseal_seal_builder, eseal_seal, eseal_prepared) are opaque, owned by the caller
+ * eseal_seal_builder, eseal_seal, eseal_prepared, eseal_tsa, eseal_pdf_prepared) are opaque, owned by the caller
  * and released with their *_free function, which accepts NULL. A handle is not synchronised:
  * use it from one thread at a time, or share it read-only (const functions) while nothing
  * modifies or frees it. Distinct handles may be used on different threads concurrently.
@@ -18,8 +18,9 @@
  * handle they came from and live until it is freed (strings in an eseal_check, a
  * certificate's subject, a seal's name, ...). `char *` outputs belong to the caller
  * (eseal_string_free); eseal_bytes outputs belong to the caller (eseal_bytes_free). Input
- * buffers and handles are only read during the call and never kept (an external key keeps
- * its user_data pointer, unread, until it is freed). A failed call leaves handle
+ * buffers and handles are only read during the call and never kept (an external key and a
+ * callback TSA keep their user_data pointer, unread, until freed; an eseal_pdf_prepared keeps
+ * the TSA handle of its options until freed). A failed call leaves handle
  * out-pointers NULL and eseal_bytes outputs {NULL, 0}.
  */
 
@@ -37,6 +38,10 @@
 // The version of this ABI. It grows by one with every incompatible change of the header
 // (a changed signature, a renumbered enum value); additions keep it.
 #define ESEAL_ABI_VERSION 1
+
+// The room a timestamp callback gets for its token: 64 KiB, the core's cap on a
+// TimeStampToken with its certificates.
+#define ESEAL_TIMESTAMP_CAPACITY (64 * 1024)
 
 // The outcome of every function.
 //
@@ -159,6 +164,23 @@ typedef enum {
   ESEAL_EDGE_LEFT = 1,
 } eseal_edge;
 
+// The kind of a holder or issuer code, for [`eseal_license_code_validate`].
+typedef enum {
+  // A unified social credit code (统一社会信用代码, GB 32100): 18 characters, check character.
+  ESEAL_CODE_USCC = 0,
+  // A citizen identity number (公民身份号码, GB 11643): 18 characters, birth date, check.
+  ESEAL_CODE_CITIZEN_ID = 1,
+} eseal_code_kind;
+
+// The file format of an issued license, for [`eseal_license_issue`].
+typedef enum {
+  // OFD (GB/T 33190), the format of GB/T 36905.
+  ESEAL_LICENSE_OFD = 0,
+  // PDF: the same face, the metadata and code text as associated files, the seal as an
+  // SES_Signature (`docs/license.md`, "The PDF rendition").
+  ESEAL_LICENSE_PDF = 1,
+} eseal_license_format;
+
 // An X.509 certificate with an SM2 key, made by [`eseal_certificate_load`] or handed out by
 // other functions, freed by [`eseal_certificate_free`]. Immutable: it may be shared read-only
 // between threads. Its strings live until it is freed.
@@ -171,8 +193,18 @@ typedef struct eseal_certificate eseal_certificate;
 // thread signs (the callback must allow that).
 typedef struct eseal_key eseal_key;
 
-// A validation policy (a preset or a policy file), made by [`eseal_policy_preset`] or
-// [`eseal_policy_from_json`], freed by [`eseal_policy_free`]. Immutable once made.
+// A PDF signature waiting for the signer's value: made by [`eseal_pdf_prepare`], completed by
+// [`eseal_pdf_prepared_finish`], freed by [`eseal_pdf_prepared_free`]. Immutable: its
+// functions may share it read-only between threads; the bytes it hands out live until it is
+// freed. It keeps copies of the seal, certificates and options, not the handles; its TSA
+// handle (if any) must stay live until finish.
+typedef struct eseal_pdf_prepared eseal_pdf_prepared;
+
+// A validation policy (a preset or a policy file) and the limits on untrusted input that
+// [`eseal_verify`] applies with it (the library defaults until [`eseal_policy_set_limits`] or
+// [`eseal_policy_set_max_input`] tightens them), made by [`eseal_policy_preset`] or
+// [`eseal_policy_from_json`], freed by [`eseal_policy_free`]. Only the two setters change it:
+// call them before sharing the policy between threads, never while another thread uses it.
 typedef struct eseal_policy eseal_policy;
 
 // A signature or a seal waiting for its signer's value (prepare → sign elsewhere → finish):
@@ -204,6 +236,13 @@ typedef struct eseal_seal_builder eseal_seal_builder;
 // Made by [`eseal_trust_store_new`], filled by the `eseal_trust_store_add_*` functions,
 // freed by [`eseal_trust_store_free`]. Verification only reads it.
 typedef struct eseal_trust_store eseal_trust_store;
+
+// A source of RFC 3161 timestamp tokens for signing: an in-process TSA
+// ([`eseal_tsa_new_local`]) or a callback to a real TSA ([`eseal_tsa_from_callback`]).
+// Freed by [`eseal_tsa_free`]. Immutable: it may be shared read-only between threads, except
+// that a callback TSA (or a local TSA whose key is a callback key) runs its callback on
+// whatever thread signs.
+typedef struct eseal_tsa eseal_tsa;
 
 // A byte buffer the library made and the caller owns: `len` bytes at `ptr`, or `ptr` NULL
 // and `len` 0 for no bytes. Free it with [`eseal_bytes_free`] (never with `free`); do not
@@ -238,6 +277,54 @@ typedef int (*eseal_sign_callback)(void *user_data,
                                    size_t signature_capacity,
                                    size_t *signature_len);
 
+// Options of [`eseal_license_issue`]. All zero (`{0}`) or NULL: signed now, the plain 2D-code
+// text, no timestamp.
+typedef struct {
+  // Seconds since 1970 UTC; 0 for now.
+  uint64_t signing_time;
+  // The base of the URL form of the 2D code (e.g. `https://verify.example.gov.cn/c?`),
+  // `url_base_len` bytes; NULL for the plain `DZZZ:` text.
+  const char *url_base;
+  // The length of `url_base`.
+  size_t url_base_len;
+  // A TSA whose token timestamps the seal signature, or NULL.
+  const eseal_tsa *tsa;
+} eseal_license_options;
+
+// How a PDF signature is made, for [`eseal_pdf_sign`] and [`eseal_pdf_prepare`]. All zero
+// (`{0}` in C) is the default: signed now, invisible, field `Signature<n>`, no chain, no
+// timestamp. Pass NULL for the defaults.
+typedef struct {
+  // Seconds since 1970 UTC (the `/M` entry and the signature's claimed time); 0 for now.
+  uint64_t signing_time;
+  // `true`: show the signature at `page`, (`x_mm`, `y_mm`); `false`: invisible (an empty
+  // widget rectangle on the first page).
+  bool visible;
+  // The page of a visible signature, 0-based.
+  size_t page;
+  // The distance of the stamp's left edge from the page's left edge, in mm.
+  double x_mm;
+  // The distance of the stamp's top edge from the page's top edge, in mm.
+  double y_mm;
+  // The stamp's width in mm; with `height_mm` both 0 for the seal picture's size (a visible
+  // CMS signature, which has no picture, needs a size).
+  double width_mm;
+  // The stamp's height in mm.
+  double height_mm;
+  // The signature field's name (`/T`, ASCII without `.`), `field_name_len` bytes; NULL for
+  // the first free `Signature<n>`.
+  const char *field_name;
+  // The length of `field_name`.
+  size_t field_name_len;
+  // Intermediate certificates embedded after the signer's in a CMS signature: an array of
+  // `chain_len` certificate handles (read during the call only), or NULL.
+  const eseal_certificate *const *chain;
+  // The number of handles in `chain`.
+  size_t chain_len;
+  // A TSA whose token timestamps the signature value, or NULL for none.
+  const eseal_tsa *tsa;
+} eseal_pdf_options;
+
 // One check of a report, as [`eseal_report_check`] hands it out. The strings are
 // NUL-terminated UTF-8 owned by the report: valid until the report is freed.
 typedef struct {
@@ -255,6 +342,53 @@ typedef struct {
   // document as a whole.
   int64_t signature_index;
 } eseal_check;
+
+// Where and how [`eseal_ofd_sign`] signs an OFD document. All zero (`{0}` in C) is: signed
+// now, continue-sign mode, no appearance, no timestamp. Pass NULL for the defaults.
+typedef struct {
+  // Seconds since 1970 UTC; 0 for now.
+  uint64_t signing_time;
+  // An [`eseal_sign_mode`].
+  uint32_t mode;
+  // 0: no appearance; 1: a stamp on `page` at (`x_mm`, `y_mm`); 2: a riding seal across
+  // every page at `edge`, its top at `y_mm`.
+  uint32_t placement;
+  // The page of a stamp, 0-based.
+  size_t page;
+  // The [`eseal_edge`] of a riding seal.
+  uint32_t edge;
+  // The stamp's left edge from the page's left edge, in mm.
+  double x_mm;
+  // The stamp's top edge from the page's top edge, in mm.
+  double y_mm;
+  // The appearance's width in mm; with `height_mm` both 0 for the seal picture's size.
+  double width_mm;
+  // The appearance's height in mm.
+  double height_mm;
+  // A TSA whose token timestamps the signature value, or NULL for none.
+  const eseal_tsa *tsa;
+} eseal_ofd_options;
+
+// A callback that obtains an RFC 3161 timestamp from a TSA, given to
+// [`eseal_tsa_from_callback`].
+//
+// It is called during a signing function, on the calling thread, with the `user_data` given
+// when the TSA handle was made, the bytes to stamp (`data`, `data_len`: the signature value)
+// and `digest`, their 32-byte SM3 hash: the message imprint to send to the TSA (a
+// `TimeStampReq` with hashAlgorithm SM3 `1.2.156.10197.1.401` and certReq true). It writes
+// the DER `TimeStampToken` (or the whole DER `TimeStampResp`) to `token` (room for
+// `token_capacity` bytes, [`ESEAL_TIMESTAMP_CAPACITY`]), its length to `*token_len`, and
+// returns 0; any other return value is a refusal (the signing function then fails with
+// `ESEAL_CRYPTO` and says so in its message). The library checks that what comes back is a
+// token over `digest`. The pointers are valid during the call only. The callback must return
+// normally (no `longjmp`, no C++ exception through the library).
+typedef int (*eseal_timestamp_callback)(void *user_data,
+                                        const uint8_t *data,
+                                        size_t data_len,
+                                        const uint8_t *digest,
+                                        uint8_t *token,
+                                        size_t token_capacity,
+                                        size_t *token_len);
 
 #ifdef __cplusplus
 extern "C" {
@@ -502,11 +636,165 @@ void eseal_certificate_free(eseal_certificate *cert);
 
 // Validates an e-license identifier (GB/T 36903: prefix, parts and check character):
 // `ESEAL_OK` when valid, otherwise its error code (`ESEAL_MALFORMED`, ...) with the reason
-// in [`eseal_last_error`].
+// in [`eseal_last_error`](crate::eseal_last_error).
 //
 // # Safety
 // `text_ptr` must be valid for reading `len` bytes (UTF-8, no NUL needed).
 eseal_result eseal_license_id_validate(const char *text_ptr, size_t len);
+
+// Builds an e-license identifier from its parts, computing the check character (as
+// `eseal license id build`): `type_code` (the defining authority's USCC and 3 digits),
+// `issuer` (the issuer's USCC), `serial` (0-9, A-Z), `version` (3 digits; NULL with length 0
+// for `002`). The identifier goes to `*id` (NUL-terminated; free it with
+// [`eseal_string_free`](crate::eseal_string_free)) and its length to `*id_len`. A part that
+// is wrong gives `ESEAL_MALFORMED` naming it.
+//
+// # Safety
+// Each (pointer, length) pair readable (UTF-8); `id` and `id_len` valid for writing.
+eseal_result eseal_license_id_build(const char *type_code,
+                                    size_t type_code_len,
+                                    const char *issuer,
+                                    size_t issuer_len,
+                                    const char *serial,
+                                    size_t serial_len,
+                                    const char *version,
+                                    size_t version_len,
+                                    char **id,
+                                    size_t *id_len);
+
+// Validates a holder or issuer code of `kind` (an [`eseal_code_kind`]): `ESEAL_OK` when
+// valid, else `ESEAL_MALFORMED` with the reason (length, a character, the check character,
+// the birth date); an unknown kind gives `ESEAL_INVALID_ARGUMENT`.
+//
+// # Safety
+// `code` must be valid for reading `len` bytes.
+eseal_result eseal_license_code_validate(uint32_t kind, const char *code, size_t len);
+
+// Issues an e-license as `format` (an [`eseal_license_format`]) into `*out` (free it with
+// [`eseal_bytes_free`](crate::eseal_bytes_free)): the metadata `metadata` (JSON or XML,
+// GB/T 36903 elements, `docs/license.md`) laid out by the face template `template` (JSON;
+// NULL with length 0 for the generic landscape A4 face), with `photo` (PNG or JPEG; NULL for
+// none) in its photo box, the 2D code signed by `key`, and stamped with the issuer's `seal`
+// as the holder of `issuer_certificate` and `key`. The exact 2D-code text goes to
+// `*code_text` (NUL-terminated, length in `*code_text_len`; free it with
+// [`eseal_string_free`](crate::eseal_string_free)); pass NULL for both when not needed.
+//
+// Refused with the core's code: metadata or a template that is invalid or does not fit, a
+// photo that is neither PNG nor JPEG (`ESEAL_MALFORMED`/`ESEAL_INVALID_ARGUMENT`, naming the
+// element), a signer the seal does not list or a time outside its validity.
+//
+// # Safety
+// Each (pointer, length) pair readable; `seal`, `key` and `issuer_certificate` live handles;
+// `options` NULL or valid (its TSA NULL or live); `out` valid for writing an `eseal_bytes`;
+// `code_text` and `code_text_len` NULL or valid for writing.
+eseal_result eseal_license_issue(uint32_t format,
+                                 const uint8_t *metadata,
+                                 size_t metadata_len,
+                                 const uint8_t *template_,
+                                 size_t template_len,
+                                 const uint8_t *photo,
+                                 size_t photo_len,
+                                 const eseal_seal *seal,
+                                 const eseal_key *key,
+                                 const eseal_certificate *issuer_certificate,
+                                 const eseal_license_options *options,
+                                 eseal_bytes *out,
+                                 char **code_text,
+                                 size_t *code_text_len);
+
+// The QR symbol of a 2D-code text (as [`eseal_license_issue`] hands out) as a PNG image into
+// `*png` (free it with [`eseal_bytes_free`](crate::eseal_bytes_free)): `scale` pixels per
+// module (1 to 32), with the quiet zone. Text a QR symbol cannot hold gives
+// `ESEAL_INVALID_ARGUMENT` or `ESEAL_LIMIT_EXCEEDED`.
+//
+// # Safety
+// `code_text` readable for `len` bytes; `png` valid for writing an `eseal_bytes`.
+eseal_result eseal_license_code_png(const char *code_text,
+                                    size_t len,
+                                    size_t scale,
+                                    eseal_bytes *png);
+
+// Signs the PDF `pdf` by incremental update into a new document in `*out` (free it with
+// [`eseal_bytes_free`]; `pdf` is not changed): with `seal` (a seal signature, SES form) as
+// the holder of `signer_certificate` and `key`, or with `seal` NULL a CMS signature
+// (`adbe.pkcs7.detached`, SM2/SM3, embedding `signer_certificate` and `options->chain`). `key`
+// may be a callback key (USB key, HSM). `options` as [`eseal_pdf_options`] says, NULL for the
+// defaults. Verify the result with [`eseal_verify`].
+//
+// Refused with the core's code: an unreadable or encrypted PDF (`ESEAL_MALFORMED`,
+// `ESEAL_UNSUPPORTED`), a page the document does not have, a taken field name or a visible
+// CMS signature without a size (`ESEAL_INVALID_ARGUMENT`), a signer the seal does not list, a
+// signing time outside the seal's or certificate's validity, a key that cannot sign or a
+// TSA that gives no token over the value (`ESEAL_CRYPTO`, with the step in the message).
+//
+// # Safety
+// `pdf` readable for `pdf_len` bytes; `seal` NULL or a live handle; `key` and
+// `signer_certificate` live handles; `options` NULL or valid as documented; `out` valid for
+// writing an `eseal_bytes`.
+eseal_result eseal_pdf_sign(const uint8_t *pdf,
+                            size_t pdf_len,
+                            const eseal_seal *seal,
+                            const eseal_key *key,
+                            const eseal_certificate *signer_certificate,
+                            const eseal_pdf_options *options,
+                            eseal_bytes *out);
+
+// The first half of [`eseal_pdf_sign`] for a key the library cannot call (a signing server,
+// a device used asynchronously): lays out the signed document with room for the value and
+// makes `*prepared`. Then have the key sign [`eseal_pdf_prepared_message`] (SM2 with SM3 and
+// the default ID; for the SES form the DER `TBS_Sign`, for the CMS form the DER signed
+// attributes), or its digest [`eseal_pdf_prepared_digest`], and pass the value to
+// [`eseal_pdf_prepared_finish`]. Arguments as for [`eseal_pdf_sign`], without the key. With
+// a TSA in `options`, the TSA is asked once here (to size the placeholder) and once at
+// finish.
+//
+// # Safety
+// As for [`eseal_pdf_sign`]; `prepared` valid for writing a pointer; the TSA handle of
+// `options`, if any, live until [`eseal_pdf_prepared_finish`] returns.
+eseal_result eseal_pdf_prepare(const uint8_t *pdf,
+                               size_t pdf_len,
+                               const eseal_seal *seal,
+                               const eseal_certificate *signer_certificate,
+                               const eseal_pdf_options *options,
+                               eseal_pdf_prepared **prepared);
+
+// The bytes the signer signs: `*message` points to `*message_len` bytes owned by
+// `prepared`, valid until it is freed.
+//
+// # Safety
+// `prepared` must be live; `message` and `message_len` valid for writing.
+eseal_result eseal_pdf_prepared_message(const eseal_pdf_prepared *prepared,
+                                        const uint8_t **message,
+                                        size_t *message_len);
+
+// The 32-byte digest `e = SM3(Z ‖ message)` (the signer certificate's key, default ID) into
+// `out` (`out_len` at least 32, else `ESEAL_BUFFER_TOO_SMALL`), for devices that sign digests.
+//
+// # Safety
+// `prepared` must be live; `out` valid for writing `out_len` bytes.
+eseal_result eseal_pdf_prepared_digest(const eseal_pdf_prepared *prepared,
+                                       uint8_t *out,
+                                       size_t out_len);
+
+// Completes a prepared PDF signature with the signer's value (DER `SM2Signature` or raw
+// 64-byte `r ‖ s`), timestamps it when the options named a TSA, and writes the signed
+// document to `*out` (free it with [`eseal_bytes_free`]). A value that does not verify with
+// the signer certificate gives `ESEAL_VERIFICATION_FAILED`. `prepared` stays usable (another
+// value may be tried) until freed.
+//
+// # Safety
+// `prepared` must be live (with its TSA handle, if any); `value` readable for `value_len`
+// bytes; `out` valid for writing an `eseal_bytes`.
+eseal_result eseal_pdf_prepared_finish(const eseal_pdf_prepared *prepared,
+                                       const uint8_t *value,
+                                       size_t value_len,
+                                       eseal_bytes *out);
+
+// Frees a prepared PDF signature; NULL is ignored.
+//
+// # Safety
+// `prepared` must be NULL or from this library, not freed before and not in use elsewhere.
+void eseal_pdf_prepared_free(eseal_pdf_prepared *prepared);
 
 // Verifies a file of any format the core recognises by content (an OFD document, an
 // electronic seal, a detached SES signature without its data) into a report handle in
@@ -515,7 +803,8 @@ eseal_result eseal_license_id_validate(const char *text_ptr, size_t len);
 // `trust` may be NULL (or empty) for no trust anchors: trust checks then stay
 // indeterminate, as with `eseal verify` without `--trust`. `policy` may be NULL for the
 // default policy. `validation_time` is seconds since 1970 UTC, or `0` for now (the system
-// clock). A readable file always gets a report, however broken its signatures: the verdict
+// clock). The policy's limits (see [`eseal_policy_set_limits`]) bound the work on the file.
+// A readable file always gets a report, however broken its signatures: the verdict
 // is in the report, not in the result code. A file that cannot be verified at all gives an
 // error code (`ESEAL_MALFORMED` for unrecognised or unreadable content, `ESEAL_UNSUPPORTED`
 // for an encrypted PDF) and `*report` is NULL.
@@ -973,6 +1262,25 @@ eseal_result eseal_ofd_sign_digital(const uint8_t *ofd,
                                     uint32_t mode,
                                     eseal_bytes *out);
 
+// Signs the OFD package `ofd` as `options` says, into a new package in `*out` (free it with
+// [`eseal_bytes_free`]): with `seal` a seal signature (`Type="Seal"`) by the holder of
+// `signer_certificate` and `key`, with `seal` NULL a digital signature (`Type="Sign"`). The
+// general form of [`eseal_ofd_stamp`], [`eseal_ofd_stamp_riding`] and
+// [`eseal_ofd_sign_digital`], with a timestamp. Refused as they are; an unknown placement,
+// mode or edge gives `ESEAL_INVALID_ARGUMENT`.
+//
+// # Safety
+// `ofd` readable for `ofd_len` bytes; `seal` NULL or a live handle; `key` and
+// `signer_certificate` live handles; `options` NULL or valid for reading, its TSA NULL or
+// live; `out` valid for writing an `eseal_bytes`.
+eseal_result eseal_ofd_sign(const uint8_t *ofd,
+                            size_t ofd_len,
+                            const eseal_seal *seal,
+                            const eseal_key *key,
+                            const eseal_certificate *signer_certificate,
+                            const eseal_ofd_options *options,
+                            eseal_bytes *out);
+
 // Makes an empty trust store into `*out` (free it with [`eseal_trust_store_free`]).
 //
 // # Safety
@@ -1040,6 +1348,85 @@ eseal_result eseal_policy_from_json(const char *json, size_t len, eseal_policy *
 // `policy` must be NULL or a policy from this library not freed before; it must not be used
 // afterwards.
 void eseal_policy_free(eseal_policy *policy);
+
+// Sets the limits `policy` verifies under from the JSON text of a limits description
+// (schema `eseal.limits/1`, see `docs/limits.md`): e.g. `{"schema": "eseal.limits/1",
+// "max_input_bytes": 33554432, "ofd": {"max_entries": 2000}, "pdf": {"max_objects": 100000}}`.
+// Fields left out keep the library defaults (and replace earlier settings). Each value may
+// only tighten its default: a larger one gives `ESEAL_INVALID_ARGUMENT` naming the field, an
+// unknown field `ESEAL_INVALID_ARGUMENT`, broken JSON or another schema `ESEAL_MALFORMED`,
+// text over 16 KiB `ESEAL_LIMIT_EXCEEDED`; on failure the policy is unchanged. Files beyond
+// a limit are then refused by [`eseal_verify`] with `ESEAL_LIMIT_EXCEEDED` (or reported
+// indeterminate, for signatures over `pdf.max_signatures`).
+//
+// # Safety
+// `policy` must be a live policy no other thread uses during the call; `json` valid for
+// reading `len` bytes.
+eseal_result eseal_policy_set_limits(eseal_policy *policy, const char *json, size_t len);
+
+// Sets the largest file `policy` lets [`eseal_verify`] read, in bytes (the
+// `max_input_bytes` of the limits; each format's own limits still apply), refusing larger
+// buffers with `ESEAL_LIMIT_EXCEEDED` before they are parsed. 0 refuses every file.
+//
+// # Safety
+// `policy` must be a live policy no other thread uses during the call.
+eseal_result eseal_policy_set_max_input(eseal_policy *policy, size_t max_bytes);
+
+// An in-process TSA into `*out`: tokens signed by `key` under `certificate` (which must carry
+// the critical id-kp-timeStamping extended key usage, else `ESEAL_UNTRUSTED`), policy
+// `1.3.6.1.4.1.32473.1` (eseal's local TSA policy), genTime `gen_time` (seconds since 1970
+// UTC) or, with 0, the system clock at each token. The key and certificate are copied (their
+// handles may be freed afterwards); a callback key keeps calling its callback. The
+// verifier trusts the tokens when the certificate chains to an anchor of its trust store.
+//
+// # Safety
+// `key` and `certificate` must be live handles; `out` valid for writing a pointer.
+eseal_result eseal_tsa_new_local(const eseal_key *key,
+                                 const eseal_certificate *certificate,
+                                 uint64_t gen_time,
+                                 eseal_tsa **out);
+
+// A TSA whose tokens come from `callback` (see [`eseal_timestamp_callback`]), called with
+// `user_data`, which the library never reads and which must stay valid as long as the
+// handle is used.
+//
+// # Safety
+// `callback` must be a function of the documented type; `out` valid for writing a pointer.
+eseal_result eseal_tsa_from_callback(eseal_timestamp_callback callback,
+                                     void *user_data,
+                                     eseal_tsa **out);
+
+// A DER TimeStampToken from `tsa` over `data` (its imprint is SM3 of `data`) into `*token`
+// (free it with [`eseal_bytes_free`]): for a callback TSA, what its callback returned, checked.
+//
+// # Safety
+// `tsa` must be a live handle; `data` readable for `data_len` bytes; `token` valid for
+// writing an `eseal_bytes`.
+eseal_result eseal_tsa_timestamp(const eseal_tsa *tsa,
+                                 const uint8_t *data,
+                                 size_t data_len,
+                                 eseal_bytes *token);
+
+// Timestamps a detached SES_Signature (from [`eseal_sign_data`] or
+// [`eseal_prepared_finish_signature`]): asks `tsa` for a token over the signature value and
+// writes the signature with it in `SES_Signature.timeStamp` to `*out` (free it with
+// [`eseal_bytes_free`]). A GM/T 0031-2014 (v1) signature has no timestamp field
+// (`ESEAL_UNSUPPORTED`); a token from a callback that is not one over the value fails with
+// `ESEAL_INVALID_ARGUMENT`.
+//
+// # Safety
+// `signature` readable for `signature_len` bytes; `tsa` a live handle; `out` valid for
+// writing an `eseal_bytes`.
+eseal_result eseal_signature_add_timestamp(const uint8_t *signature,
+                                           size_t signature_len,
+                                           const eseal_tsa *tsa,
+                                           eseal_bytes *out);
+
+// Frees a TSA handle; NULL is ignored.
+//
+// # Safety
+// `tsa` must be NULL or from this library, not freed before and not in use elsewhere.
+void eseal_tsa_free(eseal_tsa *tsa);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -127,3 +127,26 @@ pub unsafe extern "C" fn eseal_bytes_free(bytes: *mut eseal_bytes) {
     }
     *bytes = eseal_bytes::EMPTY;
 }
+
+/// Hands `text` to the caller as a NUL-terminated string in `*out` (freed with
+/// [`eseal_string_free`]) and its length without the NUL in `*len`.
+///
+/// # Safety
+/// `out` and `len` NULL or valid for writing.
+pub(crate) unsafe fn put_string(
+    out: *mut *mut c_char,
+    len: *mut usize,
+    text: &str,
+) -> Result<(), crate::result::Fail> {
+    if out.is_null() || len.is_null() {
+        return Err(crate::result::Fail::null("an out-pointer"));
+    }
+    let text = c_string(text);
+    let text_len = text.as_bytes().len();
+    // SAFETY: both are non-NULL and valid for writes (this function's contract); ownership of
+    // the string passes to the caller (eseal_string_free takes it back).
+    unsafe {
+        crate::result::put(len, text_len, "len")?;
+        crate::result::put(out, text.into_raw(), "out")
+    }
+}

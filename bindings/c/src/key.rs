@@ -67,9 +67,21 @@ impl eseal_key {
             KeyKind::External(e) => e,
         }
     }
+
+    /// A copy of the key's signer that outlives the handle (for a TSA handle).
+    pub(crate) fn owned_signer(&self) -> Result<Box<dyn Signer>, Fail> {
+        Ok(match &self.kind {
+            KeyKind::Software(s) => Box::new(
+                SoftwareSigner::from_secret_bytes(&*s.secret_key().to_bytes())
+                    .map_err(core_error)?,
+            ),
+            KeyKind::External(e) => Box::new(e.clone()),
+        })
+    }
 }
 
 /// A key whose signatures come from a C callback.
+#[derive(Clone)]
 pub(crate) struct ExternalSigner {
     callback: unsafe extern "C" fn(
         *mut c_void,

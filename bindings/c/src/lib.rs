@@ -15,6 +15,8 @@
 //! | `crypto` | SM2 sign/verify/encrypt/decrypt, SM3, SM4 CBC/CTR/GCM |
 //! | `seal` | making, loading and reading seals |
 //! | `sign` | detached signatures (one step, or prepare/finish), OFD stamping and signing |
+//! | `pdf` | PDF signing (one step, or prepare/finish) |
+//! | `tsa` | timestamp authorities (local, or a callback to a real TSA) |
 //! | `license` | e-license identifiers |
 //!
 //! ## Conventions
@@ -45,18 +47,22 @@ mod buffer;
 mod crypto;
 mod key;
 mod license;
+mod pdf;
 mod report;
 mod result;
 mod seal;
 mod sign;
 mod trust;
+mod tsa;
 
 pub use buffer::*;
 pub use crypto::*;
 pub use key::*;
 pub use license::*;
+pub use pdf::*;
 pub use report::*;
 pub use result::*;
 pub use seal::*;
 pub use sign::*;
 pub use trust::*;
+pub use tsa::*;

@@ -146,7 +146,8 @@ fn report_handle(report: DocumentReport) -> eseal_report {
 /// `trust` may be NULL (or empty) for no trust anchors: trust checks then stay
 /// indeterminate, as with `eseal verify` without `--trust`. `policy` may be NULL for the
 /// default policy. `validation_time` is seconds since 1970 UTC, or `0` for now (the system
-/// clock). A readable file always gets a report, however broken its signatures: the verdict
+/// clock). The policy's limits (see [`eseal_policy_set_limits`]) bound the work on the file.
+/// A readable file always gets a report, however broken its signatures: the verdict
 /// is in the report, not in the result code. A file that cannot be verified at all gives an
 /// error code (`ESEAL_MALFORMED` for unrecognised or unreadable content, `ESEAL_UNSUPPORTED`
 /// for an encrypted PDF) and `*report` is NULL.
@@ -230,9 +231,9 @@ pub unsafe extern "C" fn eseal_verify_with(
         // SAFETY: caller's contract: NULL or a live trust store.
         let trust = unsafe { trust.as_ref() };
         // SAFETY: caller's contract: NULL or a live policy.
-        let policy = unsafe { policy.as_ref() }
-            .map(|p| p.policy.clone())
-            .unwrap_or_default();
+        let policy = unsafe { policy.as_ref() };
+        let limits = policy.map(|p| p.limits.clone()).unwrap_or_default();
+        let policy = policy.map(|p| p.policy.clone()).unwrap_or_default();
         let at = time_or_now(validation_time)?;
         let mut ses = VerifyOptions::new()
             .validation_policy(policy)
@@ -243,7 +244,8 @@ pub unsafe extern "C" fn eseal_verify_with(
                 ses = ses.trust_anchors(&trust.anchors);
             }
         }
-        let mut options = DocumentVerifyOptions::new(ses).signer_certificates(&signers);
+        let mut options =
+            limits.apply(DocumentVerifyOptions::new(ses).signer_certificates(&signers));
         if let Some(detached) = detached {
             options = options.detached_data(DataRef::Bytes(detached));
         }
@@ -389,17 +391,8 @@ pub unsafe extern "C" fn eseal_report_json(
     guard(|| {
         // SAFETY: caller's contract.
         let report = unsafe { handle(report, "report") }?;
-        if json.is_null() || len.is_null() {
-            return Err(Fail::null("an out-pointer"));
-        }
-        let text = c_string(&report.report.to_json());
-        let text_len = text.as_bytes().len();
-        // SAFETY: both are non-NULL and valid for writes (caller's contract); ownership of
-        // the string passes to the caller (eseal_string_free takes it back).
-        unsafe {
-            put(len, text_len, "len")?;
-            put(json, text.into_raw(), "json")
-        }
+        // SAFETY: caller's contract for json/len.
+        unsafe { crate::buffer::put_string(json, len, &report.report.to_json()) }
     })
 }
 

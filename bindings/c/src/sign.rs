@@ -214,16 +214,28 @@ pub unsafe extern "C" fn eseal_prepared_message(
     guard(|| {
         // SAFETY: caller's contract.
         let prepared = unsafe { handle(prepared, "prepared") }?;
-        if message.is_null() || message_len.is_null() {
-            return Err(Fail::null("an out-pointer"));
-        }
-        let tbs = prepared.tbs_bytes();
-        // SAFETY: both valid for writes (caller's contract); the bytes live with the handle.
-        unsafe {
-            put(message, tbs.as_ptr(), "message")?;
-            put(message_len, tbs.len(), "message_len")
-        }
+        // SAFETY: caller's contract; the bytes live with the handle.
+        unsafe { put_message(prepared.tbs_bytes(), message, message_len) }
     })
+}
+
+/// Writes a borrowed (pointer, length) output.
+///
+/// # Safety
+/// `message` and `message_len` NULL or valid for writing.
+pub(crate) unsafe fn put_message(
+    bytes: &[u8],
+    message: *mut *const u8,
+    message_len: *mut usize,
+) -> Result<(), Fail> {
+    if message.is_null() || message_len.is_null() {
+        return Err(Fail::null("an out-pointer"));
+    }
+    // SAFETY: both valid for writes (this function's contract).
+    unsafe {
+        put(message, bytes.as_ptr(), "message")?;
+        put(message_len, bytes.len(), "message_len")
+    }
 }
 
 /// The 32-byte digest `e = SM3(Z ‖ message)` (the signer's or maker's certificate key,
@@ -242,21 +254,33 @@ pub unsafe extern "C" fn eseal_prepared_digest(
     guard(|| {
         // SAFETY: caller's contract.
         let prepared = unsafe { handle(prepared, "prepared") }?;
-        if out.is_null() {
-            return Err(Fail::null("out"));
-        }
-        let digest = prepared.digest_e();
-        if out_len < digest.len() {
-            return Err(Fail::new(
-                eseal_result::ESEAL_BUFFER_TOO_SMALL,
-                &format!("out_len {out_len}: the digest has {} bytes", digest.len()),
-            ));
-        }
-        // SAFETY: out is valid for out_len >= 32 bytes (caller's contract); the digest is a
-        // local array, so the regions do not overlap.
-        unsafe { std::ptr::copy_nonoverlapping(digest.as_ptr(), out, digest.len()) };
-        Ok(())
+        // SAFETY: caller's contract for out.
+        unsafe { put_digest(&prepared.digest_e(), out, out_len) }
     })
+}
+
+/// Copies a 32-byte digest into a caller's buffer of `out_len` bytes.
+///
+/// # Safety
+/// `out` NULL or valid for writing `out_len` bytes.
+pub(crate) unsafe fn put_digest(
+    digest: &[u8; 32],
+    out: *mut u8,
+    out_len: usize,
+) -> Result<(), Fail> {
+    if out.is_null() {
+        return Err(Fail::null("out"));
+    }
+    if out_len < digest.len() {
+        return Err(Fail::new(
+            eseal_result::ESEAL_BUFFER_TOO_SMALL,
+            &format!("out_len {out_len}: the digest has {} bytes", digest.len()),
+        ));
+    }
+    // SAFETY: out is valid for out_len >= 32 bytes (this function's contract); the digest is
+    // the library's, so the regions do not overlap.
+    unsafe { std::ptr::copy_nonoverlapping(digest.as_ptr(), out, digest.len()) };
+    Ok(())
 }
 
 /// Completes a prepared signature with the signer's value (DER `SM2Signature` or raw 64-byte
@@ -337,6 +361,17 @@ pub unsafe extern "C" fn eseal_prepared_finish_seal(
 pub unsafe extern "C" fn eseal_prepared_free(prepared: *mut eseal_prepared) {
     // SAFETY: caller's contract.
     unsafe { free_handle(prepared) }
+}
+
+fn edge(edge: u32) -> Result<Edge, Fail> {
+    match edge {
+        0 => Ok(Edge::Right),
+        1 => Ok(Edge::Left),
+        other => Err(Fail::new(
+            eseal_result::ESEAL_INVALID_ARGUMENT,
+            &format!("{other} is no eseal_edge"),
+        )),
+    }
 }
 
 fn sign_mode(mode: u32) -> Result<SignMode, Fail> {
@@ -441,15 +476,7 @@ pub unsafe extern "C" fn eseal_ofd_stamp_riding(
     mode: u32,
     out: *mut eseal_bytes,
 ) -> eseal_result {
-    let stamp = match edge {
-        0 => Ok(Edge::Right),
-        1 => Ok(Edge::Left),
-        other => Err(Fail::new(
-            eseal_result::ESEAL_INVALID_ARGUMENT,
-            &format!("{other} is no eseal_edge"),
-        )),
-    }
-    .map(|edge| {
+    let stamp = self::edge(edge).map(|edge| {
         let stamp = Stamp::riding(PageRange::All, edge, y_mm);
         if width_mm != 0.0 || height_mm != 0.0 {
             stamp.size(width_mm, height_mm)
@@ -537,6 +564,120 @@ pub unsafe extern "C" fn eseal_ofd_sign_digital(
         let (key, cert) = unsafe { (handle(key, "key")?, handle(certificate, "certificate")?) };
         let request = SignRequest::digital(&cert.cert, key.signer(), time_or_now(signing_time)?)
             .mode(sign_mode(mode)?);
+        // SAFETY: caller's contract for ofd/ofd_len.
+        unsafe { sign_ofd(ofd, ofd_len, &request) }
+    };
+    // SAFETY: caller's contract for out.
+    unsafe { bytes_output(out, "out", make) }
+}
+
+/// Where and how [`eseal_ofd_sign`] signs an OFD document. All zero (`{0}` in C) is: signed
+/// now, continue-sign mode, no appearance, no timestamp. Pass NULL for the defaults.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct eseal_ofd_options {
+    /// Seconds since 1970 UTC; 0 for now.
+    pub signing_time: u64,
+    /// An [`eseal_sign_mode`].
+    pub mode: u32,
+    /// 0: no appearance; 1: a stamp on `page` at (`x_mm`, `y_mm`); 2: a riding seal across
+    /// every page at `edge`, its top at `y_mm`.
+    pub placement: u32,
+    /// The page of a stamp, 0-based.
+    pub page: usize,
+    /// The [`eseal_edge`] of a riding seal.
+    pub edge: u32,
+    /// The stamp's left edge from the page's left edge, in mm.
+    pub x_mm: f64,
+    /// The stamp's top edge from the page's top edge, in mm.
+    pub y_mm: f64,
+    /// The appearance's width in mm; with `height_mm` both 0 for the seal picture's size.
+    pub width_mm: f64,
+    /// The appearance's height in mm.
+    pub height_mm: f64,
+    /// A TSA whose token timestamps the signature value, or NULL for none.
+    pub tsa: *const crate::tsa::eseal_tsa,
+}
+
+/// Signs the OFD package `ofd` as `options` says, into a new package in `*out` (free it with
+/// [`eseal_bytes_free`]): with `seal` a seal signature (`Type="Seal"`) by the holder of
+/// `signer_certificate` and `key`, with `seal` NULL a digital signature (`Type="Sign"`). The
+/// general form of [`eseal_ofd_stamp`], [`eseal_ofd_stamp_riding`] and
+/// [`eseal_ofd_sign_digital`], with a timestamp. Refused as they are; an unknown placement,
+/// mode or edge gives `ESEAL_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `ofd` readable for `ofd_len` bytes; `seal` NULL or a live handle; `key` and
+/// `signer_certificate` live handles; `options` NULL or valid for reading, its TSA NULL or
+/// live; `out` valid for writing an `eseal_bytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_ofd_sign(
+    ofd: *const u8,
+    ofd_len: usize,
+    seal: *const eseal_seal,
+    key: *const eseal_key,
+    signer_certificate: *const eseal_certificate,
+    options: *const eseal_ofd_options,
+    out: *mut eseal_bytes,
+) -> eseal_result {
+    let make = || {
+        // SAFETY: caller's contract for the handles and options.
+        let (seal, key, cert, o) = unsafe {
+            (
+                seal.as_ref(),
+                handle(key, "key")?,
+                handle(signer_certificate, "signer_certificate")?,
+                options.as_ref().copied(),
+            )
+        };
+        let o = o.unwrap_or(eseal_ofd_options {
+            signing_time: 0,
+            mode: 0,
+            placement: 0,
+            page: 0,
+            edge: 0,
+            x_mm: 0.0,
+            y_mm: 0.0,
+            width_mm: 0.0,
+            height_mm: 0.0,
+            tsa: std::ptr::null(),
+        });
+        let sized = |stamp: Stamp| {
+            if o.width_mm != 0.0 || o.height_mm != 0.0 {
+                stamp.size(o.width_mm, o.height_mm)
+            } else {
+                stamp
+            }
+        };
+        let stamp = match o.placement {
+            0 => None,
+            1 => Some(sized(Stamp::on_page(
+                PageSelector::Index(o.page),
+                o.x_mm,
+                o.y_mm,
+            ))),
+            2 => Some(sized(Stamp::riding(PageRange::All, edge(o.edge)?, o.y_mm))),
+            other => {
+                return Err(Fail::new(
+                    eseal_result::ESEAL_INVALID_ARGUMENT,
+                    &format!("{other} is no placement (0 none, 1 stamp, 2 riding)"),
+                ));
+            }
+        };
+        let at = time_or_now(o.signing_time)?;
+        let mut request = match seal {
+            Some(seal) => SignRequest::seal(&seal.seal, &cert.cert, key.signer(), at),
+            None => SignRequest::digital(&cert.cert, key.signer(), at),
+        }
+        .mode(sign_mode(o.mode)?);
+        if let Some(stamp) = stamp {
+            request = request.stamp(stamp);
+        }
+        // SAFETY: caller's contract for the TSA handle.
+        let source = unsafe { crate::tsa::optional_source(o.tsa) };
+        if let Some(source) = &source {
+            request = request.timestamp(source);
+        }
         // SAFETY: caller's contract for ofd/ofd_len.
         unsafe { sign_ofd(ofd, ofd_len, &request) }
     };

@@ -2,6 +2,7 @@
 
 use std::ffi::c_char;
 
+use eseal_core::document::VerifyLimits;
 use eseal_core::pki::{Certificate, Crl, TrustStore};
 use eseal_core::verify::ValidationPolicy;
 
@@ -19,10 +20,14 @@ pub struct eseal_trust_store {
     pub(crate) crls: Vec<Crl>,
 }
 
-/// A validation policy (a preset or a policy file), made by [`eseal_policy_preset`] or
-/// [`eseal_policy_from_json`], freed by [`eseal_policy_free`]. Immutable once made.
+/// A validation policy (a preset or a policy file) and the limits on untrusted input that
+/// [`eseal_verify`] applies with it (the library defaults until [`eseal_policy_set_limits`] or
+/// [`eseal_policy_set_max_input`] tightens them), made by [`eseal_policy_preset`] or
+/// [`eseal_policy_from_json`], freed by [`eseal_policy_free`]. Only the two setters change it:
+/// call them before sharing the policy between threads, never while another thread uses it.
 pub struct eseal_policy {
     pub(crate) policy: ValidationPolicy,
+    pub(crate) limits: VerifyLimits,
 }
 
 /// Makes an empty trust store into `*out` (free it with [`eseal_trust_store_free`]).
@@ -183,7 +188,10 @@ pub unsafe extern "C" fn eseal_policy_preset(
                 &format!("{name:?} is not a policy preset (default, strict, relaxed)"),
             )
         })?;
-        Ok(eseal_policy { policy })
+        Ok(eseal_policy {
+            policy,
+            limits: VerifyLimits::new(),
+        })
     };
     // SAFETY: caller's contract for out.
     unsafe { new_handle(out, make) }
@@ -205,7 +213,10 @@ pub unsafe extern "C" fn eseal_policy_from_json(
         // SAFETY: caller's contract for json/len.
         let json = unsafe { text(json, len, "json") }?;
         let policy = ValidationPolicy::from_json(json).map_err(core_error)?;
-        Ok(eseal_policy { policy })
+        Ok(eseal_policy {
+            policy,
+            limits: VerifyLimits::new(),
+        })
     };
     // SAFETY: caller's contract for out.
     unsafe { new_handle(out, make) }
@@ -220,4 +231,55 @@ pub unsafe extern "C" fn eseal_policy_from_json(
 pub unsafe extern "C" fn eseal_policy_free(policy: *mut eseal_policy) {
     // SAFETY: caller's contract.
     unsafe { free_handle(policy) }
+}
+
+/// Sets the limits `policy` verifies under from the JSON text of a limits description
+/// (schema `eseal.limits/1`, see `docs/limits.md`): e.g. `{"schema": "eseal.limits/1",
+/// "max_input_bytes": 33554432, "ofd": {"max_entries": 2000}, "pdf": {"max_objects": 100000}}`.
+/// Fields left out keep the library defaults (and replace earlier settings). Each value may
+/// only tighten its default: a larger one gives `ESEAL_INVALID_ARGUMENT` naming the field, an
+/// unknown field `ESEAL_INVALID_ARGUMENT`, broken JSON or another schema `ESEAL_MALFORMED`,
+/// text over 16 KiB `ESEAL_LIMIT_EXCEEDED`; on failure the policy is unchanged. Files beyond
+/// a limit are then refused by [`eseal_verify`] with `ESEAL_LIMIT_EXCEEDED` (or reported
+/// indeterminate, for signatures over `pdf.max_signatures`).
+///
+/// # Safety
+/// `policy` must be a live policy no other thread uses during the call; `json` valid for
+/// reading `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_policy_set_limits(
+    policy: *mut eseal_policy,
+    json: *const c_char,
+    len: usize,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: caller's contract.
+        let (policy, json) = unsafe {
+            (
+                policy.as_mut().ok_or_else(|| Fail::null("policy"))?,
+                text(json, len, "json")?,
+            )
+        };
+        policy.limits = VerifyLimits::from_json(json).map_err(core_error)?;
+        Ok(())
+    })
+}
+
+/// Sets the largest file `policy` lets [`eseal_verify`] read, in bytes (the
+/// `max_input_bytes` of the limits; each format's own limits still apply), refusing larger
+/// buffers with `ESEAL_LIMIT_EXCEEDED` before they are parsed. 0 refuses every file.
+///
+/// # Safety
+/// `policy` must be a live policy no other thread uses during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn eseal_policy_set_max_input(
+    policy: *mut eseal_policy,
+    max_bytes: usize,
+) -> eseal_result {
+    guard(|| {
+        // SAFETY: caller's contract.
+        let policy = unsafe { policy.as_mut() }.ok_or_else(|| Fail::null("policy"))?;
+        policy.limits.max_input_bytes = Some(max_bytes);
+        Ok(())
+    })
 }

@@ -5,7 +5,8 @@
  * result code of the core's or the boundary's set, never ESEAL_PANIC or ESEAL_INTERNAL, and a
  * failed call must leave its output empty. The generator is seeded, so a failure repeats.
  *
- * Usage: test_garbage VECTORS_DIR [WORK_DIR] (the ofdrw vectors).
+ * Usage: test_garbage VECTORS_DIR [WORK_DIR] (the ofdrw vectors; with WORK_DIR also PDFs,
+ * licenses, timestamps and limits from the files of eseal demo in WORK_DIR/demo).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -274,6 +275,121 @@ static void garbage_prepared(const struct file *seal_file, const eseal_key *key,
   eseal_seal_free(seal);
 }
 
+/* Mutated PDFs to the PDF signers, mutated license metadata and templates to the license
+ * issuer, mutated signatures to the timestamper, mutated 2D-code texts and identifiers, and
+ * mutated limits texts (from the files of eseal demo in WORK_DIR/demo). */
+static void garbage_pdf_license_limits(const char *demo) {
+  struct file pdf = load(demo, "document.pdf"), signed_pdf = load(demo, "signed.pdf"),
+              meta = load(demo, "license.json"), code = load(demo, "license-code.txt"),
+              sig = load(demo, "contract.txt.sig"), key_file = load(demo, "signer.key"),
+              cert_file = load(demo, "signer.pem"), seal_file = load(demo, "seal-v4.esl"),
+              tsa_key_file = load(demo, "tsa.key"), tsa_cert_file = load(demo, "tsa.pem");
+  eseal_key *key = NULL, *tsa_key = NULL;
+  eseal_certificate *cert = NULL, *tsa_cert = NULL;
+  eseal_seal *seal = NULL;
+  eseal_tsa *tsa = NULL;
+  CHECK_RC(eseal_key_load(key_file.data, key_file.len, NULL, 0, &key), ESEAL_OK);
+  CHECK_RC(eseal_key_load(tsa_key_file.data, tsa_key_file.len, NULL, 0, &tsa_key), ESEAL_OK);
+  CHECK_RC(eseal_certificate_load(cert_file.data, cert_file.len, &cert), ESEAL_OK);
+  CHECK_RC(eseal_certificate_load(tsa_cert_file.data, tsa_cert_file.len, &tsa_cert), ESEAL_OK);
+  CHECK_RC(eseal_seal_load(seal_file.data, seal_file.len, &seal), ESEAL_OK);
+  CHECK_RC(eseal_tsa_new_local(tsa_key, tsa_cert, 0, &tsa), ESEAL_OK);
+  static const char limits[] =
+      "{\"schema\": \"eseal.limits/1\", \"max_input_bytes\": 1000000, \"ofd\": {\"max_entries\": 50},"
+      " \"pdf\": {\"max_objects\": 1000, \"max_signatures\": 4}}";
+  eseal_policy *policy = NULL;
+  CHECK_RC(eseal_policy_preset("default", 7, &policy), ESEAL_OK);
+  for (int i = 0; i < 40; i++) {
+    size_t len = 0;
+    const struct file *base = i % 2 ? &pdf : &signed_pdf;
+    uint8_t *data = garbage(base->data, base->len, &len);
+    eseal_bytes out = {(uint8_t *)&out, 1};
+    eseal_pdf_options o;
+    memset(&o, 0, sizeof o);
+    o.visible = i % 3 != 0;
+    o.x_mm = 10;
+    o.y_mm = 10;
+    o.width_mm = o.height_mm = i % 3 == 2 ? 30 : 0;
+    eseal_result rc = eseal_pdf_sign(data, len, i % 5 ? seal : NULL, key, cert, &o, &out);
+    CHECK_SANE(rc);
+    CHECK((rc == ESEAL_OK) == (out.ptr != NULL));
+    eseal_bytes_free(&out);
+    eseal_pdf_prepared *p = (eseal_pdf_prepared *)&p;
+    rc = eseal_pdf_prepare(data, len, seal, cert, NULL, &p);
+    CHECK_SANE(rc);
+    CHECK((rc == ESEAL_OK) == (p != NULL));
+    if (p != NULL) {
+      /* A garbage value: refused. */
+      CHECK_SANE(eseal_pdf_prepared_finish(p, data, len < 72 ? len : 72, &out));
+      eseal_bytes_free(&out);
+      eseal_pdf_prepared_free(p);
+    }
+    eseal_report *report = (eseal_report *)&report;
+    rc = eseal_verify(data, len, NULL, policy, 0, &report);
+    CHECK_SANE(rc);
+    CHECK((rc == ESEAL_OK) == (report != NULL));
+    eseal_report_free(report);
+    free(data);
+  }
+  for (int i = 0; i < 30; i++) {
+    size_t len = 0;
+    uint8_t *data = garbage(meta.data, meta.len, &len);
+    eseal_bytes out = {(uint8_t *)&out, 1};
+    char *text = (char *)&text;
+    size_t text_len = 0;
+    eseal_result rc = eseal_license_issue(ESEAL_LICENSE_OFD, data, len, NULL, 0, NULL, 0, seal, key,
+                                          cert, NULL, &out, &text, &text_len);
+    CHECK_SANE(rc);
+    CHECK((rc == ESEAL_OK) == (out.ptr != NULL && text != NULL));
+    eseal_bytes_free(&out);
+    eseal_string_free(text);
+    /* The same bytes as a face template, a photo, a limits text. */
+    rc = eseal_license_issue(ESEAL_LICENSE_PDF, meta.data, meta.len, data, len, data, len, seal,
+                             key, cert, NULL, &out, NULL, NULL);
+    CHECK_SANE(rc);
+    CHECK((rc == ESEAL_OK) == (out.ptr != NULL));
+    eseal_bytes_free(&out);
+    uint8_t *lim = garbage((const uint8_t *)limits, sizeof limits - 1, &len);
+    CHECK_SANE(eseal_policy_set_limits(policy, (const char *)lim, len));
+    free(lim);
+    free(data);
+  }
+  for (int i = 0; i < 60; i++) {
+    size_t len = 0;
+    const struct file *base = i % 2 ? &code : &sig;
+    uint8_t *data = garbage(base->data, base->len, &len);
+    eseal_bytes out = {(uint8_t *)&out, 1};
+    eseal_result rc = eseal_signature_add_timestamp(data, len, tsa, &out);
+    CHECK_SANE(rc);
+    CHECK((rc == ESEAL_OK) == (out.ptr != NULL));
+    eseal_bytes_free(&out);
+    eseal_report *report = (eseal_report *)&report;
+    rc = eseal_verify_with(data, len, NULL, NULL, 0, NULL, 0, (const eseal_certificate **)&cert, 1,
+                           &report);
+    CHECK_SANE(rc);
+    CHECK((rc == ESEAL_OK) == (report != NULL));
+    eseal_report_free(report);
+    CHECK_SANE(eseal_license_id_validate((const char *)data, len));
+    CHECK_SANE(eseal_license_code_validate((uint32_t)(i % 3), (const char *)data, len));
+    rc = eseal_license_code_png((const char *)data, len, 1, &out);
+    CHECK_SANE(rc);
+    eseal_bytes_free(&out);
+    free(data);
+  }
+  eseal_policy_free(policy);
+  eseal_tsa_free(tsa);
+  eseal_seal_free(seal);
+  eseal_certificate_free(tsa_cert);
+  eseal_certificate_free(cert);
+  eseal_key_free(tsa_key);
+  eseal_key_free(key);
+  struct file *files[] = {&pdf, &signed_pdf, &meta, &code, &sig, &key_file, &cert_file,
+                          &seal_file, &tsa_key_file, &tsa_cert_file};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    free(files[i]->data);
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: %s VECTORS_DIR [WORK_DIR]\n", argv[0]);
@@ -293,6 +409,9 @@ int main(int argc, char **argv) {
   garbage_crypto(key, cert);
   garbage_prepared(&seal_file, key, cert);
   garbage_seals_and_documents(&seal_file, &ofd, &signed_ofd, &signature, key, cert);
+  if (argc >= 3) {
+    garbage_pdf_license_limits(demo_dir(argc, argv));
+  }
 
   eseal_certificate_free(cert);
   eseal_key_free(key);

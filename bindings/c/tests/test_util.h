@@ -73,6 +73,29 @@ static inline unsigned char *read_file(const char *dir, const char *name, size_t
   return buf;
 }
 
+/* WORK_DIR/demo (the output of eseal demo that scripts/c-abi.sh makes) from the arguments
+ * VECTORS_DIR WORK_DIR; exits with a usage line when they are missing. */
+static inline const char *demo_dir(int argc, char **argv) {
+  static char dir[4096];
+  if (argc < 3) {
+    fprintf(stderr, "usage: %s VECTORS_DIR WORK_DIR\n", argv[0]);
+    exit(2);
+  }
+  snprintf(dir, sizeof dir, "%s/demo", argv[2]);
+  return dir;
+}
+
+/* A trust store whose anchors are the PEM file `name` of `dir`. */
+static inline eseal_trust_store *trust_from(const char *dir, const char *name) {
+  size_t len = 0;
+  unsigned char *pem = read_file(dir, name, &len);
+  eseal_trust_store *store = NULL;
+  CHECK_RC(eseal_trust_store_new(&store), ESEAL_OK);
+  CHECK_RC(eseal_trust_store_add_anchors(store, pem, len), ESEAL_OK);
+  free(pem);
+  return store;
+}
+
 /* Prints the summary line and gives the exit status. */
 static inline int finish(const char *name) {
   printf("%s: %d checks, %d failed\n", name, checks, failures);

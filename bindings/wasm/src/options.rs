@@ -87,10 +87,13 @@ impl Inputs {
             }
         };
         let limits = match field("limits") {
-            None => LimitValues::default(),
-            Some(v) => LimitValues::from_js(&v)?,
-        }
-        .resolve();
+            None => LimitValues::default().resolve(),
+            // The eseal.limits/1 text of the CLI's --limits and C's eseal_policy_set_limits.
+            Some(v) => match v.as_string() {
+                Some(text) => ResolvedLimits::from_text(&text).map_err(|e| throw(&e))?,
+                None => LimitValues::from_js(&v)?.resolve(),
+            },
+        };
         Ok(Self {
             anchors: certificates("trustAnchors")?,
             intermediates: certificates("intermediates")?,
@@ -129,7 +132,8 @@ impl Inputs {
         let mut options = DocumentVerifyOptions::new(ses)
             .signer_certificates(&self.signer_certificates)
             .max_input_len(self.limits.max_input)
-            .ofd_limits(self.limits.ofd.clone());
+            .ofd_limits(self.limits.ofd.clone())
+            .pdf_limits(self.limits.pdf.clone());
         if let Some(data) = &self.data {
             options = options.detached_data(DataRef::Bytes(data));
         }
@@ -232,6 +236,29 @@ const BROWSER_MAX_XML: u64 = 8 << 20;
 pub(crate) struct ResolvedLimits {
     pub(crate) max_input: usize,
     pub(crate) ofd: Limits,
+    pub(crate) pdf: eseal::pdf::Limits,
+}
+
+impl ResolvedLimits {
+    /// The limits of an `eseal.limits/1` text (docs/limits.md: each value at most the library
+    /// default, unknown fields refused), each also capped by the browser default.
+    pub(crate) fn from_text(text: &str) -> Result<Self, eseal::Error> {
+        let given = eseal::document::VerifyLimits::from_json(text)
+            .map_err(|e| context("limits", eseal::Error::from(e)))?;
+        let browser = LimitValues::default().resolve();
+        let mut ofd = given.ofd;
+        ofd.max_package_size = ofd.max_package_size.min(browser.ofd.max_package_size);
+        ofd.max_entry_size = ofd.max_entry_size.min(browser.ofd.max_entry_size);
+        ofd.max_total_size = ofd.max_total_size.min(browser.ofd.max_total_size);
+        ofd.max_xml_size = ofd.max_xml_size.min(browser.ofd.max_xml_size);
+        Ok(Self {
+            max_input: given
+                .max_input_bytes
+                .map_or(browser.max_input, |m| m.min(browser.max_input)),
+            ofd,
+            pdf: given.pdf,
+        })
+    }
 }
 
 impl LimitValues {
@@ -304,7 +331,11 @@ impl LimitValues {
         ofd.max_xml_size = cap_usize(self.max_xml_bytes, Some(BROWSER_MAX_XML), core.max_xml_size);
         ofd.max_signatures = cap_usize(self.max_signatures, None, core.max_signatures);
         ofd.max_pages = cap_usize(self.max_pages, None, core.max_pages);
-        ResolvedLimits { max_input, ofd }
+        ResolvedLimits {
+            max_input,
+            ofd,
+            pdf: eseal::pdf::Limits::default(),
+        }
     }
 }
 
@@ -352,6 +383,27 @@ mod tests {
         assert_eq!(loose.max_input, core.max_package_size);
         assert_eq!(loose.ofd.max_entries, core.max_entries);
         assert_eq!(loose.ofd.max_total_size, core.max_total_size);
+    }
+
+    #[test]
+    fn limits_text_is_the_cli_form_capped_by_the_browser() {
+        let r = ResolvedLimits::from_text(
+            r#"{"schema": "eseal.limits/1", "max_input_bytes": 1000,
+                "ofd": {"max_entries": 7, "max_xml_size": 9000000}, "pdf": {"max_objects": 5}}"#,
+        )
+        .unwrap();
+        assert_eq!(r.max_input, 1000);
+        assert_eq!(r.ofd.max_entries, 7);
+        assert_eq!(r.ofd.max_xml_size, BROWSER_MAX_XML as usize);
+        assert_eq!(r.pdf.max_objects, 5);
+        let defaults = ResolvedLimits::from_text(r#"{"schema": "eseal.limits/1"}"#).unwrap();
+        assert_eq!(defaults, LimitValues::default().resolve());
+        let err = ResolvedLimits::from_text(
+            r#"{"schema": "eseal.limits/1", "pdf": {"max_objects": 2000001}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), eseal::ErrorCode::InvalidArgument);
+        assert!(err.to_string().contains("pdf.max_objects"), "{err}");
     }
 
     #[test]

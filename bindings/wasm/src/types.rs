@@ -40,7 +40,10 @@ export interface VerifyOptions {
   at?: string;
   /** The data a detached SES_Signature signs. */
   data?: Uint8Array | string;
-  limits?: VerifyLimits;
+  /** Tighter limits: this object (browser defaults, each field capped by the core's), or the
+   * text of an `eseal.limits/1` description as the CLI's `--limits FILE` reads (docs/limits.md),
+   * each value also capped by the browser defaults. */
+  limits?: VerifyLimits | string;
 }
 
 export type Status = "valid" | "invalid" | "indeterminate";

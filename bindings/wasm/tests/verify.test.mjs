@@ -167,6 +167,25 @@ test("limits can be tightened from JavaScript", () => {
   assert.equal(lib.verify(ofd, { limits: { maxInputBytes: 2 ** 52 } }).format, "ofd");
 });
 
+test("limits also take the eseal.limits/1 text of the CLI's --limits", () => {
+  const ofd = readFileSync(path.join(vectors(), "allprotected.ofd"));
+  const text = (fields) => JSON.stringify({ schema: "eseal.limits/1", ...fields });
+  assert.equal(lib.verify(ofd, { limits: text({}) }).format, "ofd");
+  assert.throws(
+    () => lib.verify(ofd, { limits: text({ ofd: { max_entries: 2 } }) }),
+    (e) => e.code === "limit_exceeded",
+  );
+  assert.throws(
+    () => lib.verify(ofd, { limits: text({ max_input_bytes: ofd.length - 1 }) }),
+    (e) => e.code === "limit_exceeded",
+  );
+  assert.throws(
+    () => lib.verify(ofd, { limits: text({ pdf: { max_objects: 2000001 } }) }),
+    (e) => e.code === "invalid_argument" && /pdf\.max_objects/.test(e.message),
+  );
+  assert.throws(() => lib.verify(ofd, { limits: "{ not json" }), (e) => e.code === "malformed");
+});
+
 test("sniff names the format verify takes the file for", () => {
   assert.equal(lib.sniff(readFileSync(path.join(vectors(), "allprotected.ofd"))), "ofd");
   assert.equal(lib.sniff(readFileSync(path.join(vectors(), "UserV5.esl"))), "seal");

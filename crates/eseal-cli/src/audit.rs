@@ -80,6 +80,8 @@ pub(crate) struct AuditArgs {
     /// Replace --json and --html files that exist.
     #[arg(long)]
     force: bool,
+    #[command(flatten)]
+    limits: crate::verify::LimitArgs,
 }
 
 /// One audited file, as kept for the summary once its report was written out.
@@ -319,8 +321,10 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
     // One cache for the whole audit and every worker: a CA link or a seal's maker signature
     // met in many files is verified once.
     let cache = eseal::pki::VerifiedCache::new();
-    let options = DocumentVerifyOptions::new(loaded.ses_options().verified_cache(&cache))
-        .signer_certificates(&issuers);
+    let options = args.limits.load()?.apply(
+        DocumentVerifyOptions::new(loaded.ses_options().verified_cache(&cache))
+            .signer_certificates(&issuers),
+    );
     let context = json!({
         "validation_time": loaded.at.to_string(),
         "policy": loaded.policy.name(),
@@ -492,7 +496,7 @@ fn verify_candidate(candidate: &Candidate, options: &DocumentVerifyOptions<'_>) 
         let seconds = started.elapsed().as_secs_f64();
         Done::Entry(Entry::new(name.clone(), data, &outcome, seconds), outcome)
     };
-    let bytes = match files::read(&candidate.path) {
+    let bytes = match files::read_at_most(&candidate.path, report::input_cap(options)) {
         Ok(b) => b,
         Err(e) => return entry(None, Outcome::failed("", &e)),
     };

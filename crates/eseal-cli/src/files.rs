@@ -17,6 +17,11 @@ pub(crate) const MAX_INPUT: u64 = 64 * 1024 * 1024;
 /// directory is refused before it is opened, since reading one could block forever or never
 /// end.
 pub(crate) fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
+    read_at_most(path, MAX_INPUT)
+}
+
+/// Reads a whole file of at most `max` bytes (the cap of `--max-input-size`), as [`read`].
+pub(crate) fn read_at_most(path: &Path, max: u64) -> anyhow::Result<Vec<u8>> {
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     refuse_special(path, &meta.file_type())?;
@@ -28,15 +33,22 @@ pub(crate) fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
         .with_context(|| format!("cannot read {}", path.display()))?;
     refuse_special(path, &opened.file_type())?;
     let mut data = Vec::new();
-    file.take(MAX_INPUT.saturating_add(1))
+    file.take(max.saturating_add(1))
         .read_to_end(&mut data)
         .with_context(|| format!("cannot read {}", path.display()))?;
-    if data.len() as u64 > MAX_INPUT {
-        bail!(
-            "{} is larger than {} MiB",
-            path.display(),
-            MAX_INPUT / (1024 * 1024)
-        );
+    if data.len() as u64 > max {
+        if max == MAX_INPUT {
+            bail!(
+                "{} is larger than {} MiB",
+                path.display(),
+                MAX_INPUT / (1024 * 1024)
+            );
+        }
+        return Err(eseal::Error::new(
+            eseal::ErrorCode::LimitExceeded,
+            format!("{} is larger than the limit of {max} bytes", path.display()),
+        )
+        .into());
     }
     Ok(data)
 }

@@ -64,10 +64,17 @@ pub(crate) fn verify_path(
     options: &DocumentVerifyOptions<'_>,
     data: Option<&[u8]>,
 ) -> Outcome {
-    match crate::files::read(path) {
+    match crate::files::read_at_most(path, input_cap(options)) {
         Ok(bytes) => verify_bytes(&bytes, options, data),
         Err(e) => Outcome::failed("", &e),
     }
+}
+
+/// The most bytes read of a file to verify: the options' whole-file cap, else the CLI's.
+pub(crate) fn input_cap(options: &DocumentVerifyOptions<'_>) -> u64 {
+    options.max_input().map_or(crate::files::MAX_INPUT, |n| {
+        u64::try_from(n).unwrap_or(u64::MAX)
+    })
 }
 
 /// Verifies a file's bytes.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::Args;
-use eseal::document::DocumentVerifyOptions;
+use eseal::document::{DocumentVerifyOptions, VerifyLimits};
 use serde_json::Value;
 
 use crate::exit::Exit;
@@ -29,6 +29,61 @@ pub(crate) struct VerifyCommand {
     signer_cert: Vec<PathBuf>,
     #[command(flatten)]
     common: VerifyArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// `--limits FILE` and `--max-input-size BYTES` of `eseal verify` and `eseal audit`.
+#[derive(Debug, Args, Default)]
+pub(crate) struct LimitArgs {
+    /// Tighter limits on untrusted input: a JSON file of schema eseal.limits/1 (see
+    /// docs/limits.md), e.g. {"schema": "eseal.limits/1", "max_input_bytes": 33554432,
+    /// "pdf": {"max_objects": 100000}}. Values above the library defaults are refused.
+    #[arg(long, value_name = "FILE")]
+    limits: Option<PathBuf>,
+    /// The largest file read and verified, in bytes [default: 67108864 (64 MiB); at most
+    /// 536870912 (512 MiB), the largest format limit].
+    #[arg(long = "max-input-size", value_name = "BYTES")]
+    max_input_size: Option<u64>,
+}
+
+/// The CLI's default cap on one file read for verification.
+const DEFAULT_MAX_INPUT: u64 = crate::files::MAX_INPUT;
+
+impl LimitArgs {
+    /// The limits in force: the file's (over the defaults), the whole-file cap the smaller of
+    /// its `max_input_bytes` and `--max-input-size`, else the CLI's 64 MiB.
+    pub(crate) fn load(&self) -> anyhow::Result<VerifyLimits> {
+        let mut limits = match &self.limits {
+            None => VerifyLimits::new(),
+            Some(path) => {
+                let data = crate::files::read(path)?;
+                let text = std::str::from_utf8(&data)
+                    .with_context(|| format!("limits file {} is not UTF-8", path.display()))?;
+                VerifyLimits::from_json(text)
+                    .map_err(eseal::Error::from)
+                    .with_context(|| format!("limits file {} refused", path.display()))?
+            }
+        };
+        let ceiling = eseal::pdf::Limits::default().max_file_len;
+        let cap = match self.max_input_size {
+            Some(n) if n > ceiling => {
+                return Err(eseal::Error::new(
+                    eseal::ErrorCode::InvalidArgument,
+                    format!(
+                        "--max-input-size {n}: at most {ceiling} bytes (the largest format limit)"
+                    ),
+                )
+                .into());
+            }
+            Some(n) => n,
+            None if limits.max_input_bytes.is_some() => ceiling,
+            None => DEFAULT_MAX_INPUT,
+        };
+        let cap = usize::try_from(cap).unwrap_or(usize::MAX);
+        limits = limits.with_max_input_bytes(cap);
+        Ok(limits)
+    }
 }
 
 pub(crate) fn run(args: &VerifyCommand) -> anyhow::Result<Exit> {
@@ -39,17 +94,17 @@ pub(crate) fn run(args: &VerifyCommand) -> anyhow::Result<Exit> {
             .with_context(|| format!("{} is not a readable certificate file", path.display()))?;
         signer_certs.extend(certs);
     }
-    verify_files(
+    verify_files_with(
         &args.files,
         args.data.as_ref(),
         &args.common,
         None,
         &signer_certs,
+        &args.limits.load()?,
     )
 }
 
-/// Verifies `files` and prints the results; `only` restricts the accepted format (for
-/// `seal verify`).
+/// [`verify_files_with`] under the CLI's default limits.
 pub(crate) fn verify_files(
     files: &[PathBuf],
     data: Option<&PathBuf>,
@@ -57,13 +112,33 @@ pub(crate) fn verify_files(
     only: Option<eseal::verify::DocumentFormat>,
     signer_certs: &[eseal::pki::Certificate],
 ) -> anyhow::Result<Exit> {
+    verify_files_with(
+        files,
+        data,
+        common,
+        only,
+        signer_certs,
+        &LimitArgs::default().load()?,
+    )
+}
+
+/// Verifies `files` under `limits` and prints the results; `only` restricts the accepted
+/// format (for `seal verify`).
+pub(crate) fn verify_files_with(
+    files: &[PathBuf],
+    data: Option<&PathBuf>,
+    common: &VerifyArgs,
+    only: Option<eseal::verify::DocumentFormat>,
+    signer_certs: &[eseal::pki::Certificate],
+    limits: &VerifyLimits,
+) -> anyhow::Result<Exit> {
     let loaded = common.load()?;
     let data = match data {
         Some(path) => Some(crate::files::read(path)?),
         None => None,
     };
-    let options =
-        DocumentVerifyOptions::new(loaded.ses_options()).signer_certificates(signer_certs);
+    let options = limits
+        .apply(DocumentVerifyOptions::new(loaded.ses_options()).signer_certificates(signer_certs));
     let style = Style::detect();
     let mut exit = Exit::Valid;
     let mut json_values: Vec<Value> = Vec::new();

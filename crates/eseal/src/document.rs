@@ -18,8 +18,10 @@
 //! [`seals()`] lists the seals a file carries (with the signature each belongs to), for showing
 //! their pictures beside the report.
 
+pub mod limits;
 mod seals;
 
+pub use limits::{LimitsError, VerifyLimits};
 pub use seals::{FoundSeal, seals};
 
 use crate::license::{self, LicenseError};
@@ -124,6 +126,7 @@ pub struct DocumentVerifyOptions<'a> {
     signer_certificates: &'a [Certificate],
     max_input_len: Option<usize>,
     ofd_limits: Limits,
+    pdf_limits: pdf::Limits,
 }
 
 impl<'a> DocumentVerifyOptions<'a> {
@@ -137,6 +140,7 @@ impl<'a> DocumentVerifyOptions<'a> {
             signer_certificates: &[],
             max_input_len: None,
             ofd_limits: Limits::default(),
+            pdf_limits: pdf::Limits::default(),
         }
     }
 
@@ -157,6 +161,13 @@ impl<'a> DocumentVerifyOptions<'a> {
         self
     }
 
+    /// The limits PDF files are read with (default [`pdf::Limits::default`]).
+    #[must_use]
+    pub fn pdf_limits(mut self, limits: pdf::Limits) -> Self {
+        self.pdf_limits = limits;
+        self
+    }
+
     /// Certificates to try for OFD `Type="Sign"` signatures that embed none (see
     /// [`OfdVerifyOptions::signer_certificates`]).
     #[must_use]
@@ -170,6 +181,12 @@ impl<'a> DocumentVerifyOptions<'a> {
     pub fn detached_data(mut self, data: DataRef<'a>) -> Self {
         self.detached = Some(data);
         self
+    }
+
+    /// The whole-file cap set with [`DocumentVerifyOptions::max_input_len`].
+    #[must_use]
+    pub fn max_input(&self) -> Option<usize> {
+        self.max_input_len
     }
 
     /// The SES options.
@@ -283,15 +300,17 @@ pub fn verify(
             let report = ses::verify_signature(bytes, &ses).map_err(ses_error)?;
             Ok(DocumentReport::single(DocumentFormat::SesSignature, report))
         }
-        DocumentFormat::Pdf => pdf::verify_document(bytes, &options.ses)
-            .map_err(|source| DocumentError::Pdf { source }),
+        DocumentFormat::Pdf => {
+            pdf::verify_document_with_limits(bytes, &options.ses, &options.pdf_limits)
+                .map_err(|source| DocumentError::Pdf { source })
+        }
         DocumentFormat::LicensePayload => {
             let text = String::from_utf8_lossy(bytes);
             license::verify_payload(&text, &options.ses, options.signer_certificates)
                 .map_err(|source| DocumentError::LicensePayload { source })
         }
         DocumentFormat::License if is_pdf(bytes) => {
-            license::verify_pdf_license(bytes, &options.ses, &pdf::Limits::default())
+            license::verify_pdf_license(bytes, &options.ses, &options.pdf_limits)
                 .map_err(|source| DocumentError::Pdf { source })
         }
         DocumentFormat::License => {
