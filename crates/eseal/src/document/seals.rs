@@ -60,7 +60,7 @@ pub fn seals(
         // A PDF (or PDF e-license): its /GB.SES_Signature values, under their field names (the
         // report's ids).
         DocumentFormat::Pdf | DocumentFormat::License if super::is_pdf(bytes) => Ok(
-            crate::pdf::seal_signatures(bytes, &crate::pdf::Limits::default())
+            crate::pdf::seal_signatures(bytes, &options.pdf_limits)
                 .map_err(|source| DocumentError::Pdf { source })?
                 .into_iter()
                 .map(|(name, signature)| FoundSeal {
