@@ -24,7 +24,7 @@ use eseal::ofd::{
     Stamp, sign_document, verify_document,
 };
 use eseal::pki::{Policy, VerifiedCache, verify_path, verify_path_with_cache};
-use eseal::ses::{DataRef, DataToSign, SignatureBuilder, VerifyOptions, verify_signature};
+use eseal::ses::{DataRef, VerifyOptions, verify_signature};
 use eseal::verify::Status;
 
 /// CPU time this thread has run (`/proc/thread-self/schedstat`, nanoseconds), if known.
@@ -193,6 +193,20 @@ fn profile_ofd(pages: usize) {
     }
 }
 
+fn profile_ses() {
+    let fx = Fixture::new();
+    let document = vec![0x5Au8; 4096];
+    let der = fx.seal_signature(&document).as_der().to_vec();
+    let opts = VerifyOptions::new()
+        .trust_anchors(&fx.store)
+        .validation_time(t(60))
+        .data(DataRef::Bytes(&document));
+    for _ in 0..200 {
+        let report = verify_signature(black_box(&der), black_box(&opts)).unwrap();
+        assert_eq!(report.status(), Status::Valid);
+    }
+}
+
 fn main() {
     let mut seconds = 1.0f64;
     let mut only = None;
@@ -219,6 +233,11 @@ fn main() {
     println!("|---|---|---|---|---|");
     if only.as_deref() == Some("sm4") {
         sm4_rows(&table, budget);
+        return;
+    }
+    if only.as_deref() == Some("profile_ses") {
+        // For callgrind: 200 cold seal-signature verifications (a cache per verification).
+        profile_ses();
         return;
     }
     if let Some(pages) = only.as_deref().and_then(|o| o.strip_prefix("profile_ofd")) {
@@ -255,25 +274,18 @@ fn main() {
     sm4_rows(&table, budget);
 
     // Document level, against the benches' shared CA hierarchy (root → maker, signer).
+    let fixture = Fixture::new();
     let Fixture {
         store,
         signer_key,
         signer_cert,
         seal,
-    } = Fixture::new();
+    } = &fixture;
     let document = vec![0x5Au8; 4096];
-    let signature = SignatureBuilder::new(
-        &seal,
-        &signer_cert,
-        DataToSign::Bytes(&document),
-        "/Doc_0/Signs/Sign_0/Signature.xml",
-        t(30),
-    )
-    .sign(&signer_key)
-    .unwrap();
+    let signature = fixture.seal_signature(&document);
     let der = signature.as_der().to_vec();
     let opts = VerifyOptions::new()
-        .trust_anchors(&store)
+        .trust_anchors(store)
         .validation_time(t(60))
         .data(DataRef::Bytes(&document));
     assert_eq!(
@@ -325,16 +337,15 @@ fn main() {
 
     let path_policy = Policy::default();
     let plain_path = rate(budget, || {
-        let _ =
-            black_box(verify_path(&signer_cert, &[], &store, &[], &path_policy, t(60)).unwrap());
+        let _ = black_box(verify_path(signer_cert, &[], store, &[], &path_policy, t(60)).unwrap());
     });
     let cache = VerifiedCache::new();
     let warm_path = rate(budget, || {
         let _ = black_box(
             verify_path_with_cache(
-                &signer_cert,
+                signer_cert,
                 &[],
-                &store,
+                store,
                 &[],
                 &path_policy,
                 t(60),
@@ -361,19 +372,19 @@ fn main() {
         format!("{:.2} / {:.2}", raw / plain_path, raw / warm_path),
     );
 
-    let request = SignRequest::seal(&seal, &signer_cert, &signer_key, t(30)).stamp(Stamp::on_page(
+    let request = SignRequest::seal(seal, signer_cert, signer_key, t(30)).stamp(Stamp::on_page(
         PageSelector::Index(0),
         150.0,
         230.0,
     ));
     let ofd_opts = OfdVerifyOptions::new(
         VerifyOptions::new()
-            .trust_anchors(&store)
+            .trust_anchors(store)
             .validation_time(t(60)),
     );
     let ofd_warm_opts = OfdVerifyOptions::new(
         VerifyOptions::new()
-            .trust_anchors(&store)
+            .trust_anchors(store)
             .validation_time(t(60))
             .verified_cache(&audit_cache),
     );
