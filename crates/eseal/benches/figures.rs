@@ -23,7 +23,7 @@ use eseal::ofd::{
     Color, DocumentBuilder, DocumentMeta, OfdVerifyOptions, PageSelector, PageSize, SignRequest,
     Stamp, sign_document, verify_document,
 };
-use eseal::pki::{Policy, VerifiedCache, verify_path, verify_path_with_cache};
+use eseal::pki::{Policy, TrustStore, VerifiedCache, verify_path, verify_path_with_cache};
 use eseal::ses::{DataRef, VerifyOptions, verify_signature};
 use eseal::verify::Status;
 
@@ -168,29 +168,90 @@ fn sm4_rows(table: &Table, budget: Duration) {
 }
 
 fn profile_ofd(pages: usize) {
-    let Fixture {
-        store,
-        signer_key,
-        signer_cert,
-        seal,
-    } = Fixture::new();
-    let request = SignRequest::seal(&seal, &signer_cert, &signer_key, t(30)).stamp(Stamp::on_page(
-        PageSelector::Index(0),
-        150.0,
-        230.0,
-    ));
-    let signed = sign_document(&ofd_document(pages), &request).unwrap();
+    let fx = Fixture::new();
+    let signed = signed_ofd(&fx, pages);
     let cache = VerifiedCache::new();
-    let opts = OfdVerifyOptions::new(
-        VerifyOptions::new()
-            .trust_anchors(&store)
-            .validation_time(t(60))
-            .verified_cache(&cache),
-    );
+    let opts = warm_ofd_options(&fx.store, &cache);
     for _ in 0..20 {
         let report = verify_document(black_box(&signed), &opts).unwrap();
         assert_eq!(report.status(), Status::Valid);
     }
+}
+
+/// OFD verification at day 60 against `store`, sharing `cache`.
+fn warm_ofd_options<'a>(store: &'a TrustStore, cache: &'a VerifiedCache) -> OfdVerifyOptions<'a> {
+    OfdVerifyOptions::new(
+        VerifyOptions::new()
+            .trust_anchors(store)
+            .validation_time(t(60))
+            .verified_cache(cache),
+    )
+}
+
+/// An OFD document of `pages` pages with the fixture's seal signature on the first.
+fn signed_ofd(fx: &Fixture, pages: usize) -> Vec<u8> {
+    let request = SignRequest::seal(&fx.seal, &fx.signer_cert, &fx.signer_key, t(30))
+        .stamp(Stamp::on_page(PageSelector::Index(0), 150.0, 230.0));
+    sign_document(&ofd_document(pages), &request).unwrap()
+}
+
+/// The audit rows alone (`--only audit`), to repeat them while the machine is quiet.
+fn audit_only(table: &Table, budget: Duration) {
+    let fx = Fixture::new();
+    let signed = signed_ofd(&fx, 1);
+    let cache = VerifiedCache::new();
+    let opts = warm_ofd_options(&fx.store, &cache);
+    let verify_warm = || {
+        let report = verify_document(black_box(&signed), black_box(&opts)).unwrap();
+        assert_eq!(report.status(), Status::Valid);
+    };
+    let warm = rate(budget, verify_warm);
+    audit_rows(table, budget, &verify_warm, warm);
+}
+
+/// Audit throughput (wall clock): warm documents on one thread, then on two sharing the
+/// cache; and the same two threads in CPU time. `warm` is one thread's CPU-time rate.
+fn audit_rows(table: &Table, budget: Duration, verify_warm: &(impl Fn() + Sync), warm: f64) {
+    // Audit throughput (wall clock): warm documents on one thread, then on two
+    // sharing the cache.
+    let one = wall_rate(budget, verify_warm);
+    let total: f64 = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| s.spawn(|| wall_rate(budget, verify_warm)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    });
+    table.row(
+        "audit_1t",
+        "audit throughput (1-page OFD, warm cache), 1 thread, wall clock",
+        one,
+        "docs/s",
+    );
+    table.row(
+        "audit_2t",
+        "audit throughput (1-page OFD, warm cache), 2 threads, wall clock",
+        total,
+        "docs/s",
+    );
+    table.note(
+        "audit_scaling",
+        "… speed-up from 1 to 2 threads",
+        format!("{:.2}×", total / one),
+    );
+    // The same two threads in CPU time: each thread's documents per CPU-second
+    // against one thread's. Below 1 means the threads slow each other (a lock,
+    // shared cache lines), whether or not the machine has a free core.
+    let per_thread: f64 = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| s.spawn(|| rate(budget, verify_warm)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum::<f64>() / 2.0
+    });
+    table.note(
+        "audit_2t_cpu",
+        "… 2 threads: documents per CPU-second of each, against 1 thread's",
+        format!("{:.2}", per_thread / warm),
+    );
 }
 
 fn profile_ses() {
@@ -235,6 +296,10 @@ fn main() {
         sm4_rows(&table, budget);
         return;
     }
+    if only.as_deref() == Some("audit") {
+        audit_only(&table, budget);
+        return;
+    }
     if only.as_deref() == Some("profile_ses") {
         // For callgrind: 200 cold seal-signature verifications (a cache per verification).
         profile_ses();
@@ -275,12 +340,7 @@ fn main() {
 
     // Document level, against the benches' shared CA hierarchy (root → maker, signer).
     let fixture = Fixture::new();
-    let Fixture {
-        store,
-        signer_key,
-        signer_cert,
-        seal,
-    } = &fixture;
+    let (store, signer_cert) = (&fixture.store, &fixture.signer_cert);
     let document = vec![0x5Au8; 4096];
     let signature = fixture.seal_signature(&document);
     let der = signature.as_der().to_vec();
@@ -389,24 +449,14 @@ fn main() {
         format!("{:.2} / {:.2}", raw / plain_path, raw / warm_path),
     );
 
-    let request = SignRequest::seal(seal, signer_cert, signer_key, t(30)).stamp(Stamp::on_page(
-        PageSelector::Index(0),
-        150.0,
-        230.0,
-    ));
     let ofd_opts = OfdVerifyOptions::new(
         VerifyOptions::new()
             .trust_anchors(store)
             .validation_time(t(60)),
     );
-    let ofd_warm_opts = OfdVerifyOptions::new(
-        VerifyOptions::new()
-            .trust_anchors(store)
-            .validation_time(t(60))
-            .verified_cache(&audit_cache),
-    );
+    let ofd_warm_opts = warm_ofd_options(store, &audit_cache);
     for pages in [1usize, 50] {
-        let signed = sign_document(&ofd_document(pages), &request).unwrap();
+        let signed = signed_ofd(&fixture, pages);
         let verify = || {
             let report = verify_document(black_box(&signed), black_box(&ofd_opts)).unwrap();
             assert_eq!(report.status(), Status::Valid);
@@ -428,46 +478,7 @@ fn main() {
             format!("{:.2}", raw / warm),
         );
         if pages == 1 {
-            // Audit throughput (wall clock): warm documents on one thread, then on two
-            // sharing the cache.
-            let one = wall_rate(budget, verify_warm);
-            let total: f64 = std::thread::scope(|s| {
-                let handles: Vec<_> = (0..2)
-                    .map(|_| s.spawn(|| wall_rate(budget, verify_warm)))
-                    .collect();
-                handles.into_iter().map(|h| h.join().unwrap()).sum()
-            });
-            table.row(
-                "audit_1t",
-                "audit throughput (1-page OFD, warm cache), 1 thread, wall clock",
-                one,
-                "docs/s",
-            );
-            table.row(
-                "audit_2t",
-                "audit throughput (1-page OFD, warm cache), 2 threads, wall clock",
-                total,
-                "docs/s",
-            );
-            table.note(
-                "audit_scaling",
-                "… speed-up from 1 to 2 threads",
-                format!("{:.2}×", total / one),
-            );
-            // The same two threads in CPU time: each thread's documents per CPU-second
-            // against one thread's. Below 1 means the threads slow each other (a lock,
-            // shared cache lines), whether or not the machine has a free core.
-            let per_thread: f64 = std::thread::scope(|s| {
-                let handles: Vec<_> = (0..2)
-                    .map(|_| s.spawn(|| rate(budget, verify_warm)))
-                    .collect();
-                handles.into_iter().map(|h| h.join().unwrap()).sum::<f64>() / 2.0
-            });
-            table.note(
-                "audit_2t_cpu",
-                "… 2 threads: documents per CPU-second of each, against 1 thread's",
-                format!("{:.2}", per_thread / warm),
-            );
+            audit_rows(&table, budget, &verify_warm, warm);
         }
         let docs = rate(budget, verify);
         table.row(
