@@ -344,6 +344,25 @@ fn main() {
         audit_only(&table, budget);
         return;
     }
+    if let Some(which) = only.as_deref().and_then(|o| o.strip_prefix("profile_doc_")) {
+        // For callgrind: 50 cold `document::verify` runs of the PDF or the e-license row.
+        let fx = Fixture::new();
+        let bytes = if which == "pdf" {
+            pdf_document(&fx)
+        } else {
+            license_document(&fx)
+        };
+        let opts = DocumentVerifyOptions::new(
+            VerifyOptions::new()
+                .trust_anchors(&fx.store)
+                .validation_time(t(60)),
+        );
+        for _ in 0..50 {
+            let report = document::verify(black_box(&bytes), &opts).unwrap();
+            assert_eq!(report.status(), Status::Valid);
+        }
+        return;
+    }
     if only.as_deref() == Some("profile_ses") {
         // For callgrind: 200 cold seal-signature verifications (a cache per verification).
         profile_ses();
