@@ -29,8 +29,8 @@ use aes_gcm::aead::AeadInOut as _;
 use cipher::block_padding::Pkcs7;
 use cipher::consts::{U12, U16};
 use cipher::{
-    BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt as _, BlockModeEncrypt as _,
-    BlockSizeUser, KeyInit, KeyIvInit as _, StreamCipher as _,
+    BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt as _, BlockSizeUser, KeyInit,
+    KeyIvInit as _, StreamCipher as _,
 };
 use rand_core::TryCryptoRng;
 use zeroize::{Zeroize as _, ZeroizeOnDrop, Zeroizing};
@@ -354,7 +354,9 @@ fn block_slices<'a>(
     Ok(blocks)
 }
 
-/// CBC with PKCS#7 padding under any 128-bit block cipher `C` (SM4 here; AES for PBES2 files).
+/// CBC with PKCS#7 padding under any 128-bit block cipher `C` (the `sm4` crate and AES for PBES2
+/// files; SM4-CBC encryption itself chains in registers, see [`cbc_encrypt`]).
+#[cfg(any(feature = "keystore", test))]
 pub(crate) fn cbc_encrypt_with<C>(
     key: &[u8],
     iv: &[u8],
@@ -364,6 +366,7 @@ pub(crate) fn cbc_encrypt_with<C>(
 where
     C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
 {
+    use cipher::BlockModeEncrypt as _;
     check_iv(iv, names)?;
     let enc =
         cbc::Encryptor::<C>::new_from_slices(key, iv).map_err(|_| CryptoError::InvalidLength {
