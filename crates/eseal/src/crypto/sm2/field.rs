@@ -425,6 +425,57 @@ mod tests {
         }
     }
 
+    /// Values whose limbs are each one of the carry-prone patterns (0, 1, 2³² − 1, 2³²,
+    /// 2⁶³, 2⁶⁴ − 2³², 2⁶⁴ − 1) or random, against the crate: 3,000 of them, as values and as
+    /// Montgomery limbs, each multiplied, squared, added and subtracted with the next.
+    #[test]
+    fn limb_patterns_agree_with_the_sm2_crate() {
+        const PATTERNS: [u64; 7] = [
+            0,
+            1,
+            0xffff_ffff,
+            0x1_0000_0000,
+            1 << 63,
+            0xffff_ffff_0000_0000,
+            u64::MAX,
+        ];
+        let random = random_values(64);
+        let mut values = Vec::new();
+        let mut i = 0usize;
+        while values.len() < 3000 {
+            let r = &random[i % random.len()];
+            let mut limbs = limbs(r);
+            for (k, limb) in limbs.iter_mut().enumerate() {
+                let pick = (i / 8usize.pow(k as u32)) % 8;
+                if pick < PATTERNS.len() {
+                    *limb = PATTERNS[pick];
+                }
+            }
+            i += 1;
+            if below_p(&limbs) {
+                let mut b = [0u8; 32];
+                for (chunk, limb) in b.rchunks_exact_mut(8).zip(limbs) {
+                    chunk.copy_from_slice(&limb.to_be_bytes());
+                }
+                values.push(b);
+            }
+        }
+        // The patterns both as values and as the Montgomery limbs themselves.
+        let elements: Vec<Fe> = values
+            .iter()
+            .flat_map(|v| [Fe::from_bytes(v).unwrap(), Fe(limbs(v))])
+            .collect();
+        for pair in elements.windows(2) {
+            let (x, tx) = (pair[0], theirs(&pair[0].to_bytes()));
+            let (y, ty) = (pair[1], theirs(&pair[1].to_bytes()));
+            assert_eq!((x * y).to_bytes(), bytes(tx * ty));
+            assert_eq!(x.square().to_bytes(), bytes(tx.square()));
+            assert_eq!((x + y).to_bytes(), bytes(tx + ty));
+            assert_eq!((x - y).to_bytes(), bytes(tx - ty));
+            assert_eq!((-x).to_bytes(), bytes(-tx));
+        }
+    }
+
     /// Long chains (the results of one operation feeding the next, as in a scalar
     /// multiplication) stay equal to the crate's.
     #[test]
