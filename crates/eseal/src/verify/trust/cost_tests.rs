@@ -176,6 +176,11 @@ fn a_seal_signature_costs_four_verifications_cold_and_one_warm() {
         let (report, n) = counted(|| verify_signature(&der, &w.opts(&data)).unwrap());
         assert_eq!(report.status(), Status::Valid);
         assert_eq!(n, 4, "cold: no state survives between calls");
+        // The listed signer is named from the signature's certificate (not parsed again).
+        assert_eq!(
+            report.seal().unwrap().signers,
+            vec![w.signer_cert.subject_string()]
+        );
     }
 
     // Warm: only the signer's signature is verified, on the same document again too.
