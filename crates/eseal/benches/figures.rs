@@ -251,6 +251,70 @@ fn audit_only(table: &Table, budget: Duration) {
     };
     let warm = rate(budget, verify_warm);
     audit_rows(table, budget, &verify_warm, warm);
+    // Diagnostics: two threads with a cache each (no shared lock at all), and how often a
+    // thread of the shared-cache pair gave up the CPU voluntarily (blocking on a lock does).
+    let caches = [VerifiedCache::new(), VerifiedCache::new()];
+    let own: f64 = std::thread::scope(|s| {
+        let handles: Vec<_> = caches
+            .iter()
+            .map(|cache| {
+                let signed = &signed;
+                let store = &fx.store;
+                s.spawn(move || {
+                    let opts = warm_ofd_options(store, cache);
+                    wall_rate(budget, || {
+                        let report = verify_document(black_box(signed), &opts).unwrap();
+                        assert_eq!(report.status(), Status::Valid);
+                    })
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    });
+    table.row(
+        "audit_2t_own_cache",
+        "… 2 threads with a cache each (nothing shared), wall clock",
+        own,
+        "docs/s",
+    );
+    let switches: Vec<(u64, u64)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    let before = voluntary_switches();
+                    let mut n = 0u64;
+                    let start = std::time::Instant::now();
+                    while start.elapsed() < budget {
+                        verify_warm();
+                        n += 1;
+                    }
+                    (voluntary_switches().saturating_sub(before), n)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let (waits, docs) = switches
+        .iter()
+        .fold((0, 0), |(w, d), (a, b)| (w + a, d + b));
+    table.note(
+        "audit_2t_waits",
+        "… 2 threads sharing the cache: voluntary context switches per 1,000 documents",
+        format!("{:.2}", waits as f64 * 1000.0 / docs.max(1) as f64),
+    );
+}
+
+/// This thread's voluntary context switches so far (`/proc/thread-self/status`), 0 if unknown.
+fn voluntary_switches() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("voluntary_ctxt_switches:"))
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 /// Audit throughput (wall clock): warm documents on one thread, then on two sharing the
