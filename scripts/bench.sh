@@ -34,6 +34,12 @@ if command -v openssl >/dev/null; then
     refs+=(--ref "sm4_ctr=$(evp_mbps sm4-ctr 8192 || true)")
     refs+=(--ref "sm4_ctr_dec=$(evp_mbps sm4-ctr 8192 -decrypt || true)")
     refs+=(--ref "sm4_gcm_enc=$(evp_mbps sm4-gcm 8192 || true)")
+    # A control for audit_scaling: how much a second process adds to OpenSSL right now (wall
+    # clock). Near 1× means the machine has no free second core, whatever eseal does.
+    one=$(evp_mbps sm3 8192 -elapsed || true)
+    two=$(evp_mbps sm3 8192 -elapsed -multi 2 || true)
+    echo "control: openssl speed -elapsed -evp sm3, 2 processes against 1: $(awk -v a="$one" \
+        -v b="$two" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", b / a; else print "?" }')" >&2
 else
     echo "openssl not found: no reference figures" >&2
 fi

@@ -340,10 +340,13 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
     let sink_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
     let emit = |value: &Value| {
         if let Some(sink) = &sink {
+            // Serialised before taking the lock: the workers share only the write itself.
+            let mut line = value.to_string();
+            line.push('\n');
             let mut out = sink
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Err(e) = writeln!(out, "{value}").and_then(|()| out.flush()) {
+            if let Err(e) = out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
                 sink_error
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)

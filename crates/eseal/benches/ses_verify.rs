@@ -18,31 +18,19 @@ use std::hint::black_box;
 use fixture::{Fixture, budget, rate, t};
 
 use eseal::crypto::{PublicKey, Signature as Sm2Signature};
-use eseal::ses::{DataRef, DataToSign, SignatureBuilder, VerifyOptions, verify_signature};
+use eseal::ses::{DataRef, VerifyOptions, verify_signature};
 use eseal::verify::Status;
 
 fn main() {
     let budget = budget();
-    let Fixture {
-        store,
-        signer_key,
-        signer_cert,
-        seal,
-    } = Fixture::new();
+    let fixture = Fixture::new();
+    let (store, signer_cert) = (&fixture.store, &fixture.signer_cert);
     let document = vec![0x5Au8; 4096];
-    let signature = SignatureBuilder::new(
-        &seal,
-        &signer_cert,
-        DataToSign::Bytes(&document),
-        "/Doc_0/Signs/Sign_0/Signature.xml",
-        t(30),
-    )
-    .sign(&signer_key)
-    .unwrap();
+    let signature = fixture.seal_signature(&document);
     let der = signature.as_der().to_vec();
 
     let opts = VerifyOptions::new()
-        .trust_anchors(&store)
+        .trust_anchors(store)
         .validation_time(t(60))
         .data(DataRef::Bytes(&document));
     assert_eq!(

@@ -41,34 +41,62 @@ const OFD_NAME_SCAN: usize = 64 * 1024;
 /// producers are still recognised); the work is bounded by [`ses::MAX_INPUT_LEN`].
 #[must_use]
 pub fn sniff(bytes: &[u8]) -> Option<DocumentFormat> {
+    recognise(bytes).map(|r| r.format())
+}
+
+/// What [`recognise`] found: the format, with the seal or signature it parsed to tell them
+/// apart, so that [`verify`] does not parse it again.
+enum Recognised {
+    /// A seal, parsed leniently.
+    Seal(Box<ses::Seal>),
+    /// A signature, parsed leniently.
+    Signature(Box<ses::Signature>),
+    /// Any other format (recognised without parsing).
+    Other(DocumentFormat),
+}
+
+impl Recognised {
+    fn format(&self) -> DocumentFormat {
+        match self {
+            Self::Seal(_) => DocumentFormat::Seal,
+            Self::Signature(_) => DocumentFormat::SesSignature,
+            Self::Other(format) => *format,
+        }
+    }
+}
+
+/// [`sniff`], keeping the parsed seal or signature.
+fn recognise(bytes: &[u8]) -> Option<Recognised> {
     if is_pdf(bytes) {
-        return Some(if license::is_pdf_license(bytes) {
+        return Some(Recognised::Other(if license::is_pdf_license(bytes) {
             DocumentFormat::License
         } else {
             DocumentFormat::Pdf
-        });
+        }));
     }
     if bytes.starts_with(b"PK\x03\x04") {
         if !is_ofd_zip(bytes) {
             return None;
         }
-        return Some(if zip_names(bytes, license::METADATA_FILE.as_bytes()) {
-            DocumentFormat::License
-        } else {
-            DocumentFormat::Ofd
-        });
+        return Some(Recognised::Other(
+            if zip_names(bytes, license::METADATA_FILE.as_bytes()) {
+                DocumentFormat::License
+            } else {
+                DocumentFormat::Ofd
+            },
+        ));
     }
     if is_payload(bytes) {
-        return Some(DocumentFormat::LicensePayload);
+        return Some(Recognised::Other(DocumentFormat::LicensePayload));
     }
     // Every SES structure is a DER SEQUENCE.
     if bytes.first() != Some(&0x30) {
         return None;
     }
-    if ses::Seal::from_der(bytes, ParseMode::Lenient).is_ok() {
-        Some(DocumentFormat::Seal)
-    } else if ses::Signature::from_der(bytes, ParseMode::Lenient).is_ok() {
-        Some(DocumentFormat::SesSignature)
+    if let Ok(seal) = ses::Seal::from_der(bytes, ParseMode::Lenient) {
+        Some(Recognised::Seal(Box::new(seal)))
+    } else if let Ok(signature) = ses::Signature::from_der(bytes, ParseMode::Lenient) {
+        Some(Recognised::Signature(Box::new(signature)))
     } else {
         None
     }
@@ -270,7 +298,10 @@ fn describe_start(start: &[u8]) -> String {
 /// # Errors
 /// [`DocumentError::Unrecognised`] for content of no supported format,
 /// [`DocumentError::Pdf`] when a PDF cannot be read at all (encrypted included),
-/// [`DocumentError::Ofd`] when an OFD package cannot be read at all, and [`DocumentError::Ses`] when a seal or signature cannot be read at all. A readable file always gets a report, however broken its signatures.
+/// [`DocumentError::Ofd`] when an OFD package cannot be read at all and
+/// [`DocumentError::LicensePayload`] for an unreadable 2D-code payload. A readable file always
+/// gets a report, however broken its signatures; a seal or signature is recognised by parsing
+/// it, so it is always readable here ([`DocumentError::Ses`] comes from [`seals()`]).
 pub fn verify(
     bytes: &[u8],
     options: &DocumentVerifyOptions<'_>,
@@ -281,25 +312,28 @@ pub fn verify(
             limit,
         });
     }
-    let Some(format) = sniff(bytes) else {
+    let Some(recognised) = recognise(bytes) else {
         return Err(DocumentError::Unrecognised {
             start: bytes.iter().take(8).copied().collect(),
         });
     };
-    let ses_error = |source| DocumentError::Ses { format, source };
-    match format {
-        DocumentFormat::Seal => {
+    // A seal or signature is verified as parsed to recognise it (parsing once).
+    let format = match recognised {
+        Recognised::Seal(seal) => {
             let mut ses = options.ses.clone();
             ses.data = None;
-            let report = ses::verify_seal(bytes, &ses).map_err(ses_error)?;
-            Ok(DocumentReport::single(DocumentFormat::Seal, report))
+            let report = ses::verify_parsed_seal(&seal, &ses);
+            return Ok(DocumentReport::single(DocumentFormat::Seal, report));
         }
-        DocumentFormat::SesSignature => {
+        Recognised::Signature(signature) => {
             let mut ses = options.ses.clone();
             ses.data = options.detached;
-            let report = ses::verify_signature(bytes, &ses).map_err(ses_error)?;
-            Ok(DocumentReport::single(DocumentFormat::SesSignature, report))
+            let report = ses::verify_parsed_signature(&signature, &ses);
+            return Ok(DocumentReport::single(DocumentFormat::SesSignature, report));
         }
+        Recognised::Other(format) => format,
+    };
+    match format {
         DocumentFormat::Pdf => {
             pdf::verify_document_with_limits(bytes, &options.ses, &options.pdf_limits)
                 .map_err(|source| DocumentError::Pdf { source })

@@ -55,6 +55,7 @@ pub use signatures::{
     Provider, Reference, Signature, SignatureEntry, SignatureFile, SignatureList, SignatureType,
     SignedInfo, StampAnnot,
 };
+pub(crate) use verify::verify_package;
 pub use verify::{OfdVerifyOptions, verify_document};
 pub use writer::{
     Attachment, Color, CustomTag, DocumentBuilder, DocumentMeta, FontId, ImageFormat, ImageId,

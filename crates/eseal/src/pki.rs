@@ -28,6 +28,7 @@ pub mod cms;
 mod crl;
 mod describe;
 mod error;
+mod name_text;
 mod path;
 #[cfg(feature = "keystore")]
 pub mod pkcs12;

@@ -151,3 +151,35 @@ fn unreadable_and_oversized_input_is_refused_as_by_verify() {
         verify(truncated, &options).unwrap_err()
     );
 }
+
+/// `verify` hands the seal or signature it parsed to recognise the file to the SES verifier
+/// (parsing once): the report is the one `ses::verify_seal` / `verify_signature` give.
+#[test]
+fn seals_and_signatures_get_the_ses_verifiers_report() {
+    use eseal::ses::{self, VerifyOptions};
+    let ses_opts = VerifyOptions::new();
+    let options = DocumentVerifyOptions::new(ses_opts.clone());
+    for (name, format) in [
+        ("UserV1.esl", DocumentFormat::Seal),
+        ("UserV4.esl", DocumentFormat::Seal),
+        ("SignedValueV4.dat", DocumentFormat::SesSignature),
+    ] {
+        let bytes = sample(name);
+        let doc = verify(&bytes, &options).unwrap();
+        assert_eq!(doc.format(), format, "{name}");
+        let direct = if format == DocumentFormat::Seal {
+            ses::verify_seal(&bytes, &ses_opts).unwrap()
+        } else {
+            ses::verify_signature(&bytes, &ses_opts).unwrap()
+        };
+        assert_eq!(doc.signatures().len(), 1, "{name}");
+        assert_eq!(doc.signatures()[0].report(), &direct, "{name}");
+        // A byte flipped inside the structure still parses but no longer verifies the same.
+        let mut tampered = bytes.clone();
+        let at = tampered.len() - 40;
+        tampered[at] ^= 0x01;
+        if let Ok(doc) = verify(&tampered, &options) {
+            assert_ne!(doc.signatures()[0].report(), &direct, "{name} tampered");
+        }
+    }
+}

@@ -14,7 +14,10 @@ use eseal::pki::{
     Certificate, CertificateAuthority, CertificateProfile, CertificateTemplate, DistinguishedName,
     Signer, SoftwareSigner, TrustStore,
 };
-use eseal::ses::{PictureFormat, Seal, SealBuilder, SealPicture, SealType, SealValidity};
+use eseal::ses::{
+    DataToSign, PictureFormat, Seal, SealBuilder, SealPicture, SealType, SealValidity, Signature,
+    SignatureBuilder,
+};
 use eseal::time::Time;
 
 /// 2024-01-01T00:00:00Z plus `days`: fixed times keep runs reproducible.
@@ -102,5 +105,19 @@ impl Fixture {
             signer_cert,
             seal,
         }
+    }
+
+    /// The signer's seal signature over `document` (as an OFD `Signature.xml` would be), at
+    /// day 30.
+    pub fn seal_signature(&self, document: &[u8]) -> Signature {
+        SignatureBuilder::new(
+            &self.seal,
+            &self.signer_cert,
+            DataToSign::Bytes(document),
+            "/Doc_0/Signs/Sign_0/Signature.xml",
+            t(30),
+        )
+        .sign(&self.signer_key)
+        .unwrap()
     }
 }

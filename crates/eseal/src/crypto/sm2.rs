@@ -32,6 +32,7 @@
 mod curve;
 mod distid;
 mod encryption;
+mod field;
 mod key;
 mod pem;
 pub(crate) mod signature;

@@ -544,10 +544,11 @@ pub fn verify_license(
     bytes: &[u8],
     options: &OfdVerifyOptions<'_>,
 ) -> Result<DocumentReport, OfdError> {
-    let mut doc = ofd::verify_document(bytes, options)?;
+    // One package for the OFD verification and the license checks (opened once).
+    let pkg = OfdPackage::from_slice(bytes, &options.limits)?;
+    let mut doc = ofd::verify_package(&pkg, options)?;
     doc.set_format(DocumentFormat::License);
     let ses = &options.ses;
-    let pkg = OfdPackage::from_bytes(bytes, &options.limits)?;
     let (found, error) = match embedded(&pkg) {
         Ok(e) => (e, None),
         Err(why) => (Embedded::default(), Some(why)),

@@ -79,24 +79,33 @@ pub fn verify_document(
     package: &[u8],
     options: &OfdVerifyOptions<'_>,
 ) -> Result<DocumentReport, OfdError> {
+    // Borrowed, not copied: with large entries hashed by streaming, verification needs little
+    // memory beyond the package itself.
+    let pkg = OfdPackage::from_slice(package, &options.limits)?;
+    verify_package(&pkg, options)
+}
+
+/// [`verify_document`] of a package already opened (the license verifier reads the same
+/// package for its own checks: it is opened, and its entries inflated, once).
+pub(crate) fn verify_package(
+    pkg: &OfdPackage<'_>,
+    options: &OfdVerifyOptions<'_>,
+) -> Result<DocumentReport, OfdError> {
     // One cache for every signature of the document (they share CAs, often the seal), unless
     // the caller shares one wider.
     if options.ses.cache.is_some() {
-        return document_report(package, options);
+        return document_report(pkg, options);
     }
     let local = VerifiedCache::new();
     let mut with_cache = options.clone();
     with_cache.ses.cache = Some(&local);
-    document_report(package, &with_cache)
+    document_report(pkg, &with_cache)
 }
 
 fn document_report(
-    package: &[u8],
+    pkg: &OfdPackage<'_>,
     options: &OfdVerifyOptions<'_>,
 ) -> Result<DocumentReport, OfdError> {
-    // Borrowed, not copied: with large entries hashed by streaming, verification needs little
-    // memory beyond the package itself.
-    let pkg = OfdPackage::from_slice(package, &options.limits)?;
     let mut doc = DocumentReport::new(DocumentFormat::Ofd, options.ses.validation_time);
     let info = match pkg.ofd() {
         Ok(info) => info,
@@ -117,7 +126,7 @@ fn document_report(
     let mut work = VerifyWork::default();
     for body in &info.bodies {
         verify_body(
-            &pkg,
+            pkg,
             body,
             options,
             &mut doc,

@@ -205,6 +205,16 @@ pub fn verify_document_with_limits(
     options: &VerifyOptions<'_>,
     limits: &Limits,
 ) -> Result<DocumentReport, PdfError> {
+    // One cache for every signature of the document unless the caller shares one wider, so a
+    // chain link checked at the signing time and at the validation time is verified once.
+    options.with_cache(|options| document_report(pdf, options, limits))
+}
+
+fn document_report(
+    pdf: &[u8],
+    options: &VerifyOptions<'_>,
+    limits: &Limits,
+) -> Result<DocumentReport, PdfError> {
     let file = PdfFile::parse(pdf, limits)?;
     let mut doc = DocumentReport::new(DocumentFormat::Pdf, options.validation_time);
     let fields = signature_fields(&file);

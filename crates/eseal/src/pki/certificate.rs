@@ -300,14 +300,14 @@ impl Certificate {
     #[must_use]
     pub fn subject_string(&self) -> String {
         self.subject_text
-            .get_or_init(|| self.subject().to_string())
+            .get_or_init(|| super::name_text::name_string(self.subject()))
             .clone()
     }
 
     /// The issuer as an RFC 4514 string.
     #[must_use]
     pub fn issuer_string(&self) -> String {
-        self.issuer().to_string()
+        super::name_text::name_string(self.issuer())
     }
 
     /// The serial number: big-endian magnitude, leading zero bytes removed.

@@ -57,7 +57,7 @@ pub fn verify_parsed_seal(seal: &Seal, opts: &VerifyOptions<'_>) -> Report {
 fn seal_report(seal: &Seal, opts: &VerifyOptions<'_>) -> Report {
     let mut report = Report::new(ReportKind::Seal, opts.validation_time);
     let outcome = check_seal(&mut report, seal, seal.deviations(), opts, SealUse::Bare);
-    report.set_seal(seal_facts(seal, &outcome));
+    report.set_seal(seal_facts(seal, &outcome, None));
     report.apply_policy(&opts.validation);
     report
 }
@@ -180,7 +180,7 @@ fn signature_report(signature: &Signature, opts: &VerifyOptions<'_>) -> Report {
     q.id = CheckId::SignerRevocation;
     revocation_check(&mut report, &q, at_signing, gen_time.is_some());
 
-    report.set_seal(seal_facts(seal, &outcome));
+    report.set_seal(seal_facts(seal, &outcome, signer_cert.as_ref().ok()));
     report.set_signature(SignatureFacts {
         signer_subject: signer_cert.as_ref().ok().map(Certificate::subject_string),
         signing_time,
@@ -759,17 +759,24 @@ fn picture_warnings(report: &mut Report, seal: &Seal) {
     }
 }
 
-fn seal_facts(seal: &Seal, outcome: &SealOutcome) -> SealFacts {
+/// The seal's facts; `signer` is the signature's certificate when there is one, already parsed
+/// (the seal normally lists it: its name is taken from it rather than parsed again).
+fn seal_facts(seal: &Seal, outcome: &SealOutcome, signer: Option<&Certificate>) -> SealFacts {
     let signers = match seal.cert_list() {
         CertList::Certs(certs) => certs
             .iter()
-            .map(|der| match Certificate::from_der(der) {
-                Ok(c) => c.subject_string(),
-                Err(_) => format!(
-                    "(unreadable certificate, SM3 {})",
-                    hex(&crate::crypto::sm3::sm3(der))
-                ),
-            })
+            .map(
+                |der| match signer.filter(|s| s.as_der() == der.as_slice()) {
+                    Some(known) => known.subject_string(),
+                    None => match Certificate::from_der(der) {
+                        Ok(c) => c.subject_string(),
+                        Err(_) => format!(
+                            "(unreadable certificate, SM3 {})",
+                            hex(&crate::crypto::sm3::sm3(der))
+                        ),
+                    },
+                },
+            )
             .collect(),
         CertList::Digests(digests) => digests
             .iter()

@@ -14,17 +14,13 @@
 //!   for `P`, whose 8 odd multiples are computed per call;
 //! - one variable-time inversion at the end, for `x1`.
 //!
-//! The field arithmetic is the `sm2` crate's (fiat-crypto Montgomery multiplication). Special
+//! The field arithmetic is eseal's `field` module (the same Montgomery form as the `sm2`
+//! crate, with a multiplication and a squaring specialised to the SM2 prime). Special
 //! cases (an operand at infinity, `P + P`, `P − P`) are handled in each addition, so every input
 //! gives the mathematically correct point; the tests compare against the `sm2` crate's own
 //! arithmetic over random and edge-case inputs. Not constant time: never call this with secrets.
 
-use sm2::elliptic_curve::PrimeField;
-use sm2::elliptic_curve::bigint::Invert as _;
-use sm2::elliptic_curve::hazmat::FieldArithmetic;
-
-/// The SM2 base field element (`sm2` crate, Montgomery form).
-type Fe = <sm2::Sm2 as FieldArithmetic>::FieldElement;
+use super::field::Fe;
 
 /// wNAF window for the scalar of `G`: digits in ±{1, 3, …, 63}.
 const G_WINDOW: u32 = 7;
@@ -75,7 +71,7 @@ impl Jacobian {
     }
 
     fn is_identity(&self) -> bool {
-        bool::from(self.z.is_zero())
+        self.z.is_zero()
     }
 
     fn neg(&self) -> Self {
@@ -116,9 +112,9 @@ impl Jacobian {
         let s2 = q.y * self.z * z1z1;
         let h = u2 - self.x;
         let r = (s2 - self.y).double();
-        if bool::from(h.is_zero()) {
+        if h.is_zero() {
             // Same x: q = self (double) or q = −self (infinity).
-            return if bool::from(r.is_zero()) {
+            return if r.is_zero() {
                 self.double()
             } else {
                 Self::IDENTITY
@@ -154,8 +150,8 @@ impl Jacobian {
         let s2 = q.y * self.z * z1z1;
         let h = u2 - u1;
         let r = (s2 - s1).double();
-        if bool::from(h.is_zero()) {
-            return if bool::from(r.is_zero()) {
+        if h.is_zero() {
+            return if r.is_zero() {
                 self.double()
             } else {
                 Self::IDENTITY
@@ -176,8 +172,8 @@ impl Jacobian {
 
     /// The affine x-coordinate, big-endian; `None` for the point at infinity.
     fn affine_x(&self) -> Option<[u8; 32]> {
-        let z_inv = Option::<Fe>::from(self.z.invert_vartime())?;
-        Some((self.x * z_inv.square()).to_repr().into())
+        let z_inv = self.z.invert_vartime()?;
+        Some((self.x * z_inv.square()).to_bytes())
     }
 }
 
@@ -241,8 +237,8 @@ pub(crate) fn mul_add_vartime(
     py: &[u8; 32],
 ) -> Option<[u8; 32]> {
     let p = Affine {
-        x: Option::from(Fe::from_repr((*px).into()))?,
-        y: Option::from(Fe::from_repr((*py).into()))?,
+        x: Fe::from_bytes(px)?,
+        y: Fe::from_bytes(py)?,
     };
     let p1 = Jacobian::from_affine(&p);
     let p2 = p1.double();
@@ -273,8 +269,8 @@ pub(crate) fn mul_add_vartime(
 
 const fn affine(x: &str, y: &str) -> Affine {
     Affine {
-        x: Fe::from_hex_vartime(x),
-        y: Fe::from_hex_vartime(y),
+        x: Fe::from_hex(x),
+        y: Fe::from_hex(y),
     }
 }
 
@@ -416,6 +412,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
     use sm2::elliptic_curve::Group;
+    use sm2::elliptic_curve::PrimeField as _;
     use sm2::elliptic_curve::ops::MulByGeneratorVartime;
     use sm2::elliptic_curve::sec1::ToSec1Point;
     use sm3::{Digest, Sm3};
@@ -454,8 +451,8 @@ mod tests {
         let mut p = g;
         for entry in &G_TABLE {
             let (x, y) = coordinates(&p).unwrap();
-            assert_eq!(entry.x.to_repr().as_slice(), &x);
-            assert_eq!(entry.y.to_repr().as_slice(), &y);
+            assert_eq!(entry.x.to_bytes(), x);
+            assert_eq!(entry.y.to_bytes(), y);
             p += g.double();
         }
     }

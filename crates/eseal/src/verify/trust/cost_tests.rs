@@ -176,6 +176,11 @@ fn a_seal_signature_costs_four_verifications_cold_and_one_warm() {
         let (report, n) = counted(|| verify_signature(&der, &w.opts(&data)).unwrap());
         assert_eq!(report.status(), Status::Valid);
         assert_eq!(n, 4, "cold: no state survives between calls");
+        // The listed signer is named from the signature's certificate (not parsed again).
+        assert_eq!(
+            report.seal().unwrap().signers,
+            vec![w.signer_cert.subject_string()]
+        );
     }
 
     // Warm: only the signer's signature is verified, on the same document again too.
@@ -380,4 +385,31 @@ fn a_warm_cache_never_passes_a_tampered_seal_or_signature() {
         status(&report, CheckId::SealMakerSignature),
         CheckStatus::Failed
     );
+}
+
+#[test]
+fn a_pdf_signature_costs_two_verifications_cold_and_one_warm() {
+    use crate::pdf::render::{
+        Color as PdfColor, DocumentBuilder as PdfBuilder, DocumentMeta as PdfMeta,
+        PageSize as PdfPageSize,
+    };
+    let w = World::new();
+    let mut b = PdfBuilder::new(PdfMeta::default());
+    let font = b.standard_font();
+    b.add_page(PdfPageSize::A4)
+        .text(font, 5.0, 20.0, 30.0, "第 1 页", PdfColor::BLACK);
+    let request = crate::pdf::SignRequest::digital(&w.signer_cert, &w.signer_key, t(30));
+    let signed = crate::pdf::sign_document(&b.finish().unwrap(), &request).unwrap();
+    let cold = VerifyOptions::new()
+        .trust_anchors(&w.store)
+        .validation_time(t(60));
+    // The CMS signature and the signer's link, once, although the chain is checked at the
+    // signing and at the validation time.
+    let (report, n) = counted(|| crate::pdf::verify_document(&signed, &cold).unwrap());
+    assert_eq!((report.status(), n), (Status::Valid, 2));
+    let cache = VerifiedCache::new();
+    let warm = cold.clone().verified_cache(&cache);
+    let _ = crate::pdf::verify_document(&signed, &warm).unwrap();
+    let (report, n) = counted(|| crate::pdf::verify_document(&signed, &warm).unwrap());
+    assert_eq!((report.status(), n), (Status::Valid, 1));
 }
