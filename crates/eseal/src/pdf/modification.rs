@@ -30,6 +30,9 @@ pub(crate) struct ObjChange {
     pub(crate) dss: bool,
     /// A form field's widget (what filling in a form changes).
     pub(crate) form_widget: bool,
+    /// A signature object that is drawn (a widget, its appearance, a page's new signature
+    /// widgets): harmless only when a later signature covers the revision that made it.
+    pub(crate) drawn: bool,
 }
 
 /// The changes of one revision relative to the one before.
@@ -48,6 +51,8 @@ const DSS_LABEL: &str = "DSS (long-term validation data)";
 struct Roles {
     map: BTreeMap<u32, (FileRole, String)>,
     budget: usize,
+    /// Every page of the newest document.
+    all_pages: PageSet,
 }
 
 impl Roles {
@@ -100,16 +105,17 @@ impl Roles {
 }
 
 fn roles(file: &PdfFile<'_>) -> Roles {
-    let mut roles = Roles {
-        map: BTreeMap::new(),
-        budget: file.limits.max_objects.min(1_000_000),
-    };
     let trailer = &file.table.trailer;
     let catalog_ref = file.root_ref();
     let catalog = catalog_ref
         .and_then(|r| file.dict(r).ok().flatten())
         .unwrap_or_default();
     let pages = file.pages().unwrap_or_default();
+    let mut roles = Roles {
+        map: BTreeMap::new(),
+        budget: file.limits.max_objects.min(1_000_000),
+        all_pages: PageSet::all(u32::try_from(pages.len()).unwrap_or(u32::MAX)),
+    };
     for (i, (r, page)) in pages.iter().enumerate() {
         let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
         roles.set(
@@ -174,6 +180,20 @@ fn roles(file: &PdfFile<'_>) -> Roles {
     if let Some(r) = catalog_ref {
         roles.set(r.num, FileRole::DocumentMetadata, "catalog".into());
     }
+    // The page tree decides which page objects are shown (and passes on inherited resources
+    // and boxes); optional content decides which layers are: a change to either changes what
+    // the pages show (the shadow attacks re-point them at objects prepared before signing).
+    let every_page = FileRole::PageResource {
+        pages: roles.all_pages.clone(),
+    };
+    for (key, label) in [
+        (&b"Pages"[..], "page tree"),
+        (b"OCProperties", "optional content (which layers are shown)"),
+    ] {
+        if let Some(v) = catalog.get(key) {
+            roles.reach(file, v, &every_page, label);
+        }
+    }
     if let Some(f) = catalog.get(b"AcroForm") {
         roles.reach(
             file,
@@ -185,7 +205,7 @@ fn roles(file: &PdfFile<'_>) -> Roles {
     if let Some(d) = catalog.get(b"DSS") {
         roles.reach(file, d, &FileRole::SignatureInfrastructure, DSS_LABEL);
     }
-    for key in [&b"Metadata"[..], b"Pages", b"Outlines", b"Names"] {
+    for key in [&b"Metadata"[..], b"Outlines", b"Names"] {
         if let Some(v) = catalog.get(key) {
             roles.reach(
                 file,
@@ -253,10 +273,35 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
             continue;
         };
         let mut changes = Vec::new();
+        // A new trailer /Root swaps the whole document for another catalog.
+        let root = |t: &XrefTable| t.trailer.get(b"Root").and_then(Object::as_objref);
+        if root(after) != root(before) {
+            changes.push(ObjChange {
+                num: root(after).map_or(0, |r| r.num),
+                role: FileRole::PageResource {
+                    pages: roles.all_pages.clone(),
+                },
+                label: "the trailer's /Root: another catalog".into(),
+                added: false,
+                dss: false,
+                form_widget: false,
+                drawn: false,
+            });
+        }
         for (&num, entry) in &after.entries {
             let old = before.entries.get(&num);
-            if old == Some(entry) || matches!(entry, XrefEntry::Free) && old.is_none() {
+            if matches!(entry, XrefEntry::Free) && old.is_none() {
                 continue;
+            }
+            if old == Some(entry) {
+                // An object of an object stream is unchanged only if the stream is: an update
+                // may redefine the stream and keep the entries pointing into it.
+                let XrefEntry::InStream { stream, .. } = entry else {
+                    continue;
+                };
+                if before.entries.get(stream) == after.entries.get(stream) {
+                    continue;
+                }
             }
             let r = ObjRef::new(num, 0);
             let new_obj = file.get_in(after, r).unwrap_or(Object::Null);
@@ -280,6 +325,7 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
                 Object::Dict(d) => d.name(b"Subtype") == Some(b"Widget"),
                 _ => false,
             };
+            let mut drawn = form_widget || matches!(new_obj, Object::Stream(_));
             // A page whose only change is its annotation list (a new widget or comment).
             let role = match (&role, &new_obj, &old_obj) {
                 (FileRole::PageContent { page }, Object::Dict(a), Object::Dict(b))
@@ -287,6 +333,7 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
                 {
                     let new_annots = annots_added(file, a, b);
                     if new_annots.iter().all(|is_sig| *is_sig) {
+                        drawn = true;
                         FileRole::SignatureInfrastructure
                     } else {
                         let mut set = PageSet::new();
@@ -303,8 +350,20 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
                     dss = only_keys_changed(a, b, &[b"DSS"]);
                     FileRole::SignatureInfrastructure
                 }
+                // The catalog pointing at another page tree or other optional content.
+                (FileRole::DocumentMetadata, Object::Dict(a), Object::Dict(b))
+                    if Some(num) == file.root_ref().map(|r| r.num)
+                        && [&b"Pages"[..], b"OCProperties"]
+                            .iter()
+                            .any(|k| !same_entry(a, b, k)) =>
+                {
+                    FileRole::PageResource {
+                        pages: roles.all_pages.clone(),
+                    }
+                }
                 _ => role,
             };
+            let drawn = drawn && role == FileRole::SignatureInfrastructure && !dss;
             changes.push(ObjChange {
                 num,
                 role,
@@ -312,6 +371,7 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
                 added,
                 dss,
                 form_widget,
+                drawn,
             });
         }
         out.push(RevisionChanges {
@@ -328,6 +388,15 @@ fn same(file: &PdfFile<'_>, a: &Object, b: &Object) -> bool {
     match (a, b) {
         (Object::Stream(x), Object::Stream(y)) => a.same_content(b) && file.raw(x) == file.raw(y),
         _ => a.same_content(b),
+    }
+}
+
+/// Whether `a` and `b` have the same `key` (both absent counts as the same).
+fn same_entry(a: &super::object::Dict, b: &super::object::Dict, key: &[u8]) -> bool {
+    match (a.get(key), b.get(key)) {
+        (Some(x), Some(y)) => x.same_content(y),
+        (None, None) => true,
+        _ => false,
     }
 }
 
@@ -381,12 +450,15 @@ fn is_signature_widget(file: &PdfFile<'_>, d: &super::object::Dict) -> bool {
 /// `pdf.docmdp` for a certification signature of revision `rev` with `permission`:
 /// every later change must be one it permits. DSS data and objects the document does not use
 /// are always allowed, and so are the signature objects of a revision a document timestamp
-/// covers (`doc_timestamps`: the revisions document timestamps cover).
+/// covers (`doc_timestamps`: the revisions document timestamps cover). A drawn signature
+/// object (a widget or appearance) that no later signature covers (`signed`: the revisions
+/// the signatures cover) is held to the rule of annotations: an appearance nobody signed.
 pub(crate) fn docmdp_check(
     rev: usize,
     changes: &[RevisionChanges],
     permission: DocMdpPermission,
     doc_timestamps: &[usize],
+    signed: &[usize],
 ) -> Check {
     let (id, cat) = (CheckId::PdfDocMdp, CheckCategory::Binding);
     let p = permission.p();
@@ -398,10 +470,14 @@ pub(crate) fn docmdp_check(
             unreadable.push(format!("revision {}: {why}", rc.revision + 1));
         }
         let timestamp = doc_timestamps.contains(&rc.revision);
+        let covered = signed.iter().any(|r| *r >= rc.revision);
         for c in &rc.changes {
             let ok = c.dss
                 || c.role == FileRole::Other
                 || match c.role {
+                    FileRole::SignatureInfrastructure if c.drawn && !covered => {
+                        permission == DocMdpPermission::AnnotationsFormsAndSigning
+                    }
                     FileRole::SignatureInfrastructure => {
                         permission != DocMdpPermission::NoChanges || timestamp
                     }
@@ -526,7 +602,13 @@ pub(crate) fn coverage_check(
                 c.role.describe(),
                 path
             );
-            if c.role == FileRole::SignatureInfrastructure {
+            if c.role == FileRole::SignatureInfrastructure && c.drawn && covering.is_none() {
+                // A signature widget or appearance no later signature covers: drawn on a page
+                // and signed by nobody (an overlay dressed as a signature field).
+                gaps.push(format!(
+                    "{phrase}, drawn and not signed by any later signature"
+                ));
+            } else if c.role == FileRole::SignatureInfrastructure {
                 infra += 1;
             } else if c.role.is_visible() {
                 match &covering {

@@ -231,6 +231,9 @@ pub fn verify_document_with_limits(
             return Ok(doc);
         }
     };
+    if let Some(w) = trailing_bytes(&file) {
+        doc.warn(w);
+    }
     // The DSS's certificates and CRLs join the caller's: intermediates for path building and
     // CRLs for revocation, all through the trust engine (unsigned data: a certificate still
     // has to chain to an anchor, a CRL to verify under its issuer).
@@ -301,6 +304,7 @@ pub fn verify_document_with_limits(
         dss_certs: dss.as_ref().map_or(&[], |d| d.certs.as_slice()),
         changes: &changes,
         doc_timestamps: &doc_timestamps,
+        signed_revisions: &covered.iter().flatten().copied().collect::<Vec<_>>(),
         options,
     };
     for (i, field) in signed.iter().enumerate() {
@@ -324,6 +328,27 @@ pub fn verify_document_with_limits(
         doc.push_signature(entry);
     }
     Ok(doc)
+}
+
+/// Warning `pdf.trailing_bytes` when bytes other than whitespace and NUL padding follow the
+/// last `%%EOF`: no cross-reference section reaches them, so no reader shows them, but no
+/// signature covers them either.
+fn trailing_bytes(file: &PdfFile<'_>) -> Option<Warning> {
+    let end = file.revisions.last()?.end_with_eol;
+    let tail = file.bytes.get(end..)?;
+    let n = tail
+        .iter()
+        .filter(|b| !super::object::is_whitespace(**b))
+        .count();
+    (n > 0).then(|| {
+        Warning::new(
+            "pdf.trailing_bytes",
+            format!(
+                "{} byte(s) follow the last %%EOF (at byte {end}): no cross-reference section                  reaches them and no signature covers them",
+                tail.len()
+            ),
+        )
+    })
 }
 
 /// The most certificates, CRLs and OCSP responses read from a DSS.
@@ -570,6 +595,8 @@ struct Context<'c, 'a> {
     dss_certs: &'c [Certificate],
     changes: &'c [RevisionChanges],
     doc_timestamps: &'c [usize],
+    /// The revisions the signatures cover.
+    signed_revisions: &'c [usize],
     options: &'c VerifyOptions<'c>,
 }
 
@@ -655,7 +682,7 @@ fn verify_one(
                 )
             } else {
                 let rev = revision.unwrap_or(0);
-                let whole = rev + 1 == file.revisions.len();
+                let whole = rev + 1 == file.revisions.len() && end == Some(len);
                 Check::passed(
                     CheckId::PdfByteRange,
                     CheckCategory::Binding,
@@ -819,9 +846,13 @@ fn verify_one(
     pdf_checks.push(check);
     if let Some(permission) = docmdp(file, sig) {
         pdf_checks.push(match revision {
-            Some(rev) if br_ok => {
-                modification::docmdp_check(rev, changes, permission, ctx.doc_timestamps)
-            }
+            Some(rev) if br_ok => modification::docmdp_check(
+                rev,
+                changes,
+                permission,
+                ctx.doc_timestamps,
+                ctx.signed_revisions,
+            ),
             _ => Check::indeterminate(
                 CheckId::PdfDocMdp,
                 CheckCategory::Binding,
