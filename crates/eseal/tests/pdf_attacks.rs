@@ -156,10 +156,7 @@ fn isa_replacing_a_pages_contents_is_partial_coverage() {
     let signed = sign(&simple_pdf(1), &pki);
     let attack = append_update(
         &signed,
-        &[(
-            6,
-            stream(&format!("BT /F1 24 Tf 72 700 Td (Refund 1000000) Tj ET")),
-        )],
+        &[(6, stream("BT /F1 24 Tf 72 700 Td (Refund 1000000) Tj ET"))],
     );
     seed("isa-contents", &attack);
     let message = assert_partial(&verify(&attack, &pki), "new /Contents");
@@ -279,7 +276,8 @@ fn shadow_replace_and_hide_by_re_pointing_one_object_are_partial_coverage() {
     // VALID; the page's /Contents was already partial coverage.
     let pki = Pki::new();
     let signed = sign(&shadow_base(), &pki);
-    let cases: [(&str, usize, &[(&str, &str)]); 4] = [
+    type Edits = &'static [(&'static str, &'static str)];
+    let cases: [(&str, usize, Edits); 4] = [
         ("catalog /Pages", 1, &[("/Pages 2 0 R", "/Pages 8 0 R")]),
         ("page tree /Kids", 2, &[("/Kids [5 0 R]", "/Kids [9 0 R]")]),
         (
