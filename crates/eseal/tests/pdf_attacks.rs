@@ -11,8 +11,12 @@
     clippy::indexing_slicing
 )]
 
+#[path = "support/cross.rs"]
+mod cross;
 #[path = "ses_support/fixture.rs"]
 mod fixture;
+#[path = "support/pdfbox.rs"]
+mod pdfbox;
 #[path = "pdf_support/tools.rs"]
 mod tools;
 
@@ -245,6 +249,20 @@ fn shadow_base() -> Vec<u8> {
     )
 }
 
+/// The hide-and-replace update on a signed [`shadow_base`]: prepared catalog 7 gets the form
+/// and the trailer names it.
+fn shadow_root_attack(signed: &[u8]) -> Vec<u8> {
+    let catalog = newest_object_body(signed, 1);
+    let form_at = catalog.find("/AcroForm").unwrap();
+    // The form as the signer wrote it (a direct dictionary without nested ones).
+    let form_end = form_at + catalog[form_at..].find(">>").unwrap() + 2;
+    let shadow = format!(
+        "<< /Type /Catalog /Pages 8 0 R {} >>",
+        &catalog[form_at..form_end]
+    );
+    update_with_root(signed, &[(7, shadow.into_bytes())], 7)
+}
+
 #[test]
 fn shadow_hide_and_replace_through_a_new_trailer_root_is_partial_coverage() {
     // Mainka et al. "hide-and-replace": the update only gives the prepared catalog the form
@@ -253,15 +271,7 @@ fn shadow_hide_and_replace_through_a_new_trailer_root_is_partial_coverage() {
     let pki = Pki::new();
     let signed = sign(&shadow_base(), &pki);
     assert_eq!(verify(&signed, &pki).status(), Status::Valid);
-    let catalog = newest_object_body(&signed, 1);
-    let form_at = catalog.find("/AcroForm").unwrap();
-    // The form as the signer wrote it (a direct dictionary without nested ones).
-    let form_end = form_at + catalog[form_at..].find(">>").unwrap() + 2;
-    let shadow = format!(
-        "<< /Type /Catalog /Pages 8 0 R {} >>",
-        &catalog[form_at..form_end]
-    );
-    let attack = update_with_root(&signed, &[(7, shadow.into_bytes())], 7);
+    let attack = shadow_root_attack(&signed);
     let report = verify(&attack, &pki);
     assert_eq!(report.signatures().len(), 1, "{}", report.to_json());
     seed("shadow-root", &attack);
@@ -408,6 +418,20 @@ fn objstm(objects: &[(usize, &str)]) -> Vec<u8> {
     .into_bytes()
 }
 
+/// The update on a signed [`objstm_pdf`] redefining object stream 7 (the font now Courier).
+fn objstm_attack(signed: &[u8]) -> Vec<u8> {
+    append_update(
+        signed,
+        &[(
+            7,
+            objstm(&[
+                (3, "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>"),
+                (4, "<< /Producer (eseal test) >>"),
+            ]),
+        )],
+    )
+}
+
 #[test]
 fn isa_redefining_an_object_stream_is_partial_coverage() {
     // The update redefines object stream 7 (the font now Courier) and keeps the entries of
@@ -423,16 +447,7 @@ fn isa_redefining_an_object_stream_is_partial_coverage() {
         "{}",
         verify(&signed, &pki).to_json()
     );
-    let attack = append_update(
-        &signed,
-        &[(
-            7,
-            objstm(&[
-                (3, "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>"),
-                (4, "<< /Producer (eseal test) >>"),
-            ]),
-        )],
-    );
+    let attack = objstm_attack(&signed);
     seed("isa-objstm", &attack);
     let message = assert_partial(&verify(&attack, &pki), "object stream");
     assert!(message.contains("object 3"), "{message}");
@@ -789,4 +804,42 @@ fn garbage_after_the_last_eof_is_named_and_not_signed() {
     let report = verify(&padded, &pki);
     assert_eq!(report.status(), Status::Valid);
     assert!(!report.to_json().contains("pdf.trailing_bytes"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Cross-checks: poppler's pdfsig and PDFBox find the same signature intact and not covering
+// the whole file (neither analyses what the update changed).
+
+#[test]
+fn pdfsig_and_pdfbox_agree_the_attacked_signatures_are_intact_and_partial() {
+    let pki = Pki::new();
+    let attacks = [
+        ("objstm", objstm_attack(&sign(&objstm_pdf(), &pki))),
+        (
+            "shadow-root",
+            shadow_root_attack(&sign(&shadow_base(), &pki)),
+        ),
+        (
+            "widget",
+            unsigned_widget_overlay(&sign(&simple_pdf(1), &pki)),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, pdf) in &attacks {
+        assert_partial(&verify(pdf, &pki), name);
+        if tools::have("pdfsig") {
+            let out = tools::pdfsig(dir.path(), &format!("{name}.pdf"), pdf);
+            assert!(out.contains("Signature #1"), "{name}: {out}");
+            assert!(out.contains("Not total document signed"), "{name}: {out}");
+        }
+        if pdfbox::available() {
+            let path = dir.path().join(format!("{name}-pdfbox.pdf"));
+            std::fs::write(&path, pdf).unwrap();
+            let outcome = pdfbox::pdfbox_verify(&path, None);
+            assert_eq!(outcome.signatures.len(), 1, "{name}: {outcome}");
+            let sig = &outcome.signatures[0];
+            assert!(sig.is_ok(), "{name}: {outcome}");
+            assert!(!sig.whole_file, "{name}: {outcome}");
+        }
+    }
 }
