@@ -843,3 +843,82 @@ fn pdfsig_and_pdfbox_agree_the_attacked_signatures_are_intact_and_partial() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Removing what was shown, covering by an untrusted signer, and harmless updates
+
+#[test]
+fn removing_an_annotation_or_the_signatures_own_widget_is_partial_coverage() {
+    // A page whose /Annots only lost entries was "signature objects only" (nothing new but
+    // signature widgets, vacuously): VALID before the fix, although a stamp shown when the
+    // document was signed (or the seal itself) disappears.
+    let pki = Pki::new();
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 612 792] >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /Annots [5 0 R] /Contents 4 0 R >>".to_owned(),
+        String::from_utf8(stream("0 0 1 rg 72 72 100 100 re f")).unwrap(),
+        "<< /Type /Annot /Subtype /Square /Rect [72 600 300 700] /F 4 /C [1 0 0] /Contents (CANCELLED) >>".to_owned(),
+        "<< /Producer (eseal test) >>".to_owned(),
+    ];
+    let signed = sign(&pdf_of_objects(&objects, "/Info 6 0 R"), &pki);
+    assert_eq!(verify(&signed, &pki).status(), Status::Valid);
+    let page = newest_object_body(&signed, 3);
+    let widget = object_with(&signed, "/FT /Sig");
+    for (what, drop) in [("the stamp", 5), ("the seal's widget", widget)] {
+        let body = page.replace(&format!("{drop} 0 R"), "");
+        assert_ne!(body, page, "{what}");
+        let attack = update_with_root(&signed, &[(3, body.into_bytes())], 1);
+        assert_partial(&verify(&attack, &pki), what);
+    }
+}
+
+#[test]
+fn a_change_covered_only_by_an_untrusted_later_signature_leaves_the_document_not_valid() {
+    // The first signature's coverage passes ("covered by a later signature", warning): the
+    // later signer answers for it. When that signer is not trusted, the document is not VALID.
+    let pki = Pki::new();
+    let stranger = Pki::new();
+    let signed = sign(&simple_pdf(1), &pki);
+    let changed = append_update(
+        &signed,
+        &[(6, stream("BT /F1 24 Tf 72 700 Td (Refund 1000000) Tj ET"))],
+    );
+    let attack = sign(&changed, &stranger);
+    let report = verify(&attack, &pki);
+    assert_eq!(
+        check_of(&report, 0, CheckId::PdfCoverage).0,
+        CheckStatus::Passed
+    );
+    assert!(report.to_json().contains("pdf.covered_by_other_signature"));
+    assert_ne!(report.status(), Status::Valid, "{}", report.to_json());
+    assert_ne!(report.signatures()[1].report().status(), Status::Valid);
+}
+
+#[test]
+fn harmless_updates_leave_a_genuine_signature_valid() {
+    // Objects rewritten with the same content, a new unused object, a changed /Info: nothing
+    // shown changed, so the signature stays valid and covering (metadata is a warning).
+    let pki = Pki::new();
+    let signed = sign(&simple_pdf(1), &pki);
+    let same = |n| newest_object_body(&signed, n).into_bytes();
+    let unused = next_num(&signed);
+    let attack = append_update(
+        &signed,
+        &[
+            (5, same(5)),
+            (3, same(3)),
+            (2, same(2)),
+            (1, same(1)),
+            (unused, b"<< /Foo (bar) >>".to_vec()),
+            (4, b"<< /Producer (another tool) /Title (test) >>".to_vec()),
+        ],
+    );
+    let report = verify(&attack, &pki);
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
+    assert_eq!(
+        check_of(&report, 0, CheckId::PdfCoverage).0,
+        CheckStatus::Passed
+    );
+    assert!(report.to_json().contains("pdf.modified_after_signing"));
+}
