@@ -11,6 +11,8 @@
     clippy::indexing_slicing
 )]
 
+#[path = "pki_support/ca.rs"]
+mod ca;
 #[path = "support/cross.rs"]
 mod cross;
 #[path = "ses_support/fixture.rs"]
@@ -921,4 +923,51 @@ fn harmless_updates_leave_a_genuine_signature_valid() {
         CheckStatus::Passed
     );
     assert!(report.to_json().contains("pdf.modified_after_signing"));
+}
+
+#[test]
+fn a_document_timestamp_over_a_changed_page_does_not_cover_the_change() {
+    // A timestamp proves when the bytes existed; it approves nothing. A change shown on a
+    // page, then a (genuine, trusted) document timestamp: the earlier signature stays partial.
+    // Before the fix the timestamp counted as "a later signature": VALID.
+    use eseal::pdf::{Limits, prepare_document_timestamp};
+    use eseal::pki::TrustStore;
+    use eseal::pki::tsp::ImprintAlgorithm;
+    use eseal::verify::VerifyOptions;
+    let chain = ca::chain();
+    let tsa = ca::tsa(&chain.root);
+    let request = SignRequest::digital(&chain.leaf, &chain.leaf_key, ca::t(5))
+        .chain(std::slice::from_ref(chain.inter.certificate()));
+    let signed = sign_document(&simple_pdf(1), &request).unwrap();
+    let stamp = |pdf: &[u8]| {
+        let prepared = prepare_document_timestamp(pdf, 8192, &Limits::default()).unwrap();
+        let digest = ImprintAlgorithm::Sm3.hash(&prepared.signed_parts().concat());
+        let token = tsa
+            .timestamp_digest(
+                ImprintAlgorithm::Sm3,
+                &digest,
+                ca::t(10),
+                &[4, 2],
+                None,
+                true,
+            )
+            .unwrap();
+        prepared.finish(&token).unwrap()
+    };
+    let store = TrustStore::from_certificates([chain.root.certificate().clone()]);
+    let opts = VerifyOptions::new()
+        .trust_anchors(&store)
+        .validation_time(ca::t(20));
+    // Genuine: a timestamp on the unchanged document leaves everything valid.
+    let genuine = verify_document(&stamp(&signed), &opts).unwrap();
+    assert_eq!(genuine.status(), Status::Valid, "{}", genuine.to_json());
+    let changed = append_update(
+        &signed,
+        &[(6, stream("BT /F1 24 Tf 72 700 Td (Refund 1000000) Tj ET"))],
+    );
+    let report = verify_document(&stamp(&changed), &opts).unwrap();
+    assert_eq!(report.signatures().len(), 2, "{}", report.to_json());
+    assert_eq!(report.signatures()[1].report().status(), Status::Valid);
+    let message = assert_partial(&report, "document timestamp");
+    assert!(message.contains("document timestamp"), "{message}");
 }

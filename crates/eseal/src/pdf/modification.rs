@@ -556,12 +556,15 @@ pub(crate) fn unknown_coverage() -> (SignatureCoverage, Check, Vec<Warning>) {
 }
 
 /// `pdf.coverage` for a signature of revision `rev`; `later` lists the later signatures and
-/// the revision each covers.
+/// the revision each covers, `doc_timestamps` the revisions document timestamps cover: a
+/// timestamp proves when the bytes existed and approves no content, so it covers signature
+/// objects (its own widget) but not a change shown on a page.
 pub(crate) fn coverage_check(
     file: &PdfFile<'_>,
     rev: usize,
     changes: &[RevisionChanges],
     later: &[(String, Option<usize>)],
+    doc_timestamps: &[usize],
     strict: bool,
 ) -> (SignatureCoverage, Check, Vec<Warning>) {
     let end = file.revisions.get(rev).map_or(0, |r| r.end_with_eol);
@@ -589,6 +592,10 @@ pub(crate) fn coverage_check(
             .iter()
             .find(|(_, r)| r.is_some_and(|r| r >= rc.revision))
             .map(|(n, _)| n.clone());
+        let approving = later
+            .iter()
+            .find(|(_, r)| r.is_some_and(|r| r >= rc.revision && !doc_timestamps.contains(&r)))
+            .map(|(n, _)| n.clone());
         for c in &rc.changes {
             let path = format!(
                 "object {} ({}, revision {})",
@@ -611,18 +618,27 @@ pub(crate) fn coverage_check(
             } else if c.role == FileRole::SignatureInfrastructure {
                 infra += 1;
             } else if c.role.is_visible() {
-                match &covering {
-                    None => gaps.push(phrase),
-                    Some(s) => by_other.push(format!("{phrase} by signature {s}")),
+                match (&approving, &covering) {
+                    (Some(s), _) => by_other.push(format!("{phrase} by signature {s}")),
+                    (None, Some(t)) => gaps.push(format!(
+                        "{phrase}, covered only by document timestamp {t}, which approves no \
+                         content"
+                    )),
+                    (None, None) => gaps.push(phrase),
                 }
             } else {
                 hidden.push(phrase);
             }
+            let by = if c.role == FileRole::SignatureInfrastructure {
+                covering.clone()
+            } else {
+                approving.clone()
+            };
             if c.added {
                 coverage.unprotected.push(UnprotectedFile {
                     path,
                     role: c.role.clone(),
-                    protected_by: covering.clone(),
+                    protected_by: by,
                     origin: FileOrigin::Unknown,
                 });
             } else {
@@ -630,7 +646,7 @@ pub(crate) fn coverage_check(
                     path,
                     role: c.role.clone(),
                     change: FileChange::Modified,
-                    changed_by: covering.clone(),
+                    changed_by: by,
                 });
             }
         }

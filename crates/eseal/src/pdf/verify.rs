@@ -838,9 +838,14 @@ fn verify_one(
 
     // pdf.coverage
     let (coverage, check, warnings) = match revision {
-        Some(rev) if br_ok => {
-            modification::coverage_check(file, rev, changes, later, strict(options))
-        }
+        Some(rev) if br_ok => modification::coverage_check(
+            file,
+            rev,
+            changes,
+            later,
+            ctx.doc_timestamps,
+            strict(options),
+        ),
         _ => modification::unknown_coverage(),
     };
     pdf_checks.push(check);
