@@ -8,6 +8,12 @@
 //! ("partial coverage"; `failed` with a strict policy); one a later signature covers passes
 //! with warning `pdf.covered_by_other_signature`; metadata and unknown objects pass with
 //! warning `pdf.modified_after_signing`; signatures, form fields and DSS data pass.
+//!
+//! Against the shadow and incremental-saving attacks (tests/pdf_attacks.rs): the page tree,
+//! the catalog's `/Pages` and `/OCProperties` and the trailer's `/Root` count as drawn on
+//! every page; objects of a redefined object stream are compared; a signature's drawn objects
+//! (widgets, appearances) pass only in a revision a later signature covers; a document
+//! timestamp covers signature objects, never a change shown on a page.
 
 use std::collections::{BTreeMap, BTreeSet};
 
