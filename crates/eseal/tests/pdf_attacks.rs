@@ -227,6 +227,40 @@ fn isa_replacing_an_xobject_the_page_draws_is_partial_coverage() {
     assert!(message.contains("object 5"), "{message}");
 }
 
+#[test]
+fn isa_replacing_an_inherited_font_or_the_page_group_is_partial_coverage() {
+    // Resources inherited from the page tree were reached as "document Pages" metadata, and
+    // the page's /Group not at all: both changes passed (warning only) before the fix.
+    let pki = Pki::new();
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /Group 6 0 R /Contents 4 0 R >>".to_owned(),
+        String::from_utf8(stream("BT /F1 24 Tf 72 700 Td (Amount 100) Tj ET")).unwrap(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+        "<< /Type /Group /S /Transparency /CS /DeviceRGB >>".to_owned(),
+        "<< /Producer (eseal test) >>".to_owned(),
+    ];
+    let signed = sign(&pdf_of_objects(&objects, "/Info 7 0 R"), &pki);
+    assert_eq!(verify(&signed, &pki).status(), Status::Valid);
+    for (what, num, body) in [
+        (
+            "inherited font",
+            5,
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>",
+        ),
+        (
+            "page group",
+            6,
+            "<< /Type /Group /S /Transparency /CS /DeviceGray /K true >>",
+        ),
+    ] {
+        let attack = update_with_root(&signed, &[(num, body.as_bytes().to_vec())], 1);
+        let message = assert_partial(&verify(&attack, &pki), what);
+        assert!(message.contains(&format!("object {num}")), "{message}");
+    }
+}
+
 /// A document with objects prepared before signing and used by nothing (the shadow
 /// attacks' hidden content): catalog 7 → page tree 8 → page 9 → content 10, and a content
 /// stream 11; the catalog carries optional content (group 12, shown).

@@ -137,6 +137,15 @@ fn roles(file: &PdfFile<'_>) -> Roles {
                 &format!("content of page {n}"),
             );
         }
+        // The page group changes how the page's transparent content is composited.
+        if let Some(g) = page.get(b"Group") {
+            roles.reach(
+                file,
+                g,
+                &FileRole::PageContent { page: n },
+                &format!("transparency group of page {n}"),
+            );
+        }
     }
     for (i, (_, page)) in pages.iter().enumerate() {
         let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
