@@ -1005,3 +1005,26 @@ fn a_document_timestamp_over_a_changed_page_does_not_cover_the_change() {
     let message = assert_partial(&report, "document timestamp");
     assert!(message.contains("document timestamp"), "{message}");
 }
+
+#[test]
+fn the_strict_policy_fails_the_attacks() {
+    // Partial coverage is indeterminate by default and a failure under the strict policy.
+    let pki = Pki::new();
+    let store = pki.store();
+    let strict =
+        opts_at(&store, t(40)).validation_policy(eseal::verify::ValidationPolicy::strict());
+    for (what, pdf) in [
+        ("objstm", objstm_attack(&sign(&objstm_pdf(), &pki))),
+        (
+            "shadow-root",
+            shadow_root_attack(&sign(&shadow_base(), &pki)),
+        ),
+        (
+            "widget",
+            unsigned_widget_overlay(&sign(&simple_pdf(1), &pki)),
+        ),
+    ] {
+        let report = verify_document(&pdf, &strict).unwrap();
+        assert_failed(&report, CheckId::PdfCoverage, what);
+    }
+}
