@@ -817,6 +817,33 @@ fn a_dss_update_that_also_changes_content_is_partial_coverage_and_breaks_docmdp(
     }
 }
 
+#[test]
+fn a_dss_update_declaring_its_extensions_is_permitted_after_p1() {
+    // Genuine PAdES LTV: the catalog gains /DSS and the /Extensions (ESIC) that declare it.
+    // Before the fix the /Extensions made the catalog "metadata": pdf.docmdp failed, INVALID.
+    let pki = Pki::new();
+    let signed = certified(DocMdpPermission::NoChanges, &simple_pdf(1), &pki);
+    let dss = next_num(&signed);
+    let mut catalog = newest_object_body(&signed, 1);
+    catalog.truncate(catalog.rfind(">>").unwrap());
+    catalog.push_str(&format!(
+        " /DSS {dss} 0 R /Extensions << /ESIC << /BaseVersion /1.7 /ExtensionLevel 1 >> >> >>"
+    ));
+    let ltv = append_update(
+        &signed,
+        &[
+            (dss, b"<< /Certs [] /CRLs [] >>".to_vec()),
+            (1, catalog.into_bytes()),
+        ],
+    );
+    let report = verify(&ltv, &pki);
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
+    assert_eq!(
+        check_of(&report, 0, CheckId::PdfDocMdp).0,
+        CheckStatus::Passed
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Bytes after the last %%EOF
 

@@ -356,13 +356,15 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
                         FileRole::Annotation { pages: set }
                     }
                 }
-                // The catalog whose only change is the form (new signature fields) or the DSS.
+                // The catalog whose only change is the form (new signature fields) or the DSS,
+                // with the `/Extensions` (ESIC, ADBE) that PAdES LTV updates declare beside it
+                // (ETSI EN 319 142-1 §5.4.2).
                 (FileRole::DocumentMetadata, Object::Dict(a), Object::Dict(b))
                     if !added
                         && Some(num) == file.root_ref().map(|r| r.num)
-                        && only_keys_changed(a, b, &[b"AcroForm", b"DSS"]) =>
+                        && only_keys_changed(a, b, &[b"AcroForm", b"DSS", b"Extensions"]) =>
                 {
-                    dss = only_keys_changed(a, b, &[b"DSS"]);
+                    dss = only_keys_changed(a, b, &[b"DSS", b"Extensions"]);
                     FileRole::SignatureInfrastructure
                 }
                 // The catalog pointing at another page tree or other optional content.
