@@ -589,6 +589,49 @@ fn an_unsigned_signature_widget_with_an_appearance_is_partial_coverage() {
 }
 
 #[test]
+fn an_invisible_unsigned_signature_field_for_the_next_signer_is_harmless() {
+    // A field added for the next signer, with an empty /Rect (or hidden): nothing is drawn, so
+    // the signature still covers what the pages show, and /P 2 permits it.
+    let pki = Pki::new();
+    for (rect, flags) in [("[0 0 0 0]", 132), ("[72 72 200 120]", 2)] {
+        for certify in [false, true] {
+            let signed = if certify {
+                certified(
+                    DocMdpPermission::FormFillingAndSigning,
+                    &simple_pdf(1),
+                    &pki,
+                )
+            } else {
+                sign(&simple_pdf(1), &pki)
+            };
+            let widget = next_num(&signed);
+            let page = newest_object_body(&signed, 5)
+                .replace("/Annots [", &format!("/Annots [{widget} 0 R "));
+            let update = append_update(
+                &signed,
+                &[
+                    (
+                        widget,
+                        format!(
+                            "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Next) /Rect {rect} \
+                             /F {flags} /P 5 0 R >>"
+                        )
+                        .into_bytes(),
+                    ),
+                    (5, page.into_bytes()),
+                ],
+            );
+            let report = verify(&update, &pki);
+            assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
+            assert_eq!(
+                check_of(&report, 0, CheckId::PdfCoverage).0,
+                CheckStatus::Passed
+            );
+        }
+    }
+}
+
+#[test]
 fn changing_a_signatures_appearance_afterwards_is_partial_coverage() {
     // The signed widget's appearance redrawn by an update. Before the fix: VALID.
     let pki = Pki::new();

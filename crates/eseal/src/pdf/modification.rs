@@ -340,15 +340,21 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
                 Object::Dict(d) => d.name(b"Subtype") == Some(b"Widget"),
                 _ => false,
             };
-            let mut drawn = form_widget || matches!(new_obj, Object::Stream(_));
+            // A widget drawn where it lies, a redrawn appearance stream (a new one is only seen
+            // through a widget, which is judged itself).
+            let mut drawn = match &new_obj {
+                Object::Dict(d) if form_widget => !added || shows(d),
+                Object::Stream(_) => !added,
+                _ => false,
+            };
             // A page whose only change is its annotation list (a new widget or comment).
             let role = match (&role, &new_obj, &old_obj) {
                 (FileRole::PageContent { page }, Object::Dict(a), Object::Dict(b))
                     if !added && only_annots_changed(a, b) =>
                 {
-                    let new_annots = annots_added(file, a, b);
-                    if new_annots.iter().all(|is_sig| *is_sig) {
-                        drawn = true;
+                    let (new_annots, removed) = annots_added(file, a, b);
+                    if new_annots.iter().all(|(is_sig, _)| *is_sig) {
+                        drawn = removed || new_annots.iter().any(|(_, shown)| *shown);
                         FileRole::SignatureInfrastructure
                     } else {
                         let mut set = PageSet::new();
@@ -433,25 +439,51 @@ fn only_keys_changed(a: &super::object::Dict, b: &super::object::Dict, keys: &[&
     strip(a).same_content(&strip(b))
 }
 
-/// For each annotation in `a`'s list and not in `b`'s: whether it is a signature widget.
-fn annots_added(file: &PdfFile<'_>, a: &super::object::Dict, b: &super::object::Dict) -> Vec<bool> {
+/// For each annotation in `a`'s list and not in `b`'s: whether it is a signature widget and
+/// whether it [`shows`]; and whether an annotation of `b`'s list is gone from `a`'s.
+fn annots_added(
+    file: &PdfFile<'_>,
+    a: &super::object::Dict,
+    b: &super::object::Dict,
+) -> (Vec<(bool, bool)>, bool) {
     let list = |d: &super::object::Dict| -> Vec<Object> {
         d.get(b"Annots")
             .and_then(|o| file.resolve(o).ok())
             .and_then(|o| o.as_array().map(<[Object]>::to_vec))
             .unwrap_or_default()
     };
-    let old = list(b);
-    list(a)
+    let (new, old) = (list(a), list(b));
+    let removed = old.iter().any(|y| !new.iter().any(|x| x.same_content(y)));
+    let added = new
         .into_iter()
         .filter(|x| !old.iter().any(|y| y.same_content(x)))
         .map(|x| {
             file.resolve(&x)
                 .ok()
-                .and_then(|o| o.as_dict().map(|d| is_signature_widget(file, d)))
-                .unwrap_or(false)
+                .and_then(|o| {
+                    o.as_dict()
+                        .map(|d| (is_signature_widget(file, d), shows(d)))
+                })
+                .unwrap_or((false, true))
         })
-        .collect()
+        .collect();
+    (added, removed)
+}
+
+/// Whether an annotation is drawn: a `/Rect` of some area, and neither `Hidden` nor `NoView`
+/// in `/F` (ISO 32000-1 §12.5.3). An invisible signature field shows nothing.
+fn shows(d: &super::object::Dict) -> bool {
+    let rect: Vec<f64> = d
+        .get(b"Rect")
+        .and_then(Object::as_array)
+        .map(|r| r.iter().filter_map(Object::as_f64).collect())
+        .unwrap_or_default();
+    let area = match rect.as_slice() {
+        [x1, y1, x2, y2] => (x2 - x1).abs() > 0.0 && (y2 - y1).abs() > 0.0,
+        _ => false,
+    };
+    let flags = d.get(b"F").and_then(Object::as_int).unwrap_or(0);
+    area && flags & (2 | 32) == 0
 }
 
 /// Whether an annotation is a signature field's widget: merged with the field (`/FT /Sig`) or
