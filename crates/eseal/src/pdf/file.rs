@@ -58,7 +58,8 @@ pub(crate) struct PdfFile<'a> {
     pub(crate) revisions: Vec<Revision>,
     pub(crate) limits: Limits,
     decoded: Cell<u64>,
-    objstms: RefCell<HashMap<u32, Rc<ObjStm>>>,
+    /// Object streams read, by the offset of the stream object.
+    objstms: RefCell<HashMap<usize, Rc<ObjStm>>>,
 }
 
 fn malformed(offset: usize, detail: impl Into<String>) -> PdfError {
@@ -413,15 +414,17 @@ impl<'a> PdfFile<'a> {
     }
 
     fn objstm(&self, table: &XrefTable, num: u32) -> Result<Rc<ObjStm>, PdfError> {
-        if let Some(s) = self.objstms.borrow().get(&num) {
-            return Ok(Rc::clone(s));
-        }
         let Some(XrefEntry::InFile { offset, .. }) = table.entries.get(&num) else {
             return Err(malformed(
                 0,
                 format!("object stream {num} is not in the file"),
             ));
         };
+        // Cached by where the stream is, not by its number: a later update may redefine an
+        // object stream, and each revision must read its own version.
+        if let Some(s) = self.objstms.borrow().get(offset) {
+            return Ok(Rc::clone(s));
+        }
         let Object::Stream(stream) = self.object_at(*offset, ObjRef::new(num, 0))? else {
             return Err(malformed(
                 *offset,
@@ -463,7 +466,7 @@ impl<'a> PdfFile<'a> {
             index.push((obj, off));
         }
         let stm = Rc::new(ObjStm { data, index });
-        self.objstms.borrow_mut().insert(num, Rc::clone(&stm));
+        self.objstms.borrow_mut().insert(*offset, Rc::clone(&stm));
         Ok(stm)
     }
 

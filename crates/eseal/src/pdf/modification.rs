@@ -8,6 +8,12 @@
 //! ("partial coverage"; `failed` with a strict policy); one a later signature covers passes
 //! with warning `pdf.covered_by_other_signature`; metadata and unknown objects pass with
 //! warning `pdf.modified_after_signing`; signatures, form fields and DSS data pass.
+//!
+//! Against the shadow and incremental-saving attacks (tests/pdf_attacks.rs): the page tree,
+//! the catalog's `/Pages` and `/OCProperties` and the trailer's `/Root` count as drawn on
+//! every page; objects of a redefined object stream are compared; a signature's drawn objects
+//! (widgets, appearances) pass only in a revision a later signature covers; a document
+//! timestamp covers signature objects, never a change shown on a page.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,6 +36,9 @@ pub(crate) struct ObjChange {
     pub(crate) dss: bool,
     /// A form field's widget (what filling in a form changes).
     pub(crate) form_widget: bool,
+    /// A signature object that is drawn (a widget, its appearance, a page's new signature
+    /// widgets): harmless only when a later signature covers the revision that made it.
+    pub(crate) drawn: bool,
 }
 
 /// The changes of one revision relative to the one before.
@@ -48,6 +57,8 @@ const DSS_LABEL: &str = "DSS (long-term validation data)";
 struct Roles {
     map: BTreeMap<u32, (FileRole, String)>,
     budget: usize,
+    /// Every page of the newest document.
+    all_pages: PageSet,
 }
 
 impl Roles {
@@ -100,16 +111,17 @@ impl Roles {
 }
 
 fn roles(file: &PdfFile<'_>) -> Roles {
-    let mut roles = Roles {
-        map: BTreeMap::new(),
-        budget: file.limits.max_objects.min(1_000_000),
-    };
     let trailer = &file.table.trailer;
     let catalog_ref = file.root_ref();
     let catalog = catalog_ref
         .and_then(|r| file.dict(r).ok().flatten())
         .unwrap_or_default();
     let pages = file.pages().unwrap_or_default();
+    let mut roles = Roles {
+        map: BTreeMap::new(),
+        budget: file.limits.max_objects.min(1_000_000),
+        all_pages: PageSet::all(u32::try_from(pages.len()).unwrap_or(u32::MAX)),
+    };
     for (i, (r, page)) in pages.iter().enumerate() {
         let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
         roles.set(
@@ -123,6 +135,15 @@ fn roles(file: &PdfFile<'_>) -> Roles {
                 c,
                 &FileRole::PageContent { page: n },
                 &format!("content of page {n}"),
+            );
+        }
+        // The page group changes how the page's transparent content is composited.
+        if let Some(g) = page.get(b"Group") {
+            roles.reach(
+                file,
+                g,
+                &FileRole::PageContent { page: n },
+                &format!("transparency group of page {n}"),
             );
         }
     }
@@ -174,6 +195,20 @@ fn roles(file: &PdfFile<'_>) -> Roles {
     if let Some(r) = catalog_ref {
         roles.set(r.num, FileRole::DocumentMetadata, "catalog".into());
     }
+    // The page tree decides which page objects are shown (and passes on inherited resources
+    // and boxes); optional content decides which layers are: a change to either changes what
+    // the pages show (the shadow attacks re-point them at objects prepared before signing).
+    let every_page = FileRole::PageResource {
+        pages: roles.all_pages.clone(),
+    };
+    for (key, label) in [
+        (&b"Pages"[..], "page tree"),
+        (b"OCProperties", "optional content (which layers are shown)"),
+    ] {
+        if let Some(v) = catalog.get(key) {
+            roles.reach(file, v, &every_page, label);
+        }
+    }
     if let Some(f) = catalog.get(b"AcroForm") {
         roles.reach(
             file,
@@ -185,7 +220,7 @@ fn roles(file: &PdfFile<'_>) -> Roles {
     if let Some(d) = catalog.get(b"DSS") {
         roles.reach(file, d, &FileRole::SignatureInfrastructure, DSS_LABEL);
     }
-    for key in [&b"Metadata"[..], b"Pages", b"Outlines", b"Names"] {
+    for key in [&b"Metadata"[..], b"Outlines", b"Names"] {
         if let Some(v) = catalog.get(key) {
             roles.reach(
                 file,
@@ -253,10 +288,35 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
             continue;
         };
         let mut changes = Vec::new();
+        // A new trailer /Root swaps the whole document for another catalog.
+        let root = |t: &XrefTable| t.trailer.get(b"Root").and_then(Object::as_objref);
+        if root(after) != root(before) {
+            changes.push(ObjChange {
+                num: root(after).map_or(0, |r| r.num),
+                role: FileRole::PageResource {
+                    pages: roles.all_pages.clone(),
+                },
+                label: "the trailer's /Root: another catalog".into(),
+                added: false,
+                dss: false,
+                form_widget: false,
+                drawn: false,
+            });
+        }
         for (&num, entry) in &after.entries {
             let old = before.entries.get(&num);
-            if old == Some(entry) || matches!(entry, XrefEntry::Free) && old.is_none() {
+            if matches!(entry, XrefEntry::Free) && old.is_none() {
                 continue;
+            }
+            if old == Some(entry) {
+                // An object of an object stream is unchanged only if the stream is: an update
+                // may redefine the stream and keep the entries pointing into it.
+                let XrefEntry::InStream { stream, .. } = entry else {
+                    continue;
+                };
+                if before.entries.get(stream) == after.entries.get(stream) {
+                    continue;
+                }
             }
             let r = ObjRef::new(num, 0);
             let new_obj = file.get_in(after, r).unwrap_or(Object::Null);
@@ -280,13 +340,21 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
                 Object::Dict(d) => d.name(b"Subtype") == Some(b"Widget"),
                 _ => false,
             };
+            // A widget drawn where it lies, a redrawn appearance stream (a new one is only seen
+            // through a widget, which is judged itself).
+            let mut drawn = match &new_obj {
+                Object::Dict(d) if form_widget => !added || shows(d),
+                Object::Stream(_) => !added,
+                _ => false,
+            };
             // A page whose only change is its annotation list (a new widget or comment).
             let role = match (&role, &new_obj, &old_obj) {
                 (FileRole::PageContent { page }, Object::Dict(a), Object::Dict(b))
                     if !added && only_annots_changed(a, b) =>
                 {
-                    let new_annots = annots_added(file, a, b);
-                    if new_annots.iter().all(|is_sig| *is_sig) {
+                    let (new_annots, removed) = annots_added(file, a, b);
+                    if new_annots.iter().all(|(is_sig, _)| *is_sig) {
+                        drawn = removed || new_annots.iter().any(|(_, shown)| *shown);
                         FileRole::SignatureInfrastructure
                     } else {
                         let mut set = PageSet::new();
@@ -294,17 +362,31 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
                         FileRole::Annotation { pages: set }
                     }
                 }
-                // The catalog whose only change is the form (new signature fields) or the DSS.
+                // The catalog whose only change is the form (new signature fields) or the DSS,
+                // with the `/Extensions` (ESIC, ADBE) that PAdES LTV updates declare beside it
+                // (ETSI EN 319 142-1 §5.4.2).
                 (FileRole::DocumentMetadata, Object::Dict(a), Object::Dict(b))
                     if !added
                         && Some(num) == file.root_ref().map(|r| r.num)
-                        && only_keys_changed(a, b, &[b"AcroForm", b"DSS"]) =>
+                        && only_keys_changed(a, b, &[b"AcroForm", b"DSS", b"Extensions"]) =>
                 {
-                    dss = only_keys_changed(a, b, &[b"DSS"]);
+                    dss = only_keys_changed(a, b, &[b"DSS", b"Extensions"]);
                     FileRole::SignatureInfrastructure
+                }
+                // The catalog pointing at another page tree or other optional content.
+                (FileRole::DocumentMetadata, Object::Dict(a), Object::Dict(b))
+                    if Some(num) == file.root_ref().map(|r| r.num)
+                        && [&b"Pages"[..], b"OCProperties"]
+                            .iter()
+                            .any(|k| !same_entry(a, b, k)) =>
+                {
+                    FileRole::PageResource {
+                        pages: roles.all_pages.clone(),
+                    }
                 }
                 _ => role,
             };
+            let drawn = drawn && role == FileRole::SignatureInfrastructure && !dss;
             changes.push(ObjChange {
                 num,
                 role,
@@ -312,6 +394,7 @@ pub(crate) fn analyse(file: &PdfFile<'_>, covered: &[Option<usize>]) -> Vec<Revi
                 added,
                 dss,
                 form_widget,
+                drawn,
             });
         }
         out.push(RevisionChanges {
@@ -331,6 +414,15 @@ fn same(file: &PdfFile<'_>, a: &Object, b: &Object) -> bool {
     }
 }
 
+/// Whether `a` and `b` have the same `key` (both absent counts as the same).
+fn same_entry(a: &super::object::Dict, b: &super::object::Dict, key: &[u8]) -> bool {
+    match (a.get(key), b.get(key)) {
+        (Some(x), Some(y)) => x.same_content(y),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 fn only_annots_changed(a: &super::object::Dict, b: &super::object::Dict) -> bool {
     only_keys_changed(a, b, &[b"Annots"])
 }
@@ -347,25 +439,51 @@ fn only_keys_changed(a: &super::object::Dict, b: &super::object::Dict, keys: &[&
     strip(a).same_content(&strip(b))
 }
 
-/// For each annotation in `a`'s list and not in `b`'s: whether it is a signature widget.
-fn annots_added(file: &PdfFile<'_>, a: &super::object::Dict, b: &super::object::Dict) -> Vec<bool> {
+/// For each annotation in `a`'s list and not in `b`'s: whether it is a signature widget and
+/// whether it [`shows`]; and whether an annotation of `b`'s list is gone from `a`'s.
+fn annots_added(
+    file: &PdfFile<'_>,
+    a: &super::object::Dict,
+    b: &super::object::Dict,
+) -> (Vec<(bool, bool)>, bool) {
     let list = |d: &super::object::Dict| -> Vec<Object> {
         d.get(b"Annots")
             .and_then(|o| file.resolve(o).ok())
             .and_then(|o| o.as_array().map(<[Object]>::to_vec))
             .unwrap_or_default()
     };
-    let old = list(b);
-    list(a)
+    let (new, old) = (list(a), list(b));
+    let removed = old.iter().any(|y| !new.iter().any(|x| x.same_content(y)));
+    let added = new
         .into_iter()
         .filter(|x| !old.iter().any(|y| y.same_content(x)))
         .map(|x| {
             file.resolve(&x)
                 .ok()
-                .and_then(|o| o.as_dict().map(|d| is_signature_widget(file, d)))
-                .unwrap_or(false)
+                .and_then(|o| {
+                    o.as_dict()
+                        .map(|d| (is_signature_widget(file, d), shows(d)))
+                })
+                .unwrap_or((false, true))
         })
-        .collect()
+        .collect();
+    (added, removed)
+}
+
+/// Whether an annotation is drawn: a `/Rect` of some area, and neither `Hidden` nor `NoView`
+/// in `/F` (ISO 32000-1 §12.5.3). An invisible signature field shows nothing.
+fn shows(d: &super::object::Dict) -> bool {
+    let rect: Vec<f64> = d
+        .get(b"Rect")
+        .and_then(Object::as_array)
+        .map(|r| r.iter().filter_map(Object::as_f64).collect())
+        .unwrap_or_default();
+    let area = match rect.as_slice() {
+        [x1, y1, x2, y2] => (x2 - x1).abs() > 0.0 && (y2 - y1).abs() > 0.0,
+        _ => false,
+    };
+    let flags = d.get(b"F").and_then(Object::as_int).unwrap_or(0);
+    area && flags & (2 | 32) == 0
 }
 
 /// Whether an annotation is a signature field's widget: merged with the field (`/FT /Sig`) or
@@ -381,12 +499,15 @@ fn is_signature_widget(file: &PdfFile<'_>, d: &super::object::Dict) -> bool {
 /// `pdf.docmdp` for a certification signature of revision `rev` with `permission`:
 /// every later change must be one it permits. DSS data and objects the document does not use
 /// are always allowed, and so are the signature objects of a revision a document timestamp
-/// covers (`doc_timestamps`: the revisions document timestamps cover).
+/// covers (`doc_timestamps`: the revisions document timestamps cover). A drawn signature
+/// object (a widget or appearance) that no later signature covers (`signed`: the revisions
+/// the signatures cover) is held to the rule of annotations: an appearance nobody signed.
 pub(crate) fn docmdp_check(
     rev: usize,
     changes: &[RevisionChanges],
     permission: DocMdpPermission,
     doc_timestamps: &[usize],
+    signed: &[usize],
 ) -> Check {
     let (id, cat) = (CheckId::PdfDocMdp, CheckCategory::Binding);
     let p = permission.p();
@@ -398,10 +519,14 @@ pub(crate) fn docmdp_check(
             unreadable.push(format!("revision {}: {why}", rc.revision + 1));
         }
         let timestamp = doc_timestamps.contains(&rc.revision);
+        let covered = signed.iter().any(|r| *r >= rc.revision);
         for c in &rc.changes {
             let ok = c.dss
                 || c.role == FileRole::Other
                 || match c.role {
+                    FileRole::SignatureInfrastructure if c.drawn && !covered => {
+                        permission == DocMdpPermission::AnnotationsFormsAndSigning
+                    }
                     FileRole::SignatureInfrastructure => {
                         permission != DocMdpPermission::NoChanges || timestamp
                     }
@@ -480,12 +605,15 @@ pub(crate) fn unknown_coverage() -> (SignatureCoverage, Check, Vec<Warning>) {
 }
 
 /// `pdf.coverage` for a signature of revision `rev`; `later` lists the later signatures and
-/// the revision each covers.
+/// the revision each covers, `doc_timestamps` the revisions document timestamps cover: a
+/// timestamp proves when the bytes existed and approves no content, so it covers signature
+/// objects (its own widget) but not a change shown on a page.
 pub(crate) fn coverage_check(
     file: &PdfFile<'_>,
     rev: usize,
     changes: &[RevisionChanges],
     later: &[(String, Option<usize>)],
+    doc_timestamps: &[usize],
     strict: bool,
 ) -> (SignatureCoverage, Check, Vec<Warning>) {
     let end = file.revisions.get(rev).map_or(0, |r| r.end_with_eol);
@@ -513,6 +641,10 @@ pub(crate) fn coverage_check(
             .iter()
             .find(|(_, r)| r.is_some_and(|r| r >= rc.revision))
             .map(|(n, _)| n.clone());
+        let approving = later
+            .iter()
+            .find(|(_, r)| r.is_some_and(|r| r >= rc.revision && !doc_timestamps.contains(&r)))
+            .map(|(n, _)| n.clone());
         for c in &rc.changes {
             let path = format!(
                 "object {} ({}, revision {})",
@@ -526,21 +658,36 @@ pub(crate) fn coverage_check(
                 c.role.describe(),
                 path
             );
-            if c.role == FileRole::SignatureInfrastructure {
+            if c.role == FileRole::SignatureInfrastructure && c.drawn && covering.is_none() {
+                // A signature widget or appearance no later signature covers: drawn on a page
+                // and signed by nobody (an overlay dressed as a signature field).
+                gaps.push(format!(
+                    "{phrase}, drawn and not signed by any later signature"
+                ));
+            } else if c.role == FileRole::SignatureInfrastructure {
                 infra += 1;
             } else if c.role.is_visible() {
-                match &covering {
-                    None => gaps.push(phrase),
-                    Some(s) => by_other.push(format!("{phrase} by signature {s}")),
+                match (&approving, &covering) {
+                    (Some(s), _) => by_other.push(format!("{phrase} by signature {s}")),
+                    (None, Some(t)) => gaps.push(format!(
+                        "{phrase}, covered only by document timestamp {t}, which approves no \
+                         content"
+                    )),
+                    (None, None) => gaps.push(phrase),
                 }
             } else {
                 hidden.push(phrase);
             }
+            let by = if c.role == FileRole::SignatureInfrastructure {
+                covering.clone()
+            } else {
+                approving.clone()
+            };
             if c.added {
                 coverage.unprotected.push(UnprotectedFile {
                     path,
                     role: c.role.clone(),
-                    protected_by: covering.clone(),
+                    protected_by: by,
                     origin: FileOrigin::Unknown,
                 });
             } else {
@@ -548,7 +695,7 @@ pub(crate) fn coverage_check(
                     path,
                     role: c.role.clone(),
                     change: FileChange::Modified,
-                    changed_by: covering.clone(),
+                    changed_by: by,
                 });
             }
         }

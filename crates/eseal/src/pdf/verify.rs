@@ -241,6 +241,9 @@ fn document_report(
             return Ok(doc);
         }
     };
+    if let Some(w) = trailing_bytes(&file) {
+        doc.warn(w);
+    }
     // The DSS's certificates and CRLs join the caller's: intermediates for path building and
     // CRLs for revocation, all through the trust engine (unsigned data: a certificate still
     // has to chain to an anchor, a CRL to verify under its issuer).
@@ -311,6 +314,7 @@ fn document_report(
         dss_certs: dss.as_ref().map_or(&[], |d| d.certs.as_slice()),
         changes: &changes,
         doc_timestamps: &doc_timestamps,
+        signed_revisions: &covered.iter().flatten().copied().collect::<Vec<_>>(),
         options,
     };
     for (i, field) in signed.iter().enumerate() {
@@ -334,6 +338,27 @@ fn document_report(
         doc.push_signature(entry);
     }
     Ok(doc)
+}
+
+/// Warning `pdf.trailing_bytes` when bytes other than whitespace and NUL padding follow the
+/// last `%%EOF`: no cross-reference section reaches them, so no reader shows them, but no
+/// signature covers them either.
+fn trailing_bytes(file: &PdfFile<'_>) -> Option<Warning> {
+    let end = file.revisions.last()?.end_with_eol;
+    let tail = file.bytes.get(end..)?;
+    let n = tail
+        .iter()
+        .filter(|b| !super::object::is_whitespace(**b))
+        .count();
+    (n > 0).then(|| {
+        Warning::new(
+            "pdf.trailing_bytes",
+            format!(
+                "{} byte(s) follow the last %%EOF (at byte {end}): no cross-reference section                  reaches them and no signature covers them",
+                tail.len()
+            ),
+        )
+    })
 }
 
 /// The most certificates, CRLs and OCSP responses read from a DSS.
@@ -580,6 +605,8 @@ struct Context<'c, 'a> {
     dss_certs: &'c [Certificate],
     changes: &'c [RevisionChanges],
     doc_timestamps: &'c [usize],
+    /// The revisions the signatures cover.
+    signed_revisions: &'c [usize],
     options: &'c VerifyOptions<'c>,
 }
 
@@ -665,7 +692,7 @@ fn verify_one(
                 )
             } else {
                 let rev = revision.unwrap_or(0);
-                let whole = rev + 1 == file.revisions.len();
+                let whole = rev + 1 == file.revisions.len() && end == Some(len);
                 Check::passed(
                     CheckId::PdfByteRange,
                     CheckCategory::Binding,
@@ -821,17 +848,26 @@ fn verify_one(
 
     // pdf.coverage
     let (coverage, check, warnings) = match revision {
-        Some(rev) if br_ok => {
-            modification::coverage_check(file, rev, changes, later, strict(options))
-        }
+        Some(rev) if br_ok => modification::coverage_check(
+            file,
+            rev,
+            changes,
+            later,
+            ctx.doc_timestamps,
+            strict(options),
+        ),
         _ => modification::unknown_coverage(),
     };
     pdf_checks.push(check);
     if let Some(permission) = docmdp(file, sig) {
         pdf_checks.push(match revision {
-            Some(rev) if br_ok => {
-                modification::docmdp_check(rev, changes, permission, ctx.doc_timestamps)
-            }
+            Some(rev) if br_ok => modification::docmdp_check(
+                rev,
+                changes,
+                permission,
+                ctx.doc_timestamps,
+                ctx.signed_revisions,
+            ),
             _ => Check::indeterminate(
                 CheckId::PdfDocMdp,
                 CheckCategory::Binding,
