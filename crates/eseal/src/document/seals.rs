@@ -59,16 +59,16 @@ pub fn seals(
         )),
         // A PDF (or PDF e-license): its /GB.SES_Signature values, under their field names (the
         // report's ids).
-        DocumentFormat::Pdf | DocumentFormat::License if super::is_pdf(bytes) => Ok(
-            crate::pdf::seal_signatures(bytes, &options.pdf_limits)
+        DocumentFormat::Pdf | DocumentFormat::License if super::is_pdf(bytes) => {
+            Ok(crate::pdf::seal_signatures(bytes, &options.pdf_limits)
                 .map_err(|source| DocumentError::Pdf { source })?
                 .into_iter()
                 .map(|(name, signature)| FoundSeal {
                     signature_id: Some(name),
                     seal: signature.seal().clone(),
                 })
-                .collect(),
-        ),
+                .collect())
+        }
         // An OFD e-license: its seals are the OFD's.
         DocumentFormat::Ofd | DocumentFormat::License => ofd_seals(bytes, options),
         // Formats added later list no seals until they are taught to here.
