@@ -6,7 +6,6 @@
 
 use std::ffi::c_char;
 
-use eseal_core::crypto::sm2::{PublicKey, Signature as Sm2Signature};
 use eseal_core::ofd::TimestampSource;
 use eseal_core::pdf::{self, PageSelector, SignRequest, Stamp};
 use eseal_core::pki::cms::{self, OidFlavour, SignOptions};
@@ -183,39 +182,21 @@ pub unsafe extern "C" fn eseal_pdf_sign(
     unsafe { bytes_output(out, "out", make) }
 }
 
-/// A signer that only records what it is asked to sign, for [`eseal_pdf_prepare`]: the core
-/// lays out the document without signing, and the CMS builder shows its signed attributes.
-struct Recorder {
+/// The signer of the request [`eseal_pdf_prepare`] lays out: the core's `pdf::prepare` only
+/// needs the certificate's key, and the value comes later (`eseal_pdf_prepared_finish`).
+struct Deferred {
     spki: Vec<u8>,
-    message: std::cell::RefCell<Option<Vec<u8>>>,
 }
 
-impl Signer for Recorder {
-    fn public_key_spki(&self) -> Result<Vec<u8>, PkiError> {
-        Ok(self.spki.clone())
-    }
-
-    fn sign_sm2_sm3(&self, message: &[u8]) -> Result<Vec<u8>, PkiError> {
-        *self.message.borrow_mut() = Some(message.to_vec());
-        Err(PkiError::Signing {
-            detail: "the value comes later (eseal_pdf_prepared_finish)".into(),
-        })
-    }
-}
-
-/// A signer that hands back a value made elsewhere (the CMS builder checks it again).
-struct Replay {
-    spki: Vec<u8>,
-    value: Vec<u8>,
-}
-
-impl Signer for Replay {
+impl Signer for Deferred {
     fn public_key_spki(&self) -> Result<Vec<u8>, PkiError> {
         Ok(self.spki.clone())
     }
 
     fn sign_sm2_sm3(&self, _message: &[u8]) -> Result<Vec<u8>, PkiError> {
-        Ok(self.value.clone())
+        Err(PkiError::Signing {
+            detail: "the value comes later (eseal_pdf_prepared_finish)".into(),
+        })
     }
 }
 
@@ -227,8 +208,6 @@ impl Signer for Replay {
 pub struct eseal_pdf_prepared {
     document: pdf::PreparedSignature,
     inner: Inner,
-    certificate: Certificate,
-    public_key: PublicKey,
     /// SM3(Z ‖ message) for the signer's key and the default ID.
     digest: [u8; 32],
     tsa: *const eseal_tsa,
@@ -236,19 +215,21 @@ pub struct eseal_pdf_prepared {
 
 enum Inner {
     Seal(Box<ses::PreparedSignature>),
-    Cms {
-        signed_attributes: Vec<u8>,
-        options: SignOptions,
-    },
+    Cms(Box<cms::PreparedSignedData>),
 }
 
 impl Inner {
     fn message(&self) -> &[u8] {
         match self {
             Inner::Seal(p) => p.tbs_bytes(),
-            Inner::Cms {
-                signed_attributes, ..
-            } => signed_attributes,
+            Inner::Cms(p) => p.message(),
+        }
+    }
+
+    fn digest_e(&self) -> [u8; 32] {
+        match self {
+            Inner::Seal(p) => p.digest_e(),
+            Inner::Cms(p) => p.digest_e(),
         }
     }
 }
@@ -294,11 +275,10 @@ pub unsafe extern "C" fn eseal_pdf_prepare(
             )
         };
         let public_key = public_key(cert.cert.sm2_public_key().map_err(core_error)?)?;
-        let recorder = Recorder {
+        let deferred = Deferred {
             spki: public_key.to_spki_der(),
-            message: std::cell::RefCell::new(None),
         };
-        let request = request(seal, &cert.cert, &recorder, &o);
+        let request = request(seal, &cert.cert, &deferred, &o);
         // The field name the core picks, for sizing the value.
         let name = pdf::prepare(pdf, &request, 1)
             .map_err(core_error)?
@@ -319,7 +299,9 @@ pub unsafe extern "C" fn eseal_pdf_prepare(
                 trial.tbs_bytes().len() + cert_len + 256
             }
             None => {
-                let attributes = cms_message(&recorder, &cert.cert, [0; 32], &o)?;
+                let trial = cms::prepare_digest(&[0; 32], &cert.cert, &cms_options(&o))
+                    .map_err(core_error)?;
+                let attributes = trial.message();
                 let chain: usize = o.chain.iter().map(|c| c.as_der().len()).sum();
                 // SignedData: the attributes, the certificates, issuer and serial, the value.
                 attributes.len() + 2 * cert_len + chain + 512
@@ -333,18 +315,14 @@ pub unsafe extern "C" fn eseal_pdf_prepare(
                     .prepare()
                     .map_err(core_error)?,
             )),
-            None => Inner::Cms {
-                signed_attributes: cms_message(&recorder, &cert.cert, digest, &o)?,
-                options: cms_options(&o),
-            },
+            None => Inner::Cms(Box::new(
+                cms::prepare_digest(&digest, &cert.cert, &cms_options(&o)).map_err(core_error)?,
+            )),
         };
-        let digest_e =
-            public_key.digest(&eseal_core::crypto::sm2::DistId::DEFAULT, inner.message());
+        let digest_e = inner.digest_e();
         Ok(eseal_pdf_prepared {
             document,
             inner,
-            certificate: cert.cert.clone(),
-            public_key,
             digest: digest_e,
             tsa,
         })
@@ -367,26 +345,6 @@ fn ses_builder<'a>(
         name.to_owned(),
         o.signing_time,
     )
-}
-
-/// The signed attributes the CMS builder asks the key to sign for `digest`.
-fn cms_message(
-    recorder: &Recorder,
-    cert: &Certificate,
-    digest: [u8; 32],
-    o: &Options<'_>,
-) -> Result<Vec<u8>, Fail> {
-    recorder.message.borrow_mut().take();
-    match cms::sign_digest(&digest, cert, recorder, &cms_options(o)) {
-        // The recorder never signs, so this is an error of the request.
-        Err(e) if recorder.message.borrow().is_none() => Err(core_error(e)),
-        _ => recorder.message.borrow_mut().take().ok_or_else(|| {
-            Fail::new(
-                eseal_result::ESEAL_INTERNAL,
-                "the CMS builder signed without asking for a value",
-            )
-        }),
-    }
 }
 
 /// The bytes the signer signs: `*message` points to `*message_len` bytes owned by
@@ -465,30 +423,13 @@ pub unsafe extern "C" fn eseal_pdf_prepared_finish(
                 };
                 signature.as_der().to_vec()
             }
-            Inner::Cms {
-                signed_attributes,
-                options,
-            } => {
-                let (sig, _) = Sm2Signature::from_der_or_raw(value).map_err(|e| {
-                    Fail::new(
-                        eseal_result::ESEAL_VERIFICATION_FAILED,
-                        &format!("the value is no SM2 signature: {e}"),
-                    )
+            Inner::Cms(inner) => {
+                let der = inner.finish(value).map_err(|e| match e {
+                    cms::CmsError::Signing { .. } => {
+                        Fail::new(eseal_result::ESEAL_VERIFICATION_FAILED, &e.to_string())
+                    }
+                    other => core_error(other),
                 })?;
-                p.public_key.verify(signed_attributes, &sig).map_err(|_| {
-                    Fail::new(
-                        eseal_result::ESEAL_VERIFICATION_FAILED,
-                        "the value does not verify over the signed attributes with the signer \
-                         certificate's key",
-                    )
-                })?;
-                let digest = p.document.sm3_digest();
-                let replay = Replay {
-                    spki: p.public_key.to_spki_der(),
-                    value: sig.to_der(),
-                };
-                let der = cms::sign_digest(&digest, &p.certificate, &replay, options)
-                    .map_err(core_error)?;
                 match &tsa {
                     Some(tsa) => {
                         let parsed = cms::SignedData::from_der(&der).map_err(core_error)?;

@@ -431,8 +431,17 @@ fn prepared_signature_exposes_the_digest_and_refuses_oversized_values() {
         &options,
     )
     .unwrap();
-    let signed = prepared.finish(&der).unwrap();
+    let signed = prepared.clone().finish(&der).unwrap();
     assert_valid(&verify(&signed, &store), "prepared + finish");
+
+    // The key held elsewhere (an HSM): the CMS is prepared too, the device signs its message.
+    let cms = eseal::pki::cms::prepare_digest(&prepared.sm3_digest(), &pki.signer.cert, &options)
+        .unwrap();
+    let value = eseal::pki::Signer::sign_sm2_sm3(&pki.signer.key, cms.message()).unwrap();
+    let der2 = cms.finish(&value).unwrap();
+    assert_eq!(der2, der, "the same SignedData as the one-step signer");
+    let signed2 = prepared.finish(&der2).unwrap();
+    assert_eq!(signed2, signed);
 }
 
 #[test]

@@ -701,3 +701,89 @@ fn truncated_garbage_huge_and_too_many() {
         CmsError::Certificate(_)
     ));
 }
+
+// ---- a key outside the process: prepare, sign elsewhere, finish -----------------------------
+
+#[test]
+fn prepared_signed_data_is_what_sign_writes() {
+    let c = chain();
+    let opts = SignOptions::new()
+        .with_flavour(OidFlavour::GmT0010)
+        .with_signing_time(t(2))
+        .with_signing_certificate_v2()
+        .with_chain([c.inter.certificate().clone()]);
+    let expected = cms::sign_digest(&sm3(DOC), &c.leaf, &c.leaf_key, &opts).unwrap();
+
+    let prepared = cms::prepare_digest(&sm3(DOC), &c.leaf, &opts).unwrap();
+    // The device signs the message (SM2 with SM3, default ID): eseal's signer is deterministic
+    // (RFC 6979 nonces), so the SignedData is byte for byte the one-step result.
+    let value = c.leaf_key.sign_sm2_sm3(prepared.message()).unwrap();
+    assert_eq!(prepared.finish(&value).unwrap(), expected);
+
+    // The message is the DER SET OF the signed attributes the verifier reads back.
+    let v = verify_one(&expected, Content::Bytes(DOC), &VerifyOptions::strict()).unwrap();
+    assert!(v.is_valid());
+    assert_eq!(v.signing_time, Some(t(2)));
+    assert_eq!(prepared.message()[0], 0x31);
+
+    // A device that signs digests signs e = SM3(Z ‖ message); raw r ‖ s is written as DER.
+    let e = prepared.digest_e();
+    assert_eq!(
+        e,
+        prepared
+            .signer_public_key()
+            .digest(&DistId::DEFAULT, prepared.message())
+    );
+    let sig = Signature::from_der(&value).unwrap();
+    let raw = [sig.r().as_slice(), sig.s().as_slice()].concat();
+    assert_eq!(prepared.finish(&raw).unwrap(), expected);
+
+    // Prepared data stays usable: a wrong value is refused, then the right one still works.
+    let other = key().sign_sm2_sm3(prepared.message()).unwrap();
+    assert!(matches!(
+        prepared.finish(&other).unwrap_err(),
+        CmsError::Signing { .. }
+    ));
+    assert!(matches!(
+        prepared.finish(b"not a signature").unwrap_err(),
+        CmsError::Signing { .. }
+    ));
+    let mut flipped = raw.clone();
+    flipped[63] ^= 1;
+    assert!(prepared.finish(&flipped).is_err());
+    assert_eq!(prepared.finish(&value).unwrap(), expected);
+}
+
+#[test]
+fn prepared_signed_data_of_content() {
+    let c = chain();
+    // Attached content without signed attributes: the device signs the content itself.
+    let opts = SignOptions::new().attached().without_signed_attributes();
+    let prepared = cms::prepare(DOC, &c.leaf, &opts).unwrap();
+    assert_eq!(prepared.message(), DOC);
+    let value = c.leaf_key.sign_sm2_sm3(prepared.message()).unwrap();
+    let der = prepared.finish(&value).unwrap();
+    assert_eq!(der, cms::sign(DOC, &c.leaf, &c.leaf_key, &opts).unwrap());
+    let sd = SignedData::from_der(&der).unwrap();
+    assert!(!sd.is_detached());
+    let v = verify_one(&der, Content::Attached, &VerifyOptions::strict()).unwrap();
+    assert!(v.is_valid());
+    assert!(!v.signed_attributes);
+
+    // The refusals of sign and sign_digest apply before any key is involved.
+    assert!(matches!(
+        cms::prepare_digest(&sm3(DOC), &c.leaf, &SignOptions::new().attached()).unwrap_err(),
+        CmsError::InvalidArgument { .. }
+    ));
+    assert!(matches!(
+        cms::prepare(
+            DOC,
+            &c.leaf,
+            &SignOptions::new()
+                .without_signed_attributes()
+                .with_signing_time(t(1))
+        )
+        .unwrap_err(),
+        CmsError::InvalidArgument { .. }
+    ));
+}

@@ -13,6 +13,10 @@
 //! and what PDF tools expect) or GM/T 0010 (`1.2.156.10197.6.1.4.2.2` / `.2.1`, signature
 //! algorithm SM2-1 `1.2.156.10197.1.301.1`). [`add_signature_timestamp`] adds an RFC 3161
 //! token over the signature value as the unsigned `signatureTimeStampToken` attribute.
+//! For a key outside the process (a USB key, an HSM, a signing service), [`prepare`] or
+//! [`prepare_digest`] make everything but the signature value: the caller has
+//! [`PreparedSignedData::message`] signed and completes it with [`PreparedSignedData::finish`],
+//! which checks the value and writes the same bytes [`sign`] would have.
 //!
 //! # Checking
 //!
@@ -930,18 +934,7 @@ pub fn sign<S: Signer + ?Sized>(
 ) -> Result<Vec<u8>, CmsError> {
     let econtent_type = options.flavour.data();
     build(
-        &BuildParams {
-            flavour: options.flavour,
-            econtent_type: &econtent_type,
-            econtent: options.attached.then_some(content),
-            content: Some(content),
-            digest: sm3(content),
-            signed_attributes: !options.no_signed_attributes,
-            signing_time: options.signing_time,
-            signing_certificate_v2: options.signing_certificate_v2,
-            chain: &options.chain,
-            embed_certificates: !options.no_certificates,
-        },
+        &content_params(content, &econtent_type, options),
         certificate,
         signer,
     )
@@ -960,29 +953,92 @@ pub fn sign_digest<S: Signer + ?Sized>(
     signer: &S,
     options: &SignOptions,
 ) -> Result<Vec<u8>, CmsError> {
+    let econtent_type = options.flavour.data();
+    build(
+        &digest_params(sm3_digest, &econtent_type, options)?,
+        certificate,
+        signer,
+    )
+}
+
+/// As [`sign`], for a key the caller holds elsewhere: everything but the signature value, which
+/// [`PreparedSignedData::finish`] adds.
+///
+/// # Errors
+///
+/// [`CmsError::InvalidArgument`] when `certificate` has no SM2 key or the options conflict.
+pub fn prepare(
+    content: &[u8],
+    certificate: &Certificate,
+    options: &SignOptions,
+) -> Result<PreparedSignedData, CmsError> {
+    let econtent_type = options.flavour.data();
+    prepare_build(
+        &content_params(content, &econtent_type, options),
+        certificate,
+    )
+}
+
+/// As [`sign_digest`], for a key the caller holds elsewhere (see [`prepare`]).
+///
+/// # Errors
+///
+/// As [`prepare`]; also [`CmsError::InvalidArgument`] with [`SignOptions::attached`] or
+/// [`SignOptions::without_signed_attributes`], which need the content.
+pub fn prepare_digest(
+    sm3_digest: &[u8; 32],
+    certificate: &Certificate,
+    options: &SignOptions,
+) -> Result<PreparedSignedData, CmsError> {
+    let econtent_type = options.flavour.data();
+    prepare_build(
+        &digest_params(sm3_digest, &econtent_type, options)?,
+        certificate,
+    )
+}
+
+fn content_params<'a>(
+    content: &'a [u8],
+    econtent_type: &'a ObjectIdentifier,
+    options: &'a SignOptions,
+) -> BuildParams<'a> {
+    BuildParams {
+        flavour: options.flavour,
+        econtent_type,
+        econtent: options.attached.then_some(content),
+        content: Some(content),
+        digest: sm3(content),
+        signed_attributes: !options.no_signed_attributes,
+        signing_time: options.signing_time,
+        signing_certificate_v2: options.signing_certificate_v2,
+        chain: &options.chain,
+        embed_certificates: !options.no_certificates,
+    }
+}
+
+fn digest_params<'a>(
+    sm3_digest: &[u8; 32],
+    econtent_type: &'a ObjectIdentifier,
+    options: &'a SignOptions,
+) -> Result<BuildParams<'a>, CmsError> {
     if options.attached || options.no_signed_attributes {
         return Err(CmsError::invalid(
             "sign options",
             "attached content and signatures without signed attributes need the content, not its digest",
         ));
     }
-    let econtent_type = options.flavour.data();
-    build(
-        &BuildParams {
-            flavour: options.flavour,
-            econtent_type: &econtent_type,
-            econtent: None,
-            content: None,
-            digest: *sm3_digest,
-            signed_attributes: true,
-            signing_time: options.signing_time,
-            signing_certificate_v2: options.signing_certificate_v2,
-            chain: &options.chain,
-            embed_certificates: !options.no_certificates,
-        },
-        certificate,
-        signer,
-    )
+    Ok(BuildParams {
+        flavour: options.flavour,
+        econtent_type,
+        econtent: None,
+        content: None,
+        digest: *sm3_digest,
+        signed_attributes: true,
+        signing_time: options.signing_time,
+        signing_certificate_v2: options.signing_certificate_v2,
+        chain: &options.chain,
+        embed_certificates: !options.no_certificates,
+    })
 }
 
 pub(crate) struct BuildParams<'a> {
@@ -1005,20 +1061,159 @@ pub(crate) fn build<S: Signer + ?Sized>(
     certificate: &Certificate,
     signer: &S,
 ) -> Result<Vec<u8>, CmsError> {
-    let key = signer_public_key(certificate)
-        .map_err(|e| CmsError::invalid("signer certificate", format!("no usable SM2 key: {e}")))?;
+    let prepared = prepare_build(p, certificate)?;
     let spki = signer.public_key_spki().map_err(|e| CmsError::Signing {
         detail: e.to_string().into(),
     })?;
     let signer_key = PublicKey::from_spki_der(&spki).map_err(|e| CmsError::Signing {
         detail: format!("the signer's public key is unusable: {e}").into(),
     })?;
-    if signer_key.to_sec1_bytes() != key.to_sec1_bytes() {
+    if signer_key.to_sec1_bytes() != prepared.key.to_sec1_bytes() {
         return Err(CmsError::invalid(
             "signer",
             "the signer's public key is not the certificate's",
         ));
     }
+    let signature = signer
+        .sign_sm2_sm3(&prepared.message)
+        .map_err(|e| CmsError::Signing {
+            detail: e.to_string().into(),
+        })?;
+    let parsed = Signature::from_der(&signature).map_err(|_| CmsError::Signing {
+        detail: "the signer did not return a DER SM2Signature".into(),
+    })?;
+    prepared.assemble(&parsed)
+}
+
+/// A `SignedData` made up to its signature value, for keys outside the process (a USB key, an
+/// HSM, a remote signing service): have [`message`](Self::message) signed with SM2 and SM3
+/// (default ID `1234567812345678`), or sign [`digest_e`](Self::digest_e) on a device that signs
+/// digests, then complete it with [`finish`](Self::finish). Made by [`prepare`] or
+/// [`prepare_digest`]; the signing time, if any, is fixed when it is made.
+#[derive(Clone)]
+pub struct PreparedSignedData {
+    flavour: OidFlavour,
+    econtent_type: ObjectIdentifier,
+    econtent: Option<Vec<u8>>,
+    /// `[0] IMPLICIT SET OF Attribute`, when there are signed attributes.
+    signed_attrs: Option<Vec<u8>>,
+    /// What the signer signs: the DER `SET OF` signed attributes, or the content itself.
+    message: Vec<u8>,
+    issuer_and_serial: Vec<u8>,
+    /// The `[0]` certificates' contents, when they are embedded.
+    certificates: Option<Vec<u8>>,
+    key: PublicKey,
+}
+
+impl fmt::Debug for PreparedSignedData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PreparedSignedData")
+            .field("flavour", &self.flavour)
+            .field("econtent_type", &self.econtent_type)
+            .field("attached", &self.econtent.is_some())
+            .field("signed_attributes", &self.signed_attrs.is_some())
+            .field("message_len", &self.message.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PreparedSignedData {
+    /// The bytes the signer signs (SM2 with SM3, default ID): the DER `SET OF` signed
+    /// attributes, or the content when there are none.
+    #[must_use]
+    pub fn message(&self) -> &[u8] {
+        &self.message
+    }
+
+    /// `e = SM3(Z ‖ message)` with the signer certificate's key and the default ID, for key
+    /// holders that sign digests.
+    #[must_use]
+    pub fn digest_e(&self) -> [u8; 32] {
+        self.key.digest(&DistId::DEFAULT, &self.message)
+    }
+
+    /// The signer certificate's public key, which the value must verify with.
+    #[must_use]
+    pub fn signer_public_key(&self) -> &PublicKey {
+        &self.key
+    }
+
+    /// Writes the DER `ContentInfo` around the signer's value (a DER `SM2Signature`, or raw
+    /// `r ‖ s`, written as DER) after checking it over [`message`](Self::message) with the
+    /// signer certificate's key. The prepared data stays usable, so another value may be tried.
+    ///
+    /// # Errors
+    /// [`CmsError::Signing`] when the value is not an SM2 signature or does not verify.
+    pub fn finish(&self, value: &[u8]) -> Result<Vec<u8>, CmsError> {
+        let (parsed, _) = Signature::from_der_or_raw(value).map_err(|e| CmsError::Signing {
+            detail: format!("the value is no SM2 signature: {e}").into(),
+        })?;
+        self.assemble(&parsed)
+    }
+
+    fn assemble(&self, signature: &Signature) -> Result<Vec<u8>, CmsError> {
+        if self.key.verify(&self.message, signature).is_err() {
+            return Err(CmsError::Signing {
+                detail: "the signature value does not verify with the signer certificate's key"
+                    .into(),
+            });
+        }
+        let signature = signature.to_der();
+        let digest_alg = encode::alg_id(&oid::SM3)?;
+        let mut signer_info_parts: Vec<Vec<u8>> = vec![
+            encode::small_int(1)?,
+            self.issuer_and_serial.clone(),
+            digest_alg.clone(),
+        ];
+        if let Some(a) = &self.signed_attrs {
+            signer_info_parts.push(a.clone());
+        }
+        signer_info_parts.push(encode::alg_id(&self.flavour.signature_algorithm())?);
+        signer_info_parts.push(encode::octet_string(&signature)?);
+        let signer_info = encode::sequence(
+            &signer_info_parts
+                .iter()
+                .map(Vec::as_slice)
+                .collect::<Vec<_>>(),
+        )?;
+
+        let mut eci_parts = vec![encode::oid(&self.econtent_type)?];
+        if let Some(e) = &self.econtent {
+            eci_parts.push(encode::context(0, &encode::octet_string(e)?)?);
+        }
+        let eci = encode::sequence(&eci_parts.iter().map(Vec::as_slice).collect::<Vec<_>>())?;
+
+        // RFC 5652 §5.1: version 1 for id-data content and issuerAndSerialNumber, 3 otherwise.
+        let version = if self.econtent_type == oid::PKCS7_DATA || self.econtent_type == oid::GM_DATA
+        {
+            1
+        } else {
+            3
+        };
+        let mut sd_parts = vec![
+            encode::small_int(version)?,
+            encode::set_of(vec![digest_alg])?,
+            eci,
+        ];
+        if let Some(certs) = &self.certificates {
+            sd_parts.push(encode::context(0, certs)?);
+        }
+        sd_parts.push(encode::set_of(vec![signer_info])?);
+        let sd = encode::sequence(&sd_parts.iter().map(Vec::as_slice).collect::<Vec<_>>())?;
+        encode::sequence(&[
+            &encode::oid(&self.flavour.signed_data())?,
+            &encode::context(0, &sd)?,
+        ])
+    }
+}
+
+/// Everything of the SignedData but the signature value.
+fn prepare_build(
+    p: &BuildParams<'_>,
+    certificate: &Certificate,
+) -> Result<PreparedSignedData, CmsError> {
+    let key = signer_public_key(certificate)
+        .map_err(|e| CmsError::invalid("signer certificate", format!("no usable SM2 key: {e}")))?;
     if !p.signed_attributes && (p.signing_time.is_some() || p.signing_certificate_v2) {
         return Err(CmsError::invalid(
             "sign options",
@@ -1074,67 +1269,23 @@ pub(crate) fn build<S: Signer + ?Sized>(
         (None, content.to_vec())
     };
 
-    let signature = signer
-        .sign_sm2_sm3(&message)
-        .map_err(|e| CmsError::Signing {
-            detail: e.to_string().into(),
-        })?;
-    let parsed = Signature::from_der(&signature).map_err(|_| CmsError::Signing {
-        detail: "the signer did not return a DER SM2Signature".into(),
-    })?;
-    if key.verify(&message, &parsed).is_err() {
-        return Err(CmsError::Signing {
-            detail:
-                "the signer returned a signature that does not verify with the certificate's key"
-                    .into(),
-        });
-    }
-
-    let digest_alg = encode::alg_id(&oid::SM3)?;
-    let mut signer_info_parts: Vec<Vec<u8>> =
-        vec![encode::small_int(1)?, issuer_and_serial, digest_alg.clone()];
-    if let Some(a) = signed_attrs {
-        signer_info_parts.push(a);
-    }
-    signer_info_parts.push(encode::alg_id(&p.flavour.signature_algorithm())?);
-    signer_info_parts.push(encode::octet_string(&signature)?);
-    let signer_info = encode::sequence(
-        &signer_info_parts
-            .iter()
-            .map(Vec::as_slice)
-            .collect::<Vec<_>>(),
-    )?;
-
-    let mut eci_parts = vec![encode::oid(p.econtent_type)?];
-    if let Some(e) = p.econtent {
-        eci_parts.push(encode::context(0, &encode::octet_string(e)?)?);
-    }
-    let eci = encode::sequence(&eci_parts.iter().map(Vec::as_slice).collect::<Vec<_>>())?;
-
-    // RFC 5652 §5.1: version 1 for id-data content and issuerAndSerialNumber, 3 otherwise.
-    let version = if *p.econtent_type == oid::PKCS7_DATA || *p.econtent_type == oid::GM_DATA {
-        1
-    } else {
-        3
-    };
-    let mut sd_parts = vec![
-        encode::small_int(version)?,
-        encode::set_of(vec![digest_alg])?,
-        eci,
-    ];
-    if p.embed_certificates {
+    let certificates = p.embed_certificates.then(|| {
         let mut certs: Vec<u8> = certificate.as_der().to_vec();
         for c in p.chain {
             certs.extend_from_slice(c.as_der());
         }
-        sd_parts.push(encode::context(0, &certs)?);
-    }
-    sd_parts.push(encode::set_of(vec![signer_info])?);
-    let sd = encode::sequence(&sd_parts.iter().map(Vec::as_slice).collect::<Vec<_>>())?;
-    encode::sequence(&[
-        &encode::oid(&p.flavour.signed_data())?,
-        &encode::context(0, &sd)?,
-    ])
+        certs
+    });
+    Ok(PreparedSignedData {
+        flavour: p.flavour,
+        econtent_type: *p.econtent_type,
+        econtent: p.econtent.map(<[u8]>::to_vec),
+        signed_attrs,
+        message,
+        issuer_and_serial,
+        certificates,
+        key,
+    })
 }
 
 /// Adds `token` (a DER TimeStampToken over the signature value) to the single SignerInfo of
