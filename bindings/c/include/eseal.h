@@ -1201,11 +1201,11 @@ void eseal_prepared_free(eseal_prepared *prepared);
 // [`eseal_bytes_free`]; `ofd` is not changed). The stamp goes on page `page` (0-based) with
 // its top-left corner at (`x_mm`, `y_mm`) from the page's top-left; `width_mm` and
 // `height_mm` set its size, or both 0 for the seal picture's size. `mode` is an
-// [`eseal_sign_mode`]; `signing_time` seconds since 1970 UTC, 0 for now. Keep the stamp on
-// the page: the library writes what it is given, and a verifier reports a stamp off the page.
+// [`eseal_sign_mode`]; `signing_time` seconds since 1970 UTC, 0 for now.
 //
 // Refused with the core's code: an unreadable package (`ESEAL_MALFORMED`), a page the
-// document does not have, a bad size or position, or a whole-protected document
+// document does not have, a bad size or position (a stamp partly off its page included:
+// verifiers fail it), or a whole-protected document
 // (`ESEAL_INVALID_ARGUMENT`), a signer the seal does not list, a signing time outside the
 // seal's or certificate's validity, or a key that cannot sign (`ESEAL_CRYPTO`, with the
 // reason in the message).

@@ -781,6 +781,11 @@ static void test_ofd(const char *dir) {
   CHECK_RC(eseal_ofd_stamp(ofd, ofd_len, seal, key, cert, AT, 0, NAN, 50.0, 0, 0,
                            ESEAL_SIGN_CONTINUE, &out),
            ESEAL_INVALID_ARGUMENT);
+  /* Partly off the page: a verifier would fail the stamp (ofd.appearance). */
+  CHECK_RC(eseal_ofd_stamp(ofd, ofd_len, seal, key, cert, AT, 0, 5000.0, 50.0, 0, 0,
+                           ESEAL_SIGN_CONTINUE, &out),
+           ESEAL_INVALID_ARGUMENT);
+  CHECK(strstr(last_error(), "off the page") != NULL);
   CHECK_RC(eseal_ofd_stamp(ofd, ofd_len, seal, key, cert, AT, 0, 50.0, 50.0, 0, 0, 2, &out),
            ESEAL_INVALID_ARGUMENT);
   CHECK_RC(eseal_ofd_sign_digital(ofd, ofd_len, key, cert, AT, 9, &out), ESEAL_INVALID_ARGUMENT);

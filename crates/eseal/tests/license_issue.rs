@@ -430,3 +430,56 @@ fn fuzz_seeds_and_their_mutants_keep_the_round_trip_properties() {
     // Many mutants still parse (free-text values), and each of those kept the properties.
     assert!(parsed[0] > 50 && parsed[1] > 50, "{parsed:?}");
 }
+
+/// A template whose seal position keeps the corner on the page but the picture (40 × 40 mm)
+/// not: both renditions refuse it as a template error instead of issuing a license whose stamp
+/// fails `ofd.appearance` (found by the `license_template` fuzz target). At the last position
+/// that fits, the license is issued and verifies valid.
+#[test]
+fn a_seal_that_would_leave_the_page_is_refused_before_signing() {
+    let pki = Pki::new();
+    let seal = make_seal(&pki, SesVersion::V4);
+    let meta = sample::business_license("20240000001");
+    let template = |x: u32, y: u32| {
+        FaceTemplate::from_json(
+            format!(
+                r#"{{"page": {{"width": 297, "height": 210}}, "fields": [],
+                   "code": {{"x": 235, "y": 25, "size": 45}}, "seal": {{"x": {x}, "y": {y}}}}}"#
+            )
+            .as_bytes(),
+        )
+        .unwrap()
+    };
+    let request = |t| {
+        IssueRequest::new(
+            &meta,
+            t,
+            &seal,
+            &pki.signer.cert,
+            &pki.signer.key,
+            self::t(30),
+        )
+    };
+    // Built before the loop so every borrow the closure sees lives equally long.
+    let cases = [(215, 180), (270, 100)].map(|(x, y)| (x, y, template(x, y)));
+    for (x, y, t) in &cases {
+        let request = request(t);
+        for err in [
+            issue_ofd(&request).map(|_| ()).unwrap_err(),
+            eseal::license::issue_pdf(&request).map(|_| ()).unwrap_err(),
+        ] {
+            assert!(
+                matches!(err, eseal::license::LicenseError::Template { .. }),
+                "({x}, {y}): {err}"
+            );
+            assert!(
+                err.to_string().contains("leaves the 297 × 210 mm page"),
+                "{err}"
+            );
+        }
+    }
+    let t = template(257, 170);
+    let issued = issue_ofd(&request(&t)).unwrap();
+    let report = verify_at(&issued.ofd, &pki.store(), 40);
+    assert_eq!(report.status(), Status::Valid, "{}", report.to_json());
+}

@@ -297,6 +297,29 @@ fn a_timestamped_seal_signature_takes_its_time_from_the_token() {
 }
 
 #[test]
+fn a_stamp_touching_the_page_edges_is_accepted_and_verifies() {
+    let pki = Pki::new();
+    let store = pki.store();
+    let seal = make_seal(&pki, SesVersion::V4); // picture 40 × 40 mm
+    let doc = built_document(2);
+    // The bottom-right corner of A4 (210 × 297 mm), and a riding seal down to the bottom edge.
+    for stamp in [
+        Stamp::on_page(PageSelector::Index(0), 170.0, 257.0),
+        Stamp::riding(eseal::ofd::PageRange::All, eseal::ofd::Edge::Left, 257.0),
+    ] {
+        let signed = sign_document(&doc, &seal_request(&pki, &seal).stamp(stamp))
+            .unwrap_or_else(|e| panic!("{stamp:?}: {e}"));
+        assert_valid(&verify(&signed, &store), "stamp at the edge");
+    }
+    let err = sign_document(
+        &doc,
+        &seal_request(&pki, &seal).stamp(Stamp::on_page(PageSelector::Index(0), 170.01, 257.0)),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("partly off the page"), "{err}");
+}
+
+#[test]
 fn requests_the_document_cannot_satisfy_are_refused() {
     let pki = Pki::new();
     let seal = make_seal(&pki, SesVersion::V4);
@@ -306,6 +329,12 @@ fn requests_the_document_cannot_satisfy_are_refused() {
         Stamp::on_page(PageSelector::Id(9999), 0.0, 0.0),
         Stamp::on_page(PageSelector::Index(0), f64::NAN, 0.0),
         Stamp::on_page(PageSelector::Index(0), 0.0, 0.0).size(-1.0, 5.0),
+        // Partly off the A4 page (the picture is 40 × 40 mm): verifiers would fail it.
+        Stamp::on_page(PageSelector::Index(0), 180.0, 100.0),
+        Stamp::on_page(PageSelector::Index(0), 100.0, 260.0),
+        Stamp::on_page(PageSelector::Index(0), -1.0, 100.0),
+        Stamp::on_page(PageSelector::Index(1), 10.0, 10.0).size(250.0, 10.0),
+        Stamp::riding(eseal::ofd::PageRange::All, eseal::ofd::Edge::Right, 270.0),
         Stamp::riding(
             eseal::ofd::PageRange::Indices { first: 1, last: 4 },
             eseal::ofd::Edge::Right,

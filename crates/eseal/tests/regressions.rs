@@ -2,8 +2,14 @@
 //! inputs that once crashed or hung (see its README) must now be refused or read, never panic.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "ses_support/fixture.rs"]
+mod fixture;
+#[path = "license_support/sample.rs"]
+mod sample;
+
 use eseal::document::{self, DocumentVerifyOptions};
-use eseal::ses::{ParseMode, Seal, Signature, VerifyOptions};
+use eseal::license::{FaceTemplate, IssueRequest, LicenseError, issue_ofd, issue_pdf};
+use eseal::ses::{ParseMode, Seal, SesVersion, Signature, VerifyOptions};
 
 fn read_everything(bytes: &[u8]) {
     for mode in [ParseMode::Strict, ParseMode::Lenient] {
@@ -29,6 +35,7 @@ fn read_everything(bytes: &[u8]) {
     let _ = eseal::license::LicenseId::parse(&text);
     let _ = eseal::license::Uscc::parse(&text);
     let _ = eseal::license::CitizenId::parse(&text);
+    let _ = FaceTemplate::from_json(bytes);
     // Images as the PDF renderer takes them (a seal picture, a license photo).
     let mut doc =
         eseal::pdf::render::DocumentBuilder::new(eseal::pdf::render::DocumentMeta::default());
@@ -48,6 +55,34 @@ fn a_png_palette_of_a_partial_entry_is_refused_not_panicked() {
         eseal::pdf::render::DocumentBuilder::new(eseal::pdf::render::DocumentMeta::default());
     let err = doc.add_image(&bytes).unwrap_err();
     assert_eq!(eseal::Error::from(err).code(), eseal::ErrorCode::Malformed);
+}
+
+#[test]
+fn a_template_whose_seal_picture_leaves_the_page_is_refused_before_signing() {
+    // Found by the license_template fuzz target: the seal's corner (215, 180) lay on the
+    // 297 × 210 mm page, its 40 × 40 mm picture did not; the license was issued and its own
+    // verifier failed the stamp (ofd.appearance).
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/regressions/license_template-seal-picture-off-page.bin"
+    );
+    let template = FaceTemplate::from_json(&std::fs::read(path).unwrap()).unwrap();
+    let pki = fixture::Pki::new();
+    let seal = fixture::make_seal(&pki, SesVersion::V4);
+    let meta = sample::business_license("20240000001");
+    let request = IssueRequest::new(
+        &meta,
+        &template,
+        &seal,
+        &pki.signer.cert,
+        &pki.signer.key,
+        fixture::t(30),
+    );
+    let ofd = issue_ofd(&request).map(|_| ()).unwrap_err();
+    let pdf = issue_pdf(&request).map(|_| ()).unwrap_err();
+    for err in [ofd, pdf] {
+        assert!(matches!(err, LicenseError::Template { .. }), "{err}");
+    }
 }
 
 #[test]

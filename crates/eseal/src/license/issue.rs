@@ -296,6 +296,31 @@ impl FaceTemplate {
     }
 }
 
+impl FaceTemplate {
+    /// Whether the seal picture, placed at [`FaceTemplate::seal`], lies wholly on the page:
+    /// a stamp partly off the page fails verification (`ofd.appearance`), so the license is
+    /// refused before it is signed rather than issued broken.
+    pub(super) fn check_seal(&self, seal: &Seal) -> Result<(), LicenseError> {
+        let picture = seal.picture();
+        #[allow(clippy::cast_precision_loss)] // picture sizes are a few hundred mm at most
+        let (w, h) = (picture.width as f64, picture.height as f64);
+        let (x, y) = self.seal;
+        if x + w > self.page_width + 1e-3 || y + h > self.page_height + 1e-3 {
+            return Err(LicenseError::Template {
+                reason: format!(
+                    "the seal picture ({w} × {h} mm) placed at ({x}, {y}) leaves the {} × {} mm \
+                     page: \"seal\" x must be at most {} and y at most {}",
+                    self.page_width,
+                    self.page_height,
+                    self.page_width - w,
+                    self.page_height - h
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// What [`issue_ofd`] and [`super::issue_pdf`] need: the metadata, the face, the issuer's seal, key and certificate,
 /// the signing time, and options.
 #[derive(Clone)]
@@ -410,6 +435,7 @@ pub fn issue_ofd(request: &IssueRequest<'_>) -> Result<IssuedLicense, LicenseErr
     let meta = request.metadata;
     meta.validate()?;
     request.template.check()?;
+    request.template.check_seal(request.seal)?;
     let payload = Payload::sign(meta, request.signer)?;
     let code_text = match request.url_base {
         Some(base) => payload.to_url(base)?,

@@ -56,6 +56,7 @@ pub fn issue_pdf(request: &IssueRequest<'_>) -> Result<IssuedPdfLicense, License
     meta.validate()?;
     let t = request.template;
     t.check()?;
+    t.check_seal(request.seal)?;
     let payload = Payload::sign(meta, request.signer)?;
     let code_text = match request.url_base {
         Some(base) => payload.to_url(base)?,

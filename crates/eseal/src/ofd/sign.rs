@@ -448,6 +448,28 @@ fn page_box(document: &Document, page: &Page) -> Result<Rect, OfdError> {
     })
 }
 
+/// Refuses a stamp whose visible part leaves its page: verifiers (eseal's `ofd.appearance`
+/// among them) fail such a signature, so writing it would only make a document that does not
+/// verify. A page without a known box cannot be checked here; the verifier reports it.
+fn check_on_page(document: &Document, page: &Page, visible: &Rect) -> Result<(), OfdError> {
+    match document.page_box(page) {
+        Some(pb) if !pb.contains(visible) => Err(misuse(format!(
+            "the stamp ({} × {} mm at {}, {}) lies partly off the page with ID {} ({} × {} mm at {}, {}): \
+             place it within the page",
+            visible.width,
+            visible.height,
+            visible.x,
+            visible.y,
+            page.id,
+            pb.width,
+            pb.height,
+            pb.x,
+            pb.y
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// The `StampAnnot`s for the requested appearances.
 fn stamp_annots(
     stamps: &[Stamp],
@@ -470,12 +492,10 @@ fn stamp_annots(
                     return Err(misuse("the stamp position is not a finite number"));
                 }
                 let page = select_page(document, page)?;
+                let rect = Rect::new(round(x), round(y), round(w), round(h));
+                check_on_page(document, page, &rect)?;
                 let n = out.len() + 1;
-                out.push(StampAnnot::new(
-                    &n.to_string(),
-                    page.id,
-                    Rect::new(round(x), round(y), round(w), round(h)),
-                ));
+                out.push(StampAnnot::new(&n.to_string(), page.id, rect));
             }
             Placement::Riding { pages, edge, y } => {
                 if !y.is_finite() {
@@ -518,6 +538,9 @@ fn stamp_annots(
                         Rect::new(round(x), round(y), round(w), round(h)),
                     );
                     annot.clip = Some(Rect::new(round(offset), 0.0, round(slice), round(h)));
+                    let visible =
+                        Rect::new(round(x) + round(offset), round(y), round(slice), round(h));
+                    check_on_page(document, page, &visible)?;
                     out.push(annot);
                 }
             }
@@ -537,7 +560,8 @@ fn stamp_annots(
 ///   the reader's error when an existing `Signature.xml` cannot be read (its protection is then
 ///   unknown, so signing is refused rather than risk breaking it);
 /// - [`OfdError::ApiMisuse`] for a document index, page or page range the document does not
-///   have, a stamp size that is not positive, or a stamp without size on a digital signature;
+///   have, a stamp size that is not positive, a stamp without size on a digital signature, or
+///   a stamp whose visible part leaves a page of known size (it would fail `ofd.appearance`);
 /// - [`OfdError::SigningFailed`] when the seal signature (signer not listed in the seal,
 ///   signing time outside the seal's or certificate's validity, a damaged seal, a signer key
 ///   that is not the certificate's), the SignedData, or the timestamp source fails.
