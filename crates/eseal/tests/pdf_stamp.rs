@@ -329,6 +329,49 @@ fn riding_seals_need_a_range_of_two_pages_or_more() {
     }
 }
 
+#[test]
+fn a_stamp_that_would_leave_the_page_is_refused_before_signing() {
+    // Readers clip what lies off the page: the seal shown would not be the seal signed.
+    let pki = Pki::new();
+    let seal = oriented_seal(&pki);
+    let letter = simple_pdf(2); // 215.9 × 279.4 mm
+    let turned = pdf_with_pages("/MediaBox [0 0 612 792]", &["/Rotate 90"]); // shown 279.4 × 215.9
+    let on = |x, y| Stamp::on_page(PageSelector::Index(0), x, y);
+    let cases = [
+        (&letter, on(180.0, 50.0), false),
+        (&letter, on(-1.0, 50.0), false),
+        (&letter, on(50.0, 240.0), false),
+        (&letter, on(175.0, 239.0), true),
+        (&turned, on(230.0, 20.0), true),
+        (&turned, on(20.0, 180.0), false),
+        (
+            &letter,
+            Stamp::riding(PageRange::All, Edge::Right, 250.0),
+            false,
+        ),
+        (
+            &letter,
+            Stamp::riding(PageRange::All, Edge::Right, 230.0),
+            true,
+        ),
+    ];
+    for (i, (pdf, stamp, fits)) in cases.into_iter().enumerate() {
+        let request =
+            SignRequest::seal(&seal, &pki.signer.cert, &pki.signer.key, t(30)).stamp(stamp);
+        match sign_document(pdf, &request) {
+            Ok(signed) => {
+                assert!(fits, "case {i} was signed");
+                assert_eq!(verify(&signed, &pki).status(), Status::Valid, "case {i}");
+            }
+            Err(err) => {
+                assert!(!fits, "case {i}: {err}");
+                assert!(matches!(err, PdfError::ApiMisuse { .. }), "case {i}: {err}");
+                assert!(err.to_string().contains("off page 0"), "case {i}: {err}");
+            }
+        }
+    }
+}
+
 /// Stamps each page of `pdf` at (30, 50) mm as shown, one signature per page, and checks where
 /// the picture landed and that it is upright.
 fn stamp_every_page_and_measure(pdf: &[u8], pages: usize, what: &str) {

@@ -86,6 +86,22 @@ fn a_template_whose_seal_picture_leaves_the_page_is_refused_before_signing() {
 }
 
 #[test]
+fn a_template_label_with_control_characters_is_refused_when_read() {
+    // Found by the license_template fuzz target: DEL characters in a field label passed the
+    // template and failed only in the OFD writer, after the template had been accepted.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/regressions/license_template-control-character-label.bin"
+    );
+    let err = FaceTemplate::from_json(&std::fs::read(path).unwrap()).unwrap_err();
+    assert!(matches!(err, LicenseError::Template { .. }), "{err}");
+    assert!(
+        err.to_string().contains("field label") && err.to_string().contains("control"),
+        "{err}"
+    );
+}
+
+#[test]
 fn every_regression_input_is_read_without_panicking() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/regressions");
     let mut count = 0;

@@ -284,6 +284,26 @@ impl FaceTemplate {
         if !inside(self.seal.0, self.seal.1) {
             return Err(bad("the seal position lies outside the page".into()));
         }
+        // Control characters cannot be written to the face (XML 1.0, PDF text): refuse them here
+        // rather than fail in the OFD or PDF writer after the template was accepted.
+        let texts = std::iter::once(("font", self.font.as_str()))
+            .chain(
+                self.title
+                    .iter()
+                    .filter_map(|(t, _)| t.as_deref().map(|t| ("title", t))),
+            )
+            .chain(
+                self.fields
+                    .iter()
+                    .map(|f| ("field label", f.label.as_str())),
+            );
+        for (what, text) in texts {
+            if text.chars().any(char::is_control) {
+                return Err(bad(format!(
+                    "the {what} {text:?} contains control characters"
+                )));
+            }
+        }
         for f in &self.fields {
             if !inside(f.text.x, f.text.y) || f.text.size <= 0.0 {
                 return Err(bad(format!(

@@ -836,7 +836,9 @@ fn plan_widgets(
                 .ok_or_else(|| misuse(format!("no page is object {num}")))?,
         };
         let g = geometry(index)?;
-        let (rect, content) = g.widget(x_mm * PT_PER_MM, y_mm * PT_PER_MM, w, h, 0.0, w);
+        let (u, v) = (x_mm * PT_PER_MM, y_mm * PT_PER_MM);
+        check_on_page(&g, index, u, v, w, h)?;
+        let (rect, content) = g.widget(u, v, w, h, 0.0, w);
         return Ok(vec![WidgetPlan {
             page: index,
             rect,
@@ -879,6 +881,7 @@ fn plan_widgets(
         };
         #[allow(clippy::cast_precision_loss)]
         let offset = slice * i as f64;
+        check_on_page(&g, page, u, y_mm * PT_PER_MM, slice, h)?;
         let (rect, content) = g.widget(u, y_mm * PT_PER_MM, slice, h, offset, w);
         out.push(WidgetPlan {
             page,
@@ -887,6 +890,36 @@ fn plan_widgets(
         });
     }
     Ok(out)
+}
+
+/// Refuses a stamp (or a riding seal's slice) `bw × bh` points at `(u, v)` from the shown
+/// page's top-left corner that does not lie within the visible page: readers clip it, so the
+/// seal shown would not be the seal signed (as the OFD signer refuses).
+fn check_on_page(
+    g: &PageGeometry,
+    index: usize,
+    u: f64,
+    v: f64,
+    bw: f64,
+    bh: f64,
+) -> Result<(), PdfError> {
+    // A micrometre of slack: millimetre positions converted to points do not round-trip exactly.
+    const SLACK: f64 = 0.003;
+    let (pw, ph) = g.visual_size();
+    if u >= -SLACK && v >= -SLACK && u + bw <= pw + SLACK && v + bh <= ph + SLACK {
+        return Ok(());
+    }
+    let mm = |pt: f64| pt / PT_PER_MM;
+    Err(misuse(format!(
+        "the stamp ({:.1} × {:.1} mm at {:.1}, {:.1}) lies partly off page {index} \
+         ({:.1} × {:.1} mm as shown): place it within the page",
+        mm(bw),
+        mm(bh),
+        mm(u),
+        mm(v),
+        mm(pw),
+        mm(ph)
+    )))
 }
 
 /// A page's visible box and rotation, and the map from the page as a reader shows it
