@@ -722,8 +722,8 @@ eseal_result eseal_license_code_png(const char *code_text,
 // defaults. Verify the result with [`eseal_verify`].
 //
 // Refused with the core's code: an unreadable or encrypted PDF (`ESEAL_MALFORMED`,
-// `ESEAL_UNSUPPORTED`), a page the document does not have, a taken field name or a visible
-// CMS signature without a size (`ESEAL_INVALID_ARGUMENT`), a signer the seal does not list, a
+// `ESEAL_UNSUPPORTED`), a page the document does not have, a stamp partly off its page, a
+// taken field name or a visible CMS signature without a size (`ESEAL_INVALID_ARGUMENT`), a signer the seal does not list, a
 // signing time outside the seal's or certificate's validity, a key that cannot sign or a
 // TSA that gives no token over the value (`ESEAL_CRYPTO`, with the step in the message).
 //

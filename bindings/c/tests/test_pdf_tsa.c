@@ -252,6 +252,10 @@ static void test_pdf_sign(const eseal_tsa *tsa) {
   o.page = 99;
   CHECK_RC(eseal_pdf_sign(pdf, pdf_len, seal, key, cert, &o, &out), ESEAL_INVALID_ARGUMENT);
   o.page = 0;
+  o.x_mm = 5000; /* a stamp off the page: readers would clip what was signed */
+  CHECK_RC(eseal_pdf_sign(pdf, pdf_len, seal, key, cert, &o, &out), ESEAL_INVALID_ARGUMENT);
+  CHECK(strstr(last_error(), "off page") != NULL);
+  o.x_mm = 60;
   o.field_name = "a.b";
   o.field_name_len = 3;
   CHECK_RC(eseal_pdf_sign(pdf, pdf_len, seal, key, cert, &o, &out), ESEAL_INVALID_ARGUMENT);
